@@ -1,0 +1,71 @@
+/** Command-line options of apparmor-lint; the interface is a contract other tools build on. */
+export interface LintArgs {
+  includeDirs: string[];
+  base?: string;
+  abi?: string;
+  fragment: boolean;
+  format: 'text' | 'json' | 'gcc';
+  paths: string[];
+  help: boolean;
+  version: boolean;
+}
+
+export class UsageError extends Error {}
+
+export const USAGE = `Usage: apparmor-lint [--include-dir DIR]... [--base DIR] [--abi X.Y] [--fragment] [--format text|json|gcc] PATH...
+
+Checks AppArmor profiles the way apparmor_parser reads them, and explains what is wrong.
+
+  -I, --include-dir DIR  search DIR for <...> includes (repeatable; default /etc/apparmor.d)
+  -b, --base DIR         base folder for relative includes
+      --abi X.Y          hold syntax against this AppArmor version when a file declares no abi
+      --fragment         check files as include fragments (abstractions, tunables, local/)
+  -f, --format FORMAT    text (default), json, or gcc (file:line:col: severity: message [code])
+  -h, --help             show this help
+  -V, --version          show the version
+
+PATH may be a file, a directory (checked recursively), or - for standard input.
+Exit status: 0 no errors, 1 errors found, 2 bad usage or unreadable input.`;
+
+const FORMATS = ['text', 'json', 'gcc'] as const;
+
+export function parseArgs(argv: readonly string[]): LintArgs {
+  const args: LintArgs = { includeDirs: [], fragment: false, format: 'text', paths: [], help: false, version: false };
+  for (let i = 0; i < argv.length; i++) {
+    const raw = argv[i]!;
+    const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
+    const flag = eq > 0 ? raw.slice(0, eq) : raw;
+    const value = (): string => {
+      if (eq > 0) return raw.slice(eq + 1);
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '-I': case '--include-dir': case '--Include': args.includeDirs.push(value()); break;
+      case '-b': case '--base': args.base = value(); break;
+      case '--abi': {
+        const v = value();
+        if (!/^\d+\.\d+$/.test(v)) throw new UsageError(`--abi takes a version such as 3.0 or 4.1, not '${v}'`);
+        args.abi = v;
+        break;
+      }
+      case '--fragment': args.fragment = true; break;
+      case '-f': case '--format': {
+        const v = value();
+        if (!(FORMATS as readonly string[]).includes(v)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${v}'`);
+        args.format = v as LintArgs['format'];
+        break;
+      }
+      case '-h': case '--help': args.help = true; break;
+      case '-V': case '--version': args.version = true; break;
+      case '--': args.paths.push(...argv.slice(i + 1)); i = argv.length; break;
+      default:
+        if (raw.startsWith('-I') && raw.length > 2) args.includeDirs.push(raw.slice(2));
+        else if (raw.startsWith('-') && raw !== '-') throw new UsageError(`unknown option '${raw}'`);
+        else args.paths.push(raw);
+    }
+  }
+  if (!args.help && !args.version && args.paths.length === 0) throw new UsageError('no PATH given');
+  return args;
+}

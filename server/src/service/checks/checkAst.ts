@@ -1,0 +1,37 @@
+import type { FileNode } from '../ast';
+import { walkItems } from '../walk';
+import { checkCondRule, checkRlimitRule } from './checkCondRule';
+import { checkFileRule, checkLinkRule } from './checkFileRule';
+import { checkProfile, checkQualifierBlock, checkQualifiers } from './checkProfile';
+import { checkVersions } from './checkVersions';
+import { Problem, ProblemSink } from './problems';
+
+export interface AstCheckOptions {
+  /** ABI version to hold constructs against (`'3.0'`, `'4.0'` …); from the file's abi line when absent. */
+  readonly abi?: string;
+}
+
+/** Checks that need only one file's tree: names, permissions, flags, qualifiers, versions. */
+export function checkAst(ast: FileNode, options: AstCheckOptions = {}): Problem[] {
+  const sink = new ProblemSink();
+  walkItems(ast.items, (item) => {
+    switch (item.type) {
+      case 'profile':
+        checkProfile(item, sink);
+        break;
+      case 'qualifierBlock':
+        checkQualifierBlock(item, sink);
+        checkQualifiers(item.qualifiers, sink);
+        break;
+      case 'rule':
+        checkQualifiers(item.qualifiers, sink);
+        if (item.kind === 'file') checkFileRule(item, sink);
+        else if (item.kind === 'link') checkLinkRule(item, sink);
+        else if (item.kind === 'rlimit') checkRlimitRule(item, sink);
+        else checkCondRule(item, sink);
+        break;
+    }
+  });
+  checkVersions(ast, options.abi, sink);
+  return sink.problems;
+}

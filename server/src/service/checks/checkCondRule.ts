@@ -1,0 +1,203 @@
+import type { CondNode, CondRuleNode, RlimitRuleNode, Token } from '../ast';
+import {
+  CAPABILITIES, DBUS_PERMS, IO_URING_PERMS, MOUNT_OPTIONS, MQUEUE_PERMS, NETWORK_FAMILIES, NETWORK_PERMS,
+  NETWORK_PROTOCOLS, NETWORK_TYPES, PTRACE_PERMS, RLIMITS, SIGNAL_PERMS, SIGNALS, UNIX_PERMS, USERNS_PERMS,
+  isRealtimeSignal,
+} from '../data/facts';
+import { didYouMean, ProblemSink } from './problems';
+
+type Kind = CondRuleNode['kind'];
+
+interface KindSpec {
+  /** Permissions the rule accepts; absent when it takes none. */
+  readonly perms?: ReadonlyMap<string, unknown>;
+  /** Conditionals allowed at rule level, and (for `peer=(…)`) inside the peer group. */
+  readonly conds: readonly string[];
+  readonly peerConds?: readonly string[];
+  /** Whether bare words (paths, names) may follow. */
+  readonly words: boolean;
+  readonly target: boolean;
+}
+
+/**
+ * What each rule type accepts, after the reference parser's grammar (2.8–5.0).
+ * Network words, capabilities and names are checked by dedicated functions below.
+ */
+const SPECS: Readonly<Record<Kind, KindSpec>> = {
+  capability: { conds: [], words: true, target: false },
+  network: { perms: NETWORK_PERMS, conds: ['ip', 'port', 'interface', 'label', 'peer'], peerConds: ['ip', 'port', 'label'], words: true, target: false },
+  unix: { perms: UNIX_PERMS, conds: ['type', 'protocol', 'addr', 'label', 'peer'], peerConds: ['addr', 'label'], words: false, target: false },
+  dbus: { perms: DBUS_PERMS, conds: ['bus', 'path', 'interface', 'member', 'name', 'peer'], peerConds: ['name', 'label'], words: false, target: false },
+  signal: { perms: SIGNAL_PERMS, conds: ['set', 'peer'], words: false, target: false },
+  ptrace: { perms: PTRACE_PERMS, conds: ['peer'], words: false, target: false },
+  mount: { conds: ['options', 'option', 'fstype', 'vfstype'], words: true, target: true },
+  remount: { conds: ['options', 'option', 'fstype', 'vfstype'], words: true, target: false },
+  umount: { conds: ['options', 'option', 'fstype', 'vfstype'], words: true, target: false },
+  pivot_root: { conds: ['oldroot'], words: true, target: true },
+  change_profile: { conds: [], words: true, target: true },
+  userns: { perms: USERNS_PERMS, conds: [], words: false, target: false },
+  mqueue: { perms: MQUEUE_PERMS, conds: ['type', 'label'], words: true, target: false },
+  io_uring: { perms: IO_URING_PERMS, conds: ['label'], words: false, target: false },
+  all: { conds: [], words: false, target: false },
+};
+
+const RULE_NAMES: Readonly<Record<Kind, string>> = {
+  capability: 'capability', network: 'network', unix: 'unix', dbus: 'dbus', signal: 'signal', ptrace: 'ptrace',
+  mount: 'mount', remount: 'remount', umount: 'umount', pivot_root: 'pivot_root', change_profile: 'change_profile',
+  userns: 'userns', mqueue: 'mqueue', io_uring: 'io_uring', all: 'all',
+};
+
+export function checkCondRule(rule: CondRuleNode, sink: ProblemSink): void {
+  const spec = SPECS[rule.kind];
+  const kind = RULE_NAMES[rule.kind];
+  const owner = rule.qualifiers.owner;
+  if (owner && (rule.kind === 'capability' || rule.kind === 'change_profile')) {
+    sink.add('owner-not-allowed', owner, { word: owner.text, kind });
+  }
+  for (const p of rule.perms ?? []) {
+    if (!spec.perms) sink.add('unexpected-word', p, { word: p.text, kind, hint: '' });
+    else if (!spec.perms.has(p.value)) sink.add('unknown-permission', p, { name: p.text, kind, hint: didYouMean(p.value, spec.perms.keys()) });
+  }
+  for (const c of rule.conds) checkCond(c, spec.conds, kind, sink, spec.peerConds);
+  if (rule.arrow && !spec.target) sink.add('unexpected-token', rule.arrow, { found: "'->'", expected: "',' at the end of the rule" });
+  if (rule.targetConds.length > 0) sink.add('mount-target-conds', rule.targetConds[0]!);
+  if (!spec.words) {
+    for (const w of rule.words) sink.add('unexpected-word', w, { word: w.text, kind, hint: '' });
+  }
+  SPECIFIC[rule.kind]?.(rule, sink);
+}
+
+function checkCond(c: CondNode, allowed: readonly string[], kind: string, sink: ProblemSink, peer?: readonly string[]): void {
+  const name = c.name.value;
+  if (!allowed.includes(name)) {
+    sink.add('unknown-conditional', c.name, { name, kind, hint: didYouMean(name, allowed) });
+    return;
+  }
+  if (c.nested) {
+    const inner = name === 'peer' ? peer ?? [] : [];
+    for (const n of c.nested) checkCond(n, inner, `${kind} peer`, sink);
+  }
+}
+
+const SPECIFIC: Partial<Record<Kind, (rule: CondRuleNode, sink: ProblemSink) => void>> = {
+  capability(rule, sink) {
+    for (const w of rule.words) {
+      if (!CAPABILITIES.has(w.value)) sink.add('unknown-capability', w, { name: w.text, hint: didYouMean(w.value, CAPABILITIES.keys()) });
+    }
+  },
+  network: checkNetworkWords,
+  unix(rule, sink) {
+    for (const c of allConds(rule.conds)) {
+      if (c.name.value !== 'addr') continue;
+      for (const v of c.values) {
+        if (!/^(@|none$|auto$)/.test(v.value)) sink.add('unix-addr', v, { value: v.value });
+      }
+    }
+  },
+  dbus: checkDbus,
+  signal(rule, sink) {
+    for (const c of rule.conds) {
+      if (c.name.value !== 'set') continue;
+      for (const v of c.values) {
+        if (!SIGNALS.has(v.value) && !isRealtimeSignal(v.value)) {
+          sink.add('unknown-signal', v, { name: v.value, hint: didYouMean(v.value, SIGNALS.keys()) });
+        }
+      }
+    }
+  },
+  mount: checkMountOptions,
+  remount: checkMountOptions,
+  umount: checkMountOptions,
+  change_profile(rule, sink) {
+    const first = rule.words[0];
+    if (first && (first.value === 'safe' || first.value === 'unsafe') && rule.words.length < 2) {
+      sink.add('change-profile-safe', first, { word: first.value });
+    }
+  },
+  mqueue(rule, sink) {
+    const type = rule.conds.find((c) => c.name.value === 'type')?.values[0]?.value;
+    for (const w of rule.words) {
+      const ok = type === 'sysv' ? /^\d+$/.test(w.value) : type === 'posix' ? w.value.startsWith('/') : /^(\/|@|\d+$)/.test(w.value);
+      if (!ok) sink.add('mqueue-name', w, { name: w.value });
+    }
+  },
+};
+
+function allConds(conds: readonly CondNode[]): CondNode[] {
+  return conds.flatMap((c) => [c, ...(c.nested ?? [])]);
+}
+
+/** `network [family] [type|protocol]`: each word known, the family first. */
+function checkNetworkWords(rule: CondRuleNode, sink: ProblemSink): void {
+  let sawType: Token | undefined;
+  for (const w of rule.words) {
+    const v = w.value;
+    if (NETWORK_FAMILIES.has(v)) {
+      if (sawType) sink.add('network-order', w, { family: v, type: sawType.value });
+    } else if (NETWORK_TYPES.has(v) || NETWORK_PROTOCOLS.has(v)) {
+      sawType = w;
+    } else {
+      const all = [...NETWORK_FAMILIES.keys(), ...NETWORK_TYPES.keys(), ...NETWORK_PROTOCOLS.keys()];
+      sink.add('unknown-network-word', w, { name: v, hint: didYouMean(v, all) });
+    }
+  }
+}
+
+const MESSAGE_CONDS = ['path', 'interface', 'member'];
+
+/** dbus splits into message rules (send/receive) and service rules (bind, `name=`). */
+function checkDbus(rule: CondRuleNode, sink: ProblemSink): void {
+  const perms = new Set((rule.perms ?? []).map((p) => p.value));
+  const has = (n: string): CondNode | undefined => rule.conds.find((c) => c.name.value === n);
+  const message = MESSAGE_CONDS.map(has).find(Boolean) ?? has('peer');
+  const service = has('name');
+  const where = rule.perms?.[0] ?? rule.keyword ?? rule;
+  if (message && service) {
+    sink.add('dbus-perm-conflict', service, { perm: 'name=', cond: `${message.name.value}=`, why: 'a rule is either about messages (path, interface, member, peer) or about owning a name.' });
+  }
+  const sendish = ['send', 'receive', 'r', 'w', 'rw', 'read', 'write'].find((p) => perms.has(p));
+  if (service && sendish) sink.add('dbus-perm-conflict', where, { perm: sendish, cond: 'name=', why: 'send and receive apply to messages; use bind to own a name.' });
+  if (message && perms.has('bind')) sink.add('dbus-perm-conflict', where, { perm: 'bind', cond: `${message.name.value}=`, why: 'bind applies to bus names only.' });
+  if (perms.has('eavesdrop') && rule.conds.some((c) => c.name.value !== 'bus')) {
+    sink.add('dbus-perm-conflict', where, { perm: 'eavesdrop', cond: 'anything but bus=', why: 'eavesdrop rules take only a bus conditional.' });
+  }
+}
+
+function checkMountOptions(rule: CondRuleNode, sink: ProblemSink): void {
+  for (const c of rule.conds) {
+    if (c.name.value !== 'options' && c.name.value !== 'option') continue;
+    for (const v of c.values) {
+      for (const part of v.value.split(',')) {
+        if (part && !MOUNT_OPTIONS.has(part)) sink.add('mount-bad-option', v, { name: part, hint: didYouMean(part, MOUNT_OPTIONS.keys()) });
+      }
+    }
+  }
+}
+
+const SIZE_VALUE = /^(\d+)(K|KB|M|MB|G|GB)?$/;
+const TIME_VALUE = /^(\d+)\s*(us|microseconds?|ms|milliseconds?|s|sec|seconds?|min|minutes?|h|hours?|d|days?|weeks?)?$/;
+
+export function checkRlimitRule(rule: RlimitRuleNode, sink: ProblemSink): void {
+  for (const q of rule.qualifiers.all) sink.add('rule-no-qualifiers', q, { kind: 'set rlimit', word: q.text });
+  const name = rule.name?.value;
+  if (!rule.name || name === undefined) return;
+  if (!RLIMITS.has(name)) {
+    sink.add('unknown-rlimit', rule.name, { name, hint: didYouMean(name, RLIMITS.keys()) });
+    return;
+  }
+  const value = rule.value;
+  if (!value) return;
+  const v = value.value;
+  const bad = (why: string): void => sink.add('invalid-rlimit-value', value, { value: v, name, why });
+  if (v === 'infinity' && name !== 'nice') return;
+  if (name === 'nice') {
+    const n = /^[+-]?\d+$/.test(v) ? Number(v) : NaN;
+    if (!(n >= -20 && n <= 19)) bad('nice takes an integer from -20 to 19.');
+  } else if (name === 'cpu' || name === 'rttime') {
+    if (!TIME_VALUE.test(v)) bad('give a number with an optional time unit (us, ms, s, min, h, d, week).');
+  } else if (['nofile', 'ofile', 'nproc', 'locks', 'sigpending', 'rtprio'].includes(name)) {
+    if (!/^\d+$/.test(v)) bad('give a whole number or infinity.');
+  } else if (!SIZE_VALUE.test(v)) {
+    bad('give a size: a number with an optional K, KB, M, MB, G or GB, or infinity.');
+  }
+}

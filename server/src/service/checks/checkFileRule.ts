@@ -1,0 +1,64 @@
+import type { FileRuleNode, LinkRuleNode, Token } from '../ast';
+import { ProblemSink } from './problems';
+
+/** Exec transitions inside a permission string: `ix`, `Px`, `cux`, `pIx` … */
+const EXEC_MODE = /(?:[pPcC][iIuU]?|[iIuU])[xX]/g;
+const PLAIN_PERMS = new Set(['r', 'w', 'a', 'l', 'k', 'm', 'x', 'R', 'W', 'L', 'M', 'X']);
+
+export interface ParsedPerms {
+  readonly letters: Set<string>;
+  readonly execModes: string[];
+  readonly bareX: boolean;
+}
+
+/** Splits a permission string into plain letters and exec transitions; reports bad letters. */
+export function parsePerms(perms: Token, sink?: ProblemSink): ParsedPerms {
+  const text = perms.text;
+  const execModes: string[] = [];
+  const letters = new Set<string>();
+  const rest = text.replace(EXEC_MODE, (m) => {
+    execModes.push(m);
+    return ' '.repeat(m.length);
+  });
+  let bareX = false;
+  for (let i = 0; i < rest.length; i++) {
+    const c = rest[i]!;
+    if (c === ' ') continue;
+    if (!PLAIN_PERMS.has(c)) {
+      sink?.add('invalid-permission', { start: perms.start + i, end: perms.start + i + 1 }, { char: c });
+      continue;
+    }
+    const lower = c.toLowerCase();
+    if (lower === 'x') bareX = true;
+    letters.add(lower);
+  }
+  return { letters, execModes, bareX };
+}
+
+export function checkFileRule(rule: FileRuleNode, sink: ProblemSink): void {
+  if (rule.path) checkAbsolute(rule.path, sink);
+  if (!rule.perms) {
+    if (rule.execSafety) sink.add('unsafe-without-exec', rule.execSafety, { word: rule.execSafety.text });
+    return;
+  }
+  const perms = parsePerms(rule.perms, sink);
+  const deny = rule.qualifiers.mode?.text === 'deny';
+  if (perms.letters.has('w') && perms.letters.has('a')) sink.add('write-and-append', rule.perms);
+  if (perms.execModes.length > 1) sink.add('multiple-exec-modes', rule.perms, { modes: perms.execModes.join(', ') });
+  if (deny && perms.execModes.length > 0) sink.add('deny-exec-mode', rule.perms, { mode: perms.execModes[0]! });
+  else if (deny && rule.target) sink.add('deny-exec-mode', rule.target, { mode: '->' });
+  if (!deny && perms.bareX && perms.execModes.length === 0) sink.add('bare-x', rule.perms);
+  const hasExec = perms.execModes.length > 0 || perms.bareX;
+  if (rule.execSafety && !hasExec) sink.add('unsafe-without-exec', rule.execSafety, { word: rule.execSafety.text });
+}
+
+export function checkLinkRule(rule: LinkRuleNode, sink: ProblemSink): void {
+  if (rule.path) checkAbsolute(rule.path, sink);
+  if (rule.target) checkAbsolute(rule.target, sink);
+}
+
+function checkAbsolute(path: Token, sink: ProblemSink): void {
+  const v = path.value;
+  if (v.startsWith('/') || v.startsWith('@') || v.startsWith('{') || v.startsWith('"')) return;
+  sink.add('path-not-absolute', path, { path: path.text });
+}

@@ -1,0 +1,63 @@
+import type { ProfileNode, Qualifiers, QualifierBlockNode } from '../ast';
+import { ERRNO_NAMES, PROFILE_FLAGS, SIGNALS, isRealtimeSignal } from '../data/facts';
+import { didYouMean, ProblemSink } from './problems';
+
+export function checkProfile(p: ProfileNode, sink: ProblemSink): void {
+  if (!p.name && !p.hat) sink.add('profile-name-required', p.keyword ?? { start: p.start, end: p.start + 1 });
+  if (p.name && !p.keyword) {
+    const v = p.name.value;
+    if (!(v.startsWith('/') || v.startsWith(':') || v.startsWith('@'))) sink.add('profile-name-form', p.name);
+  }
+  if (p.attachment && !/^(\/|@)/.test(p.attachment.value)) sink.add('attachment-form', p.attachment, { value: p.attachment.text });
+  if (p.hat && p.xattrs) sink.add('xattrs-on-hat', p.keyword ?? p);
+  checkFlags(p, sink);
+}
+
+function checkFlags(p: ProfileNode, sink: ProblemSink): void {
+  const seen = new Map<string, string>();
+  for (const f of p.flags ?? []) {
+    const name = f.name.value;
+    const fact = PROFILE_FLAGS.get(name);
+    if (!fact) {
+      sink.add('unknown-flag', f.name, { name, hint: didYouMean(name, PROFILE_FLAGS.keys()) });
+      continue;
+    }
+    checkFlagValue(name, fact.value, f.value?.value, f, sink);
+    const group = fact.kind === 'mode' ? 'mode' : undefined;
+    if (group) {
+      const other = seen.get(group);
+      if (other && other !== name) sink.add('conflicting-flags', f.name, { a: other, b: name });
+      seen.set(group, name);
+    }
+    for (const c of fact.conflictsWith ?? []) {
+      if ([...(p.flags ?? [])].some((g) => g.name.value === c) && name < c) sink.add('conflicting-flags', f.name, { a: name, b: c });
+    }
+  }
+}
+
+function checkFlagValue(name: string, kind: string | undefined, value: string | undefined, span: { start: number; end: number }, sink: ProblemSink): void {
+  if (!kind) {
+    if (value !== undefined) sink.add('flag-value', span, { name, why: 'takes no value.' });
+    return;
+  }
+  if (value === undefined) {
+    // `attach_disconnected.ipc` exists both bare and with a path.
+    if (name !== 'attach_disconnected.ipc') sink.add('flag-value', span, { name, why: 'needs a value (name=VALUE).' });
+    return;
+  }
+  if (kind === 'path' && !value.startsWith('/')) sink.add('flag-value', span, { name, why: 'takes an absolute path.' });
+  if (kind === 'signal' && !SIGNALS.has(value) && !isRealtimeSignal(value)) sink.add('flag-value', span, { name, why: `needs a signal name; '${value}' is not one.` });
+  if (kind === 'errno' && !ERRNO_NAMES.has(value.toUpperCase())) sink.add('flag-value', span, { name, why: `needs an errno name such as EPERM; '${value}' is not one.` });
+}
+
+export function checkQualifiers(q: Qualifiers, sink: ProblemSink): void {
+  const p = q.priority;
+  if (!p || !p.value) return;
+  const v = p.value.value;
+  const n = /^[+-]?\d+$/.test(v) ? Number(v) : NaN;
+  if (!(n >= -1000 && n <= 1000)) sink.add('priority-range', p.value, { value: v });
+}
+
+export function checkQualifierBlock(b: QualifierBlockNode, sink: ProblemSink): void {
+  if (b.qualifiers.priority) sink.add('priority-on-block', b.qualifiers.priority.span);
+}

@@ -1,0 +1,67 @@
+import type { CondRuleNode, FileNode, Span } from '../ast';
+import { compareVersions, MOUNT_OPTIONS, PROFILE_FLAGS, SIGNALS } from '../data/facts';
+import { forEachExpr, walkItems } from '../walk';
+import { ProblemSink } from './problems';
+
+/** The version an `abi <abi/N>,` line declares, when it names one. */
+export function declaredAbi(ast: FileNode): string | undefined {
+  for (const item of ast.items) {
+    if (item.type !== 'abi' || !item.path) continue;
+    const m = /(?:^|\/)(\d+\.\d+)/.exec(item.path.value);
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+const RULE_SINCE: Partial<Record<CondRuleNode['kind'], string>> = { userns: '4.0', mqueue: '4.0', io_uring: '4.0', all: '4.0' };
+const NETWORK_COND_SINCE: Readonly<Record<string, string>> = { ip: '4.0', port: '4.0', peer: '4.0', interface: '5.0', label: '5.0' };
+
+/**
+ * Warns where a construct is newer than the ABI the file declares. The parser
+ * accepts newer syntax regardless, so this is advice about the target systems.
+ */
+export function checkVersions(ast: FileNode, abiOption: string | undefined, sink: ProblemSink): void {
+  const abi = declaredAbi(ast) ?? abiOption;
+  if (!abi) return;
+  const need = (since: string | undefined, what: string, span: Span): void => {
+    if (since && compareVersions(since, abi) > 0) sink.add('newer-than-abi', span, { what, since, abi });
+  };
+  walkItems(ast.items, (item) => {
+    switch (item.type) {
+      case 'variable':
+        if (item.op === '?=' || item.op === ':=') need('5.0', `The '${item.op}' assignment`, item.opSpan);
+        if (item.expr && item.expr.kind !== 'term') need('5.0', 'A boolean expression in an assignment', item.expr);
+        break;
+      case 'profile':
+        for (const id of item.identities) need('5.0', 'identities=', id);
+        for (const f of item.flags ?? []) need(PROFILE_FLAGS.get(f.name.value)?.since, `The '${f.name.value}' flag`, f);
+        break;
+      case 'qualifierBlock':
+        if (item.qualifiers.mode?.text === 'deny') need('4.0', 'A deny block', item.qualifiers.mode);
+        break;
+      case 'if':
+        forEachExpr(item.condition, (e) => {
+          if (e.kind === 'binary' || e.kind === 'paren') need('5.0', "'and', 'or', comparisons and parentheses in conditions", e);
+        });
+        break;
+      case 'rule': {
+        const q = item.qualifiers;
+        if (q.priority) need('4.1', 'priority=', q.priority.span);
+        if (q.mode?.text === 'prompt') need('4.1', "The 'prompt' qualifier", q.mode);
+        if (item.kind === 'file' || item.kind === 'link' || item.kind === 'rlimit') break;
+        need(RULE_SINCE[item.kind], `The ${item.kind} rule`, item.keyword ?? item);
+        if (item.kind === 'network') {
+          if (item.perms) need('4.0', 'Network permissions', item.perms[0]!);
+          for (const c of item.conds) need(NETWORK_COND_SINCE[c.name.value], `network ${c.name.value}=`, c);
+        }
+        if (item.kind === 'signal') {
+          for (const c of item.conds) for (const v of c.values) need(SIGNALS.get(v.value)?.since, `The signal '${v.value}'`, v);
+        }
+        if (item.kind === 'mount' || item.kind === 'remount' || item.kind === 'umount') {
+          for (const c of item.conds) for (const v of c.values) need(MOUNT_OPTIONS.get(v.value)?.since, `The mount option '${v.value}'`, v);
+        }
+        break;
+      }
+    }
+  });
+}

@@ -1,0 +1,132 @@
+/**
+ * Every diagnostic the checker can report: a stable code, a severity, and the words
+ * a person reads. Codes never change once released; messages may improve.
+ * `{name}` placeholders are filled from the diagnostic's arguments.
+ */
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export interface DiagnosticRule {
+  readonly severity: Severity;
+  readonly message: string;
+}
+
+const E = (message: string): DiagnosticRule => ({ severity: 'error', message });
+const W = (message: string): DiagnosticRule => ({ severity: 'warning', message });
+
+export const DIAGNOSTIC_RULES = {
+  // Structure
+  'missing-comma': E('This rule is missing its trailing comma: add "," after it.'),
+  'stray-comma': E('A comma with no rule before it: remove it.'),
+  'unexpected-token': E('Unexpected {found}: expected {expected}.'),
+  'unknown-keyword': E("'{word}' does not start any AppArmor rule.{hint}"),
+  'unmatched-brace': E("This '}' closes nothing: remove it or add the '{' it belongs to."),
+  'unclosed-brace': E("This '{' is never closed: add a '}' to end the block."),
+  'unexpected-brace': E("A block '{' needs a profile header or a qualifier (owner, audit, deny …) before it."),
+  'unclosed-paren': E("This '(' is never closed: add ')'."),
+  'unterminated-string': E('This quoted string has no closing quote.'),
+  'expected-open-brace': E("Expected '{' to open the profile body, found {found}."),
+  'brace-needs-space': E("Put a space before '{': written together it becomes part of the name."),
+  'hat-space': E("'^' must touch the hat name: write ^name without a space."),
+  'rule-outside-profile': E('Rules must be inside a profile body; outside one, only includes, variables, alias and abi are allowed.'),
+  'qualifier-on-profile': E('Qualifiers such as owner, audit or deny cannot be put on a profile or hat.'),
+  'qualifier-on-if': E('Qualifiers cannot be put on an if block.'),
+  'qualifier-without-rule': E("'{word}' must be followed by a rule or a block."),
+  'qualifier-order': E("'{word}' must come before '{previous}': the order is priority=N, audit, allow|deny|prompt, owner|user|other."),
+  'qualifier-repeated': E("'{word}' cannot follow '{previous}': each kind of qualifier may appear once."),
+  'else-without-if': E("'else' must follow the closing brace of an if block."),
+  'expected-expression': E('Expected a condition: a boolean variable ${B}, defined @{V}, or a comparison.'),
+  'defined-needs-variable': E("'defined' must be followed by a variable: defined @{NAME} or defined ${NAME}."),
+  'assignment-in-profile': E('Variables can only be assigned before the first profile, not inside a profile body.'),
+  'alias-in-profile': E('alias rules belong before the first profile, not inside a profile body.'),
+  'alias-missing-arrow': E("An alias needs a target: alias /from/ -> /to/,"),
+  // Include and abi
+  'include-missing-name': E('This include names no file: write include <abstractions/NAME> or include "path".'),
+  'include-comma': E('An include takes no trailing comma: remove it.'),
+  'include-unclosed': E("This include name has no closing '>'."),
+  'include-not-found': E("Cannot find include '{name}' in {where}.{hint}"),
+  'include-cycle': W("Include '{name}' leads back to itself (through {chain}); apparmor_parser reads each file once, so the cycle has no effect."),
+  'include-unresolved': W("Includes cannot be checked: no include search path ({count} include(s) unresolved). Pass --include-dir DIR (for example /etc/apparmor.d) to resolve them."),
+  'abi-missing-name': E('abi needs a name: abi <abi/3.0>,'),
+  'newer-than-abi': W("{what} needs AppArmor {since}, but this file declares abi {abi}."),
+  // Variables
+  'variable-no-value': E('This variable assignment has no value: give at least one value, or "" for an empty one.'),
+  'variable-trailing-comma': E('Variable values take no trailing comma: remove the comma.'),
+  'variable-redeclared': E('@{{name}} is already defined{where}: use += to add values, or := (AppArmor 5.0) to replace them.'),
+  'variable-append-undeclared': E('@{{name}} is appended to with += but was never declared: declare it with = first.'),
+  'variable-undefined': E('@{{name}} is never defined{hint}.'),
+  'bool-undefined': E('${{name}} is never defined.'),
+  // File rules
+  'missing-permissions': E('This file rule has no access permissions: add some, such as r, rw or ix.'),
+  'missing-path': E('Permissions {found} must be followed by a path.'),
+  'missing-target': E("'->' must be followed by a target."),
+  'invalid-permission': E("'{char}' is not a file permission. Valid letters: r w a l k m x, with exec modes such as ix px cx ux."),
+  'write-and-append': E("'w' and 'a' cannot be combined: 'w' already includes appending. Keep one."),
+  'multiple-exec-modes': E("Only one exec transition is allowed per rule, found '{modes}'."),
+  'bare-x': E("'x' needs an exec transition such as ix, px, cx or ux (a bare 'x' is only allowed in deny rules)."),
+  'deny-exec-mode': E("Deny rules take a plain 'x': the transition '{mode}' and any '->' target mean nothing when execution is denied."),
+  'target-without-transition': E("A '->' target needs a px, cx, pix … transition to apply to."),
+  'unsafe-without-exec': E("'{word}' only applies to rules that allow execution."),
+  'path-not-absolute': E("'{path}' must be an absolute path: start it with '/' or a variable such as @{HOME}."),
+  'uppercase-permission': W("Uppercase '{char}' is deprecated: write '{lower}'."),
+  'link-incomplete': E('A link rule needs a source and a target: link /src -> /dst,'),
+  'link-target-missing': E("A rule with 'l' permission and '->' links to the target path."),
+  // Capability
+  'unknown-capability': E("Unknown capability '{name}'.{hint}"),
+  'owner-not-allowed': E("'{word}' cannot be used on {kind} rules."),
+  // Network, unix
+  'unknown-network-word': E("'{name}' is not a network family, socket type or protocol.{hint}"),
+  'network-order': E("Write the family before the socket type: network {family} {type},"),
+  'unix-addr': E("unix addr='{value}' is not valid: an abstract address starts with '@', or use 'none' or 'auto'."),
+  // Generic conditional rules
+  'unknown-permission': E("'{name}' is not a {kind} permission.{hint}"),
+  'unknown-conditional': E("'{name}' is not a {kind} conditional.{hint}"),
+  'unexpected-word': E("'{word}' is not valid in a {kind} rule.{hint}"),
+  'unexpected-list': E('Permissions in parentheses must come right after the rule keyword.'),
+  'missing-value': E("'{name}=' needs a value."),
+  'expected-conditional': E("Expected name=value inside the parentheses, found '{found}'."),
+  'expected-identities': E("'+' must be followed by identities=(…)."),
+  'unknown-signal': E("Unknown signal '{name}'.{hint}"),
+  'dbus-perm-conflict': E("dbus {perm} cannot be combined with {cond}: {why}"),
+  'mount-bad-option': E("Unknown mount option '{name}'.{hint}"),
+  'mount-target-conds': E('Conditionals after the mount point are not supported.'),
+  'mount-conflicting-options': E("Mount options '{a}' and '{b}' contradict each other."),
+  'mqueue-name': E("mqueue name '{name}' must start with '/' (posix) or be a number (sysv)."),
+  'change-profile-safe': E("'{word}' needs an exec path: change_profile {word} /path -> profile,"),
+  // rlimit
+  'set-needs-rlimit': E("'set' must be followed by 'rlimit': set rlimit nofile <= 1024,"),
+  'rlimit-missing-op': E("An rlimit needs '<=' and a value: set rlimit {name} <= VALUE,"),
+  'rlimit-missing-value': E("'<=' must be followed by a value."),
+  'unknown-rlimit': E("Unknown rlimit '{name}'.{hint}"),
+  'invalid-rlimit-value': E("'{value}' is not a valid value for rlimit {name}: {why}"),
+  'rule-no-qualifiers': E("{kind} rules take no qualifiers; remove '{word}'."),
+  'priority-range': E('priority must be an integer from -1000 to 1000, found {value}.'),
+  'priority-missing-value': E('priority needs a value: priority=N,'),
+  'priority-on-block': E('priority cannot be put on a block.'),
+  'deny-block-old': W('deny blocks need AppArmor 4.0.'),
+  // Profiles
+  'unknown-flag': E("Unknown profile flag '{name}'.{hint}"),
+  'conflicting-flags': E("Profile flags '{a}' and '{b}' cannot be used together."),
+  'flag-value': E("Profile flag '{name}' {why}"),
+  'flags-repeated': E('A profile takes one flags list; merge them into one.'),
+  'flags-missing-equals': E("Write flags=(…)."),
+  'flags-missing-list': E("flags= must be followed by a list in parentheses: flags=(complain)."),
+  'profile-name-required': E("Profiles need a name: profile NAME { … }, or a path-named /path/to/binary { … }."),
+  'profile-name-form': E("A profile name without the 'profile' keyword must start with '/' or a namespace ':ns:'."),
+  'attachment-form': E("Attachment '{value}' must be an absolute path or start with a variable."),
+  'xattrs-on-hat': E('Hats cannot have xattrs.'),
+  // Merged rules
+  'exec-conflict': E("'{path}' has conflicting exec modes: {a} here and {b} {where}."),
+  'duplicate-profile': E("Profile '{name}' is defined twice{where}."),
+} as const satisfies Record<string, DiagnosticRule>;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_RULES;
+
+export function formatMessage(code: string, args: Readonly<Record<string, string>>): string {
+  const rule = (DIAGNOSTIC_RULES as Record<string, DiagnosticRule>)[code];
+  const template = rule ? rule.message : code;
+  return template.replace(/\{(\w+)\}/g, (_, key: string) => args[key] ?? '');
+}
+
+export function severityOf(code: string): Severity {
+  return (DIAGNOSTIC_RULES as Record<string, DiagnosticRule>)[code]?.severity ?? 'error';
+}

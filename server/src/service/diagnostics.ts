@@ -1,0 +1,64 @@
+import { Diagnostic, DiagnosticSeverity, Position, Range } from 'vscode-languageserver-types';
+import type { Problem } from './checks/problems';
+import { formatMessage, Severity, severityOf } from './diagnosticRules';
+
+const SEVERITY: Readonly<Record<Severity, DiagnosticSeverity>> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+/** Maps offsets to LSP line/character positions (UTF-16, as LSP counts by default). */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(private readonly text: string) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+
+  positionAt(offset: number): Position {
+    const o = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: o - this.starts[lo]! };
+  }
+
+  offsetAt(position: Position): number {
+    const start = this.starts[Math.min(position.line, this.starts.length - 1)] ?? 0;
+    return Math.min(start + position.character, this.text.length);
+  }
+
+  rangeOf(start: number, end: number): Range {
+    return { start: this.positionAt(start), end: this.positionAt(end) };
+  }
+}
+
+export function toDiagnostic(problem: Problem, lines: LineIndex): Diagnostic {
+  return {
+    range: lines.rangeOf(problem.start, problem.end),
+    severity: SEVERITY[severityOf(problem.code)],
+    code: problem.code,
+    source: 'apparmor',
+    message: formatMessage(problem.code, problem.args),
+  };
+}
+
+/** Diagnostics sorted by position; exact duplicates (same code and place) dropped. */
+export function toDiagnostics(text: string, problems: readonly Problem[]): Diagnostic[] {
+  const lines = new LineIndex(text);
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const p of [...problems].sort((a, b) => a.start - b.start || a.end - b.end)) {
+    const key = `${p.code}:${p.start}:${p.end}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(toDiagnostic(p, lines));
+  }
+  return out;
+}

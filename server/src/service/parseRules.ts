@@ -1,0 +1,486 @@
+import type {
+  BlockNode, BodyItem, CondNode, CondRuleNode, FileRuleNode, FlagNode, IfNode, LinkRuleNode, ProfileNode,
+  Qualifiers, QualifierBlockNode, RlimitRuleNode, RuleKind, Span, Token,
+} from './ast';
+import {
+  DBUS_PERMS, IO_URING_PERMS, MQUEUE_PERMS, NETWORK_PERMS, PTRACE_PERMS, SIGNAL_PERMS, UNIX_PERMS, USERNS_PERMS,
+} from './data/facts';
+import { ExprParser } from './parseExpr';
+
+type CondKind = CondRuleNode['kind'];
+
+/** Rule keywords that start a conditional-style rule, with the kind each makes. */
+const COND_KEYWORDS: ReadonlyMap<string, CondKind> = new Map<string, CondKind>([
+  ['capability', 'capability'], ['network', 'network'], ['unix', 'unix'], ['dbus', 'dbus'],
+  ['signal', 'signal'], ['ptrace', 'ptrace'], ['mount', 'mount'], ['remount', 'remount'],
+  ['umount', 'umount'], ['unmount', 'umount'], ['pivot_root', 'pivot_root'],
+  ['change_profile', 'change_profile'], ['userns', 'userns'], ['mqueue', 'mqueue'],
+  ['io_uring', 'io_uring'], ['all', 'all'],
+]);
+
+/** Permission words a rule may carry bare (without parentheses) before its conditionals. */
+const BARE_PERMS: Partial<Record<CondKind, ReadonlyMap<string, unknown>>> = {
+  dbus: DBUS_PERMS, signal: SIGNAL_PERMS, ptrace: PTRACE_PERMS, unix: UNIX_PERMS, network: NETWORK_PERMS,
+  mqueue: MQUEUE_PERMS, io_uring: IO_URING_PERMS, userns: USERNS_PERMS,
+};
+
+const QUALIFIER_RANK: Readonly<Record<string, number>> = {
+  priority: 0, audit: 1, allow: 2, deny: 2, prompt: 2, owner: 3, user: 3, other: 3,
+};
+
+export const MODE_WORD = /^[rwaklmxiupcRWLMXIUPC]+$/;
+
+export interface ProfileHeader {
+  attachment?: Token;
+  xattrs?: CondNode[];
+  identities: CondNode[];
+  flags?: FlagNode[];
+  flagsSpan?: Span;
+}
+
+/** Profile bodies: blocks, qualifiers and every rule type. */
+export abstract class RuleParser extends ExprParser {
+  protected abstract parseChildProfile(qualifiers: Qualifiers): ProfileNode;
+  /** Include, abi, and misplaced preamble items; `null` when the next item is none of them. */
+  protected abstract parsePreambleInBody(): BodyItem | undefined | null;
+
+  protected parseBlock(): BlockNode {
+    const s = this.s;
+    const open = s.take(1);
+    const items: BodyItem[] = [];
+    let guard = -1;
+    for (;;) {
+      s.skipTrivia();
+      if (s.atEnd()) {
+        this.error('unclosed-brace', open);
+        return { start: open.start, end: s.pos, items, closed: false };
+      }
+      if (s.code() === 0x7d) {
+        s.take(1);
+        return { start: open.start, end: s.pos, items, closed: true };
+      }
+      if (s.pos === guard) this.skipChar();
+      guard = s.pos;
+      const item = this.parseBodyItem();
+      if (item) items.push(item);
+    }
+  }
+
+  protected parseBodyItem(): BodyItem | undefined {
+    const s = this.s;
+    s.skipTrivia();
+    const start = s.pos;
+    const pre = this.parsePreambleInBody();
+    if (pre !== null) return pre;
+    if (s.code() === 0x2c) {
+      this.error('stray-comma', s.take(1));
+      return undefined;
+    }
+    const qualifiers = this.parseQualifiers();
+    s.skipTrivia();
+    if (s.code() === 0x7b && this.isLoneBrace()) return this.parseQualifierBlock(qualifiers, start);
+    if (s.code() === 0x5e) return this.parseChildProfile(qualifiers);
+    if (s.code() === 0x22 || s.code() === 0x2f || s.code() === 0x40) return this.parseFileRule(qualifiers, start);
+    if (s.code() === 0x7d || s.atEnd()) {
+      if (qualifiers.all.length > 0) this.error('qualifier-without-rule', qualifiers.all[qualifiers.all.length - 1]!);
+      return undefined;
+    }
+    const word = this.peekWord();
+    const kind = COND_KEYWORDS.get(word);
+    if (kind) return this.parseCondRule(kind, qualifiers, start);
+    switch (word) {
+      case 'profile':
+      case 'hat':
+        return this.parseChildProfile(qualifiers);
+      case 'file':
+        return this.parseFileRule(qualifiers, start, this.nextWord('path'));
+      case 'safe':
+      case 'unsafe':
+        return this.parseFileRule(qualifiers, start);
+      case 'link':
+        return this.parseLinkRule(qualifiers, start);
+      case 'set':
+        return this.parseRlimitRule(qualifiers, start);
+      case 'if':
+        if (qualifiers.all.length > 0) this.error('qualifier-on-if', qualifiers.all[0]!);
+        return this.parseIf();
+      case 'else': {
+        const tok = this.nextWord('path');
+        this.error('else-without-if', tok);
+        return undefined;
+      }
+    }
+    if (MODE_WORD.test(word)) return this.parseFileRule(qualifiers, start);
+    const tok = this.nextWord('path');
+    this.error('unknown-keyword', tok, { word: tok.text });
+    this.recoverRule();
+    return undefined;
+  }
+
+  private parseQualifiers(): Qualifiers {
+    const s = this.s;
+    const q: { priority?: Qualifiers['priority']; audit?: Token; mode?: Token; owner?: Token; all: Token[] } = { all: [] };
+    let lastRank = -1;
+    for (;;) {
+      s.skipTrivia();
+      let tok: Token;
+      let name: string;
+      if (/^priority[ \t]*=/.test(s.text.slice(s.pos, s.pos + 16))) {
+        tok = s.take(8);
+        name = 'priority';
+        s.skipTrivia();
+        const eq = s.take(1);
+        s.skipTrivia();
+        const value = s.scanWord('cond');
+        if (!value) this.error('priority-missing-value', tok);
+        q.priority = { token: tok, value, span: { start: tok.start, end: value ? value.end : eq.end } };
+      } else {
+        name = this.peekWord();
+        if (!(name in QUALIFIER_RANK) || name === 'priority') break;
+        tok = this.nextWord('path');
+        if (name === 'audit') q.audit = tok;
+        else if (QUALIFIER_RANK[name] === 2) q.mode = tok;
+        else q.owner = tok;
+      }
+      const rank = QUALIFIER_RANK[name]!;
+      if (rank <= lastRank) {
+        const prev = q.all[q.all.length - 1]!;
+        this.error(rank === lastRank ? 'qualifier-repeated' : 'qualifier-order', tok, { word: tok.text, previous: prev.text });
+      }
+      lastRank = Math.max(lastRank, rank);
+      q.all.push(tok);
+    }
+    return q;
+  }
+
+  private parseQualifierBlock(qualifiers: Qualifiers, start: number): QualifierBlockNode {
+    if (qualifiers.all.length === 0) this.error('unexpected-brace', { start: this.s.pos, end: this.s.pos + 1 });
+    const body = this.parseBlock();
+    return { type: 'qualifierBlock', start, end: body.end, qualifiers, body };
+  }
+
+  private parseFileRule(qualifiers: Qualifiers, start: number, keyword?: Token): FileRuleNode {
+    const s = this.s;
+    s.skipTrivia();
+    const base = { type: 'rule' as const, kind: 'file' as const, qualifiers, keyword };
+    if (keyword && (s.code() === 0x2c || s.code() === 0x7d || s.atEnd() || this.newLineRuleStart(keyword.end))) {
+      const comma = this.expectComma();
+      return { ...base, start, end: comma ? comma.end : s.lastEnd, permsFirst: false, comma };
+    }
+    let execSafety: Token | undefined;
+    const w = this.peekWord();
+    if (w === 'safe' || w === 'unsafe') execSafety = this.nextWord('path');
+    s.skipTrivia();
+    let path: Token | undefined;
+    let perms: Token | undefined;
+    const c = s.code();
+    const permsFirst = !(c === 0x22 || c === 0x2f || c === 0x40 || c === 0x7b || c === 0x3a);
+    if (permsFirst) {
+      perms = this.nextWord('path');
+      path = this.wordOrQuoted('path');
+      if (!path) this.error('missing-path', perms);
+    } else {
+      path = this.wordOrQuoted('path');
+      perms = this.parseModesAfterPath(path);
+    }
+    let arrow: Span | undefined;
+    let target: Token | undefined;
+    s.skipTrivia();
+    if (s.isArrow()) {
+      arrow = s.take(2);
+      target = this.wordOrQuoted('cond');
+      if (!target) this.error('missing-target', arrow);
+    }
+    const comma = perms ? this.expectComma() : this.finishBrokenRule();
+    return { ...base, start, end: comma ? comma.end : s.lastEnd, execSafety, path, perms, permsFirst, arrow, target, comma };
+  }
+
+  private parseModesAfterPath(path: Token | undefined): Token | undefined {
+    const s = this.s;
+    const lastEnd = s.lastEnd;
+    s.skipTrivia();
+    const c = s.code();
+    if (c === 0x2c || c === 0x7d || c === -1 || s.isArrow() || (s.newlineSince(lastEnd) && this.looksLikeRuleStart())) {
+      this.error('missing-permissions', path ?? { start: lastEnd, end: lastEnd });
+      return undefined;
+    }
+    const save = s.pos;
+    const run = s.scanModeRun();
+    const n = s.code();
+    if (run && (n === -1 || n === 0x2c || n === 0x20 || n === 0x09 || n === 0x0a || n === 0x0d || s.isArrow())) return run;
+    s.pos = save;
+    return this.nextWord('path');
+  }
+
+  /** After an error already reported in a rule: consume its comma if it is right there. */
+  private finishBrokenRule(): Span | undefined {
+    const s = this.s;
+    s.skipTrivia();
+    if (s.code() === 0x2c) return s.take(1);
+    this.recoverRule();
+    return undefined;
+  }
+
+  private newLineRuleStart(after: number): boolean {
+    return this.s.newlineSince(after) && this.looksLikeRuleStart();
+  }
+
+  private parseLinkRule(qualifiers: Qualifiers, start: number): LinkRuleNode {
+    const s = this.s;
+    const keyword = this.nextWord('path');
+    let subset: Token | undefined;
+    if (this.peekWord() === 'subset') subset = this.nextWord('path');
+    const path = this.wordOrQuoted('path');
+    s.skipTrivia();
+    let arrow: Span | undefined;
+    let target: Token | undefined;
+    if (path && s.isArrow()) {
+      arrow = s.take(2);
+      target = this.wordOrQuoted('path');
+    }
+    if (!path || !target) {
+      this.error('link-incomplete', path ?? keyword);
+      const comma = this.finishBrokenRule();
+      return { type: 'rule', kind: 'link', qualifiers, keyword, start, end: s.lastEnd, subset, path, arrow, target, comma };
+    }
+    const comma = this.expectComma();
+    return { type: 'rule', kind: 'link', qualifiers, keyword, start, end: comma ? comma.end : s.lastEnd, subset, path, arrow, target, comma };
+  }
+
+  private parseRlimitRule(qualifiers: Qualifiers, start: number): RlimitRuleNode {
+    const s = this.s;
+    const keyword = this.nextWord('path');
+    const base = { type: 'rule' as const, kind: 'rlimit' as const, qualifiers, keyword, start };
+    if (this.peekWord('cond') !== 'rlimit') {
+      this.error('set-needs-rlimit', keyword);
+      const comma = this.finishBrokenRule();
+      return { ...base, end: s.lastEnd, comma };
+    }
+    const rlimit = this.nextWord('cond');
+    const name = this.wordOrQuoted('cond');
+    s.skipTrivia();
+    let op: Span | undefined;
+    if (s.startsWith('<=')) op = s.take(2);
+    else this.error('rlimit-missing-op', name ?? rlimit);
+    const value = op ? this.wordOrQuoted('cond') : undefined;
+    if (op && !value) this.error('rlimit-missing-value', op);
+    const comma = value ? this.expectComma() : this.finishBrokenRule();
+    return { ...base, end: comma ? comma.end : s.lastEnd, rlimit, name, op, value, comma };
+  }
+
+  private parseCondRule(kind: CondKind, qualifiers: Qualifiers, start: number): CondRuleNode {
+    const s = this.s;
+    const keyword = this.nextWord('path');
+    let perms: Token[] | undefined;
+    let permsList = false;
+    const conds: CondNode[] = [];
+    const targetConds: CondNode[] = [];
+    const words: Token[] = [];
+    let arrow: Span | undefined;
+    let target: Token | undefined;
+    let comma: Span | undefined;
+    for (;;) {
+      const lastEnd = s.lastEnd;
+      s.skipTrivia();
+      const c = s.code();
+      if (c === 0x2c) { comma = s.take(1); break; }
+      if (c === -1 || c === 0x7d || (c === 0x7b && this.isLoneBrace()) || this.newLineRuleStart(lastEnd)) {
+        this.error('missing-comma', this.lastTokenSpan(lastEnd));
+        break;
+      }
+      if (c === 0x28 /* ( */) {
+        const list = this.parseParenValues();
+        if (perms || conds.length || words.length || arrow) this.error('unexpected-list', list.span);
+        else { perms = list.values; permsList = true; }
+        continue;
+      }
+      if (s.isArrow()) {
+        if (arrow) this.error('unexpected-token', s.span(s.pos), { found: "'->'", expected: "',' at the end of the rule" });
+        arrow = s.take(2);
+        target = this.wordOrQuoted('cond');
+        if (!target && s.code() !== 0x28) this.error('missing-target', arrow);
+        continue;
+      }
+      if (c === 0x29 || c === 0x3d || c === 0x7b) {
+        const tok = s.take(1);
+        this.error('unexpected-token', tok, { found: `'${tok.text}'`, expected: 'a word or conditional' });
+        continue;
+      }
+      const w = c === 0x22 ? this.quoted() : s.scanWord('cond');
+      if (!w) { this.skipChar(); continue; }
+      const cond = this.tryCond(w);
+      if (cond) (arrow ? targetConds : conds).push(cond);
+      else if (!perms && !conds.length && !words.length && !arrow && BARE_PERMS[kind]?.has(w.text)) perms = [w];
+      else if (arrow && !target) target = w;
+      else words.push(w);
+    }
+    return {
+      type: 'rule', kind, qualifiers, keyword, start, end: comma ? comma.end : s.lastEnd, comma,
+      perms, permsList, conds, words, arrow, target, targetConds,
+    };
+  }
+
+  /** `name=value`, `name=(list)`, `name in (list)`, `peer=(cond …)`, and 5.0's `label:=`. */
+  protected tryCond(name: Token): CondNode | undefined {
+    const s = this.s;
+    const save = s.pos;
+    const saveEnd = s.lastEnd;
+    s.skipTrivia();
+    let op: CondNode['op'];
+    if (s.code() === 0x3d && name.text.endsWith(':') && save === s.pos) op = ':=';
+    else if (s.code() === 0x3d && s.code(s.pos + 1) !== 0x3d) op = '=';
+    else if (!name.quoted && this.peekWord('cond') === 'in' && /^(options?|v?fstype)$/.test(name.text)) op = 'in';
+    else { s.pos = save; s.lastEnd = saveEnd; return undefined; }
+    const condName = op === ':=' ? { ...name, end: name.end - 1, text: name.text.slice(0, -1), value: name.value.slice(0, -1) } : name;
+    if (op === 'in') this.nextWord('cond'); else s.take(1);
+    s.skipTrivia();
+    if (s.code() === 0x28) {
+      if (condName.text === 'peer' || condName.text === 'xattrs') {
+        const nested = this.parseNestedConds();
+        return { name: condName, op, values: [], nested: nested.conds, list: true, start: name.start, end: nested.span.end };
+      }
+      const list = this.parseParenValues();
+      return { name: condName, op, values: list.values, list: true, start: name.start, end: list.span.end };
+    }
+    const value = this.wordOrQuoted('cond');
+    if (!value) this.error('missing-value', condName, { name: condName.text });
+    return { name: condName, op, values: value ? [value] : [], list: false, start: name.start, end: value ? value.end : s.lastEnd };
+  }
+
+  /** `( a, b c )`: words separated by blanks and commas. */
+  protected parseParenValues(): { values: Token[]; span: Span } {
+    const s = this.s;
+    const open = s.take(1);
+    const values: Token[] = [];
+    for (;;) {
+      s.skipTrivia();
+      const c = s.code();
+      if (c === 0x29) { s.take(1); break; }
+      if (c === 0x2c) { s.take(1); continue; }
+      if (c === -1 || c === 0x7d || (c === 0x7b && this.isLoneBrace()) || c === 0x28 || c === 0x3d) {
+        this.error('unclosed-paren', open);
+        break;
+      }
+      const w = c === 0x22 ? this.quoted() : s.scanWord('cond');
+      if (w) values.push(w); else this.skipChar();
+    }
+    return { values, span: { start: open.start, end: s.lastEnd } };
+  }
+
+  /** `( name=value … )` as in `peer=( … )` and `xattrs=( … )`. */
+  protected parseNestedConds(): { conds: CondNode[]; span: Span } {
+    const s = this.s;
+    const open = s.take(1);
+    const conds: CondNode[] = [];
+    for (;;) {
+      s.skipTrivia();
+      const c = s.code();
+      if (c === 0x29) { s.take(1); break; }
+      if (c === 0x2c) { s.take(1); continue; }
+      if (c === -1 || c === 0x7d || (c === 0x7b && this.isLoneBrace()) || c === 0x28 || c === 0x3d) {
+        this.error('unclosed-paren', open);
+        break;
+      }
+      const w = c === 0x22 ? this.quoted() : s.scanWord('cond');
+      if (!w) { this.skipChar(); continue; }
+      const cond = this.tryCond(w);
+      if (cond) conds.push(cond);
+      else this.error('expected-conditional', w, { found: w.text });
+    }
+    return { conds, span: { start: open.start, end: s.lastEnd } };
+  }
+
+  protected parseProfileHeader(): ProfileHeader {
+    const s = this.s;
+    const header: ProfileHeader = { identities: [] };
+    for (;;) {
+      s.skipTrivia();
+      const c = s.code();
+      if (c === -1 || c === 0x2c || c === 0x7d || (c === 0x7b && this.isLoneBrace())) return header;
+      if (c === 0x28) { this.parseFlags(header, undefined); continue; }
+      if (c === 0x2b /* + */) {
+        const plus = s.take(1);
+        const w = this.peekWord('cond');
+        if (w !== 'identities') { this.error('expected-identities', plus); return header; }
+        const name = this.nextWord('cond');
+        const cond = this.tryCond(name);
+        if (cond) header.identities.push(cond); else this.error('missing-value', name, { name: 'identities' });
+        continue;
+      }
+      const w = this.peekWord('cond');
+      if (w === 'flags') { this.parseFlags(header, this.nextWord('cond')); continue; }
+      if (w === 'xattrs') {
+        const name = this.nextWord('cond');
+        const cond = this.tryCond(name);
+        if (cond) header.xattrs = cond.nested ?? []; else this.error('missing-value', name, { name: 'xattrs' });
+        continue;
+      }
+      if (!header.attachment && !header.flags && !header.xattrs && (c === 0x2f || c === 0x40 || c === 0x22)) {
+        header.attachment = this.wordOrQuoted('path');
+        continue;
+      }
+      return header;
+    }
+  }
+
+  private parseFlags(header: ProfileHeader, keyword: Token | undefined): void {
+    const s = this.s;
+    const start = keyword ? keyword.start : s.pos;
+    if (keyword) {
+      s.skipTrivia();
+      if (s.code() !== 0x3d) { this.error('flags-missing-equals', keyword); return; }
+      s.take(1);
+      s.skipTrivia();
+      if (s.code() !== 0x28) { this.error('flags-missing-list', keyword); return; }
+    }
+    if (header.flags) this.error('flags-repeated', { start, end: s.pos + 1 });
+    const open = s.take(1);
+    const flags: FlagNode[] = [];
+    for (;;) {
+      s.skipTrivia();
+      const c = s.code();
+      if (c === 0x29) { s.take(1); break; }
+      if (c === 0x2c) { s.take(1); continue; }
+      if (c === -1 || c === 0x7b || c === 0x7d || c === 0x28) { this.error('unclosed-paren', open); break; }
+      const name = c === 0x22 ? this.quoted() : s.scanWord('cond');
+      if (!name) { this.skipChar(); continue; }
+      let value: Token | undefined;
+      if (s.code() === 0x3d) {
+        s.take(1);
+        value = this.wordOrQuoted('cond');
+        if (!value) this.error('missing-value', name, { name: name.text });
+      }
+      flags.push({ start: name.start, end: value ? value.end : name.end, name, value });
+    }
+    header.flags = flags;
+    header.flagsSpan = { start, end: s.lastEnd };
+  }
+
+  private parseIf(): IfNode {
+    const keyword = this.nextWord('path');
+    const condition = this.parseExpr();
+    if (!condition) this.error('expected-expression', keyword);
+    const then = this.blockOrEmpty(keyword);
+    let elseKeyword: Token | undefined;
+    let elseNode: IfNode | BlockNode | undefined;
+    if (this.peekWord() === 'else') {
+      elseKeyword = this.nextWord('path');
+      if (this.peekWord() === 'if') elseNode = this.parseIf();
+      else elseNode = this.blockOrEmpty(elseKeyword);
+    }
+    const end = elseNode ? elseNode.end : then.end;
+    return { type: 'if', start: keyword.start, end, keyword, condition, then, elseKeyword, else: elseNode };
+  }
+
+  private blockOrEmpty(anchor: Token): BlockNode {
+    const s = this.s;
+    s.skipTrivia();
+    if (s.code() === 0x7b) return this.parseBlock();
+    this.error('expected-open-brace', this.peekSpan(), { found: this.describeNext() });
+    void anchor;
+    this.recoverRule();
+    return { start: s.pos, end: s.pos, items: [], closed: false };
+  }
+}
+
+export type { RuleKind };

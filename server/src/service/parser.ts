@@ -1,0 +1,321 @@
+import type {
+  AbiNode, AliasNode, AssignOp, BlockNode, BodyItem, Comment, FileNode, IncludeNode, ParseResult,
+  ProfileNode, Qualifiers, Span, Token, TopItem, VariableNode,
+} from './ast';
+import { Scanner } from './scanner';
+import { RuleParser } from './parseRules';
+
+export interface ParseOptions {
+  /** Parse as an include fragment: bare rules are allowed at top level. */
+  readonly fragment?: boolean;
+}
+
+/** Parses a whole policy file. Never throws; problems are returned as `errors`. */
+export function parse(text: string, options: ParseOptions = {}): ParseResult {
+  const parser = new Parser(text, options.fragment ?? false);
+  const ast = parser.parseFile();
+  return { ast, errors: parser.errors };
+}
+
+const ASSIGNMENT = /([@$])\{([A-Za-z_][A-Za-z0-9_]*)\}[ \t]*(\+=|\?=|:=|=)/y;
+const EMPTY_QUALIFIERS: Qualifiers = { all: [] };
+
+export class Parser extends RuleParser {
+  constructor(text: string, private readonly fragment: boolean) {
+    super(new Scanner(text));
+  }
+
+  parseFile(): FileNode {
+    const items: TopItem[] = [];
+    const s = this.s;
+    let guard = -1;
+    for (;;) {
+      s.skipTrivia();
+      if (s.atEnd()) break;
+      if (s.pos === guard) this.skipChar();
+      guard = s.pos;
+      if (s.code() === 0x7d /* } */) {
+        this.error('unmatched-brace', s.take(1));
+        continue;
+      }
+      const item = this.parseTopItem();
+      if (item) items.push(item);
+    }
+    return { type: 'file', start: 0, end: s.text.length, items, comments: s.comments as Comment[], fragment: this.fragment };
+  }
+
+  private parseTopItem(): TopItem | undefined {
+    const pre = this.parsePreambleItem(true);
+    if (pre !== null) return pre;
+    if (this.fragment) return this.parseBodyItem();
+    return this.parseTopProfile();
+  }
+
+  /** Items that may open a file; `null` when the next item is none of them. */
+  private parsePreambleItem(topLevel: boolean): TopItem | undefined | null {
+    const s = this.s;
+    if (this.atInclude()) return this.parseInclude();
+    ASSIGNMENT.lastIndex = s.pos;
+    const m = ASSIGNMENT.exec(s.text);
+    if (m) {
+      const node = this.parseVariable(m);
+      if (!topLevel) this.error('assignment-in-profile', node);
+      return node;
+    }
+    const word = this.peekWord();
+    if (word === 'abi') return this.parseAbi();
+    if (word === 'alias' || word === 'rewrite') {
+      const node = this.parseAlias();
+      if (!topLevel) this.error('alias-in-profile', node);
+      return node;
+    }
+    return null;
+  }
+
+  /** At top level anything that is not preamble must be a profile (or hat). */
+  private parseTopProfile(): TopItem | undefined {
+    const s = this.s;
+    const save = s.pos;
+    const word = this.peekWord();
+    if (word === 'profile' || word === 'hat' || s.code() === 0x5e /* ^ */) return this.parseProfile(EMPTY_QUALIFIERS);
+    const c = s.code();
+    const pathLike = c === 0x2f /* / */ || c === 0x3a /* : */ || c === 0x40 /* @ */ || c === 0x22 /* " */;
+    if (pathLike && this.looksLikeProfileHeader()) {
+      s.pos = save;
+      return this.parseProfile(EMPTY_QUALIFIERS);
+    }
+    s.pos = save;
+    const errorsBefore = this.errors.length;
+    const item = this.parseBodyItem();
+    if (item && this.errors.length === errorsBefore) this.error('rule-outside-profile', item);
+    return item;
+  }
+
+  /** Scans ahead (without keeping anything) for a `{` before any `,`. */
+  private looksLikeProfileHeader(): boolean {
+    const s = this.s;
+    const save = s.pos;
+    const errors = this.errors.length;
+    const comments = s.comments.length;
+    let result = false;
+    for (let n = 0; n < 12; n++) {
+      s.skipTrivia();
+      const c = s.code();
+      if (c === -1 || c === 0x2c /* , */ || c === 0x7d) break;
+      if (c === 0x7b /* { */ && this.isLoneBrace()) { result = true; break; }
+      this.skipToken();
+    }
+    s.pos = save;
+    this.errors.length = errors;
+    s.comments.length = comments;
+    return result;
+  }
+
+  protected override parseChildProfile(qualifiers: Qualifiers): ProfileNode {
+    return this.parseProfile(qualifiers);
+  }
+
+  protected override parsePreambleInBody(): BodyItem | undefined | null {
+    const item = this.parsePreambleItem(false);
+    if (item === null || item === undefined) return item;
+    if (item.type === 'alias') return undefined;
+    return item as BodyItem;
+  }
+
+  private parseProfile(qualifiers: Qualifiers): ProfileNode {
+    const s = this.s;
+    const start = s.pos;
+    if (qualifiers.all.length > 0) this.error('qualifier-on-profile', qualifiers.all[0]!);
+    let keyword: Token | undefined;
+    let hat = false;
+    let name: Token | undefined;
+    if (s.code() === 0x5e) {
+      keyword = s.take(1);
+      hat = true;
+      if (this.isBlankAt(s.pos)) this.error('hat-space', keyword);
+    } else {
+      const w = this.peekWord();
+      if (w === 'profile' || w === 'hat') {
+        keyword = this.nextWord('path');
+        hat = w === 'hat';
+        s.skipTrivia();
+      }
+    }
+    if (s.code() !== 0x7b || !this.isLoneBrace()) name = this.nextName();
+    if (name && name.text.endsWith('{') && name.text.length > 1) this.error('brace-needs-space', name);
+    const header = this.parseProfileHeader();
+    const body = this.parseBlockOrError(keyword ?? name);
+    return {
+      type: 'profile', start, end: body.end, keyword, hat, name, qualifiers,
+      attachment: header.attachment, xattrs: header.xattrs, identities: header.identities,
+      flags: header.flags, flagsSpan: header.flagsSpan, body,
+    };
+  }
+
+  private nextName(): Token | undefined {
+    const s = this.s;
+    s.skipTrivia();
+    if (s.code() === 0x22) return this.quoted();
+    return s.scanWord('path');
+  }
+
+  private parseBlockOrError(anchor: Span | undefined): BlockNode {
+    const s = this.s;
+    s.skipTrivia();
+    if (s.code() === 0x7b) return this.parseBlock();
+    const at = this.peekSpan();
+    this.error('expected-open-brace', anchor && s.atEnd() ? anchor : at, { found: this.describeNext() });
+    this.recoverRule();
+    return { start: s.pos, end: s.pos, items: [], closed: false };
+  }
+
+  private parseInclude(): IncludeNode {
+    const s = this.s;
+    const start = s.pos;
+    const legacy = s.code() === 0x23;
+    const keyword = s.take(legacy ? 8 : 7);
+    this.skipInline();
+    let ifExists = false;
+    if (this.peekWord() === 'if') {
+      const save = s.pos;
+      s.scanWord('path');
+      this.skipInline();
+      if (this.peekWord() === 'exists') {
+        s.scanWord('path');
+        ifExists = true;
+        this.skipInline();
+      } else s.pos = save;
+    }
+    const { path, angle } = this.parseIncludeTarget();
+    const node: IncludeNode = { type: 'include', start, end: s.lastEnd, keyword, legacy, ifExists, angle, path };
+    if (!path) this.error('include-missing-name', keyword);
+    this.skipInline();
+    if (s.code() === 0x2c) this.error('include-comma', s.take(1));
+    return node;
+  }
+
+  /** The `<…>`, `"…"` or bare name after `include` or `abi`. */
+  private parseIncludeTarget(): { path?: Token; angle: boolean } {
+    const s = this.s;
+    const c = s.code();
+    if (c === 0x3c /* < */) {
+      const start = s.pos;
+      let i = start + 1;
+      while (i < s.text.length && s.text[i] !== '>' && s.text[i] !== '\n') i++;
+      if (s.text[i] !== '>') {
+        s.pos = i;
+        const tok = s.finish(start, false);
+        this.error('include-unclosed', tok);
+        return { path: { ...tok, value: tok.text.slice(1).trim() }, angle: true };
+      }
+      s.pos = i + 1;
+      const tok = s.finish(start, false);
+      let inner = tok.text.slice(1, -1).trim();
+      if (inner.startsWith('"') && inner.endsWith('"') && inner.length >= 2) inner = inner.slice(1, -1);
+      return { path: { ...tok, value: inner }, angle: true };
+    }
+    if (c === 0x22) return { path: this.quoted(), angle: false };
+    if (c === -1 || c === 0x0a || c === 0x2c) return { angle: false };
+    return { path: s.scanWord('cond'), angle: false };
+  }
+
+  private parseAbi(): AbiNode {
+    const s = this.s;
+    const start = s.pos;
+    const keyword = this.nextWord('path');
+    s.skipTrivia();
+    const { path, angle } = this.parseIncludeTarget();
+    if (!path) this.error('abi-missing-name', keyword);
+    const comma = this.expectComma();
+    return { type: 'abi', start, end: comma ? comma.end : s.lastEnd, keyword, angle, path };
+  }
+
+  private parseAlias(): AliasNode {
+    const s = this.s;
+    const start = s.pos;
+    const keyword = this.nextWord('path');
+    s.skipTrivia();
+    const from = this.wordOrQuoted('cond');
+    s.skipTrivia();
+    let to: Token | undefined;
+    if (s.isArrow()) {
+      s.take(2);
+      s.skipTrivia();
+      to = this.wordOrQuoted('cond');
+    } else this.error('alias-missing-arrow', from ?? keyword);
+    const comma = this.expectComma();
+    return { type: 'alias', start, end: comma ? comma.end : s.lastEnd, keyword, from, to };
+  }
+
+  private parseVariable(m: RegExpExecArray): VariableNode {
+    const s = this.s;
+    const start = s.pos;
+    const sigil = m[1] as '@' | '$';
+    const nameStart = start + 2;
+    const name: Token = { start: nameStart, end: nameStart + m[2]!.length, text: m[2]!, value: m[2]!, quoted: false };
+    const op = m[3] as AssignOp;
+    const opStart = start + m[0].length - op.length;
+    s.pos = start + m[0].length;
+    s.lastEnd = s.pos;
+    const values: Token[] = [];
+    if (sigil === '$' && op === '=') {
+      const expr = this.parseBoolValue();
+      if (expr) return { type: 'variable', start, end: s.lastEnd, sigil, name, op, opSpan: { start: opStart, end: opStart + op.length }, values, expr };
+    }
+    this.readValues(values);
+    if (values.length === 0) this.error('variable-no-value', { start, end: s.pos });
+    for (const v of values) {
+      if (!v.quoted && v.text.endsWith(',')) this.error('variable-trailing-comma', v);
+    }
+    return { type: 'variable', start, end: s.lastEnd, sigil, name, op, opSpan: { start: opStart, end: opStart + op.length }, values };
+  }
+
+  /** A boolean variable's value: `true`/`false`, or (5.0) an expression. */
+  private parseBoolValue(): VariableNode['expr'] {
+    const s = this.s;
+    this.skipInline();
+    const save = s.pos;
+    const w = s.scanWord('cond');
+    if (w && /^(true|false)$/i.test(w.text)) {
+      this.skipInline();
+      if (s.code() === 0x0a || s.code() === 0x0d || s.code() === -1 || s.code() === 0x23) {
+        return { kind: 'term', token: w, start: w.start, end: w.end };
+      }
+    }
+    s.pos = save;
+    return this.parseExpr();
+  }
+
+  /** Whitespace-separated values to the end of the line; `\` continues it. */
+  private readValues(out: Token[]): void {
+    const s = this.s;
+    const text = s.text;
+    for (;;) {
+      const c = s.code();
+      if (c === 0x20 || c === 0x09 || c === 0x0d) { s.pos++; continue; }
+      if (c === 0x5c /* \ */ && /^\\[ \t]*\r?\n/.test(text.slice(s.pos, s.pos + 8))) {
+        s.pos = text.indexOf('\n', s.pos) + 1;
+        continue;
+      }
+      if (c === -1 || c === 0x0a) return;
+      if (c === 0x23) { s.skipTrivia(); return; }
+      if (c === 0x22) { out.push(this.quoted()); continue; }
+      const start = s.pos;
+      while (s.pos < text.length && !/[\s"]/.test(text[s.pos]!)) {
+        if (text[s.pos] === '\\' && s.pos + 1 < text.length && text[s.pos + 1] !== '\n') s.pos++;
+        s.pos++;
+      }
+      out.push(s.finish(start, false));
+    }
+  }
+
+  private skipInline(): void {
+    const s = this.s;
+    while (s.code() === 0x20 || s.code() === 0x09) s.pos++;
+  }
+
+  private isBlankAt(offset: number): boolean {
+    const c = this.s.code(offset);
+    return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+  }
+}

@@ -1,0 +1,173 @@
+import type { Comment, Span, Token } from './ast';
+
+/**
+ * Character-level scanning for the parser. AppArmor's own lexer is modal (the
+ * rule keyword decides what a word may contain), so instead of a token stream the
+ * parser asks for the next word in the mode it is in:
+ * - `path`: file rules and headers, where `(`, `)` and `=` belong to the word;
+ * - `cond`: rule bodies such as dbus or mount, where they are separators.
+ */
+export type WordMode = 'path' | 'cond';
+
+const enum Ch {
+  Tab = 9, LF = 10, CR = 13, Space = 32, Bang = 33, Quote = 34, Hash = 35,
+  LParen = 40, RParen = 41, Comma = 44, Minus = 45, Eq = 61, Gt = 62, Backslash = 92,
+  LBrace = 123, RBrace = 125,
+}
+
+export function isBlank(c: number): boolean {
+  return c === Ch.Space || c === Ch.Tab || c === Ch.LF || c === Ch.CR || c === 12 || c === 11;
+}
+
+export class Scanner {
+  pos = 0;
+  readonly comments: Comment[] = [];
+  /** End of the last token handed out, for "missing comma after …" ranges. */
+  lastEnd = 0;
+
+  constructor(readonly text: string) {}
+
+  code(offset = this.pos): number {
+    return offset < this.text.length ? this.text.charCodeAt(offset) : -1;
+  }
+
+  atEnd(): boolean {
+    return this.pos >= this.text.length;
+  }
+
+  /** Skips blanks and comments. `#include` is a directive, not a comment. */
+  skipTrivia(): void {
+    const text = this.text;
+    for (;;) {
+      const c = this.code();
+      if (c === -1) return;
+      if (isBlank(c)) {
+        this.pos++;
+        continue;
+      }
+      if (c === Ch.Hash && !text.startsWith('include', this.pos + 1)) {
+        let end = text.indexOf('\n', this.pos);
+        if (end < 0) end = text.length;
+        const stop = end > this.pos && text.charCodeAt(end - 1) === Ch.CR ? end - 1 : end;
+        this.comments.push({ start: this.pos, end: stop, text: text.slice(this.pos, stop) });
+        this.pos = end;
+        continue;
+      }
+      return;
+    }
+  }
+
+  /** Whether a line break lies between `offset` and the current position. */
+  newlineSince(offset: number): boolean {
+    const i = this.text.indexOf('\n', offset);
+    return i >= 0 && i < this.pos;
+  }
+
+  /** Peeks at the next significant character code without consuming trivia permanently. */
+  peekCode(): number {
+    this.skipTrivia();
+    return this.code();
+  }
+
+  startsWith(s: string): boolean {
+    return this.text.startsWith(s, this.pos);
+  }
+
+  /** Consumes exactly `len` characters as one token. */
+  take(len: number): Token {
+    const start = this.pos;
+    this.pos += len;
+    return this.finish(start, false);
+  }
+
+  finish(start: number, quoted: boolean): Token {
+    const text = this.text.slice(start, this.pos);
+    this.lastEnd = this.pos;
+    return { start, end: this.pos, text, value: quoted ? unquote(text) : unescape(text), quoted };
+  }
+
+  /** A quoted string starting at the current `"`. Unterminated strings stop at the line end. */
+  scanQuoted(): { token: Token; terminated: boolean } {
+    const start = this.pos;
+    const text = this.text;
+    let i = start + 1;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === Ch.Backslash) { i++; continue; }
+      if (c === Ch.Quote) {
+        this.pos = i + 1;
+        return { token: this.finish(start, true), terminated: true };
+      }
+    }
+    const nl = text.indexOf('\n', start);
+    this.pos = nl < 0 ? text.length : nl;
+    return { token: this.finish(start, true), terminated: false };
+  }
+
+  /**
+   * An unquoted word. Commas end it unless they sit inside `{…}` alternations
+   * (or, in path mode, are followed by more word characters, as the reference lexer allows).
+   */
+  scanWord(mode: WordMode): Token | undefined {
+    const text = this.text;
+    const start = this.pos;
+    let i = start;
+    let depth = 0;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (isBlank(c) || c === Ch.Quote || c === Ch.Bang) break;
+      if (c === Ch.Backslash) { i++; continue; }
+      if (c === Ch.LBrace) depth++;
+      else if (c === Ch.RBrace) { if (depth > 0) depth--; else if (i === start) break; }
+      else if (c === Ch.Comma) {
+        if (depth > 0) continue;
+        if (mode === 'cond') break;
+        const n = i + 1 < text.length ? text.charCodeAt(i + 1) : -1;
+        if (n === -1 || isBlank(n) || n === Ch.Comma || n === Ch.Quote || n === Ch.RBrace) break;
+      } else if (mode === 'cond' && (c === Ch.LParen || c === Ch.RParen || c === Ch.Eq)) break;
+    }
+    if (i > text.length) i = text.length;
+    if (i === start) return undefined;
+    this.pos = i;
+    return this.finish(start, false);
+  }
+
+  /** A run of file-mode characters, as apparmor's lexer reads them after a path. */
+  scanModeRun(): Token | undefined {
+    const start = this.pos;
+    let i = start;
+    while (i < this.text.length && /[A-Za-z]/.test(this.text[i]!)) i++;
+    if (i === start) return undefined;
+    this.pos = i;
+    return this.finish(start, false);
+  }
+
+  isArrow(): boolean {
+    return this.code() === Ch.Minus && this.code(this.pos + 1) === Ch.Gt;
+  }
+
+  span(start: number): Span {
+    return { start, end: this.pos };
+  }
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', e: '\x1b', f: '\f' };
+
+function unescape(raw: string): string {
+  if (raw.indexOf('\\') < 0) return raw;
+  let out = '';
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i]!;
+    if (c !== '\\' || i + 1 >= raw.length) { out += c; continue; }
+    const n = raw[++i]!;
+    // Glob specials stay escaped: they are literal characters for the matcher.
+    if ('*?[]{}^,\\'.includes(n)) out += '\\' + n;
+    else out += SIMPLE_ESCAPES[n] ?? n;
+  }
+  return out;
+}
+
+function unquote(raw: string): string {
+  const inner = raw.length >= 2 && raw.endsWith('"') ? raw.slice(1, -1) : raw.slice(1);
+  return unescape(inner.replace(/\\"/g, '"'));
+}

@@ -1,0 +1,65 @@
+import type { BlockNode, BodyItem, Expr, IfNode, ProfileNode, TopItem } from './ast';
+
+export interface WalkContext {
+  /** Innermost enclosing profile or hat, if any. */
+  readonly profile?: ProfileNode;
+  /** Qualifiers of enclosing blocks (`owner { … }`), outermost first. */
+  readonly blockQualifiers: readonly string[];
+}
+
+/** Visits every item, descending into profiles, qualifier blocks and both arms of ifs. */
+export function walkItems(
+  items: readonly (TopItem | BodyItem)[],
+  visit: (item: TopItem | BodyItem, ctx: WalkContext) => void,
+  ctx: WalkContext = { blockQualifiers: [] },
+): void {
+  for (const item of items) {
+    visit(item, ctx);
+    switch (item.type) {
+      case 'profile':
+        walkItems(item.body.items, visit, { profile: item, blockQualifiers: [] });
+        break;
+      case 'qualifierBlock':
+        walkItems(item.body.items, visit, {
+          profile: ctx.profile,
+          blockQualifiers: [...ctx.blockQualifiers, ...item.qualifiers.all.map((t) => t.text)],
+        });
+        break;
+      case 'if':
+        for (const block of ifBlocks(item)) walkItems(block.items, visit, ctx);
+        break;
+    }
+  }
+}
+
+export function ifBlocks(node: IfNode): BlockNode[] {
+  const out: BlockNode[] = [node.then];
+  let e = node.else;
+  while (e) {
+    if ('type' in e && e.type === 'if') {
+      out.push(e.then);
+      e = e.else;
+    } else {
+      out.push(e as BlockNode);
+      e = undefined;
+    }
+  }
+  return out;
+}
+
+export function forEachExpr(expr: Expr | undefined, visit: (e: Expr) => void): void {
+  if (!expr) return;
+  visit(expr);
+  switch (expr.kind) {
+    case 'binary':
+      forEachExpr(expr.left, visit);
+      forEachExpr(expr.right, visit);
+      break;
+    case 'not':
+      forEachExpr(expr.operand, visit);
+      break;
+    case 'paren':
+      forEachExpr(expr.inner, visit);
+      break;
+  }
+}
