@@ -22,7 +22,8 @@ interface IncludedFile {
   readonly execRules: ExecRule[];
 }
 
-const FRAGMENT_PATH = /(^|\/)(abstractions|tunables|local)\/|\.d\//;
+// `apparmor.d/` itself is the policy root, not a fragment folder.
+const FRAGMENT_PATH = /(^|\/)(abstractions|tunables|local)\/|(^|\/)(?!apparmor\.d\/)[^/]+\.d\//;
 
 /** Whether a path names an include fragment (abstractions, tunables, local/, *.d/). */
 export function isFragmentPath(path: string): boolean {

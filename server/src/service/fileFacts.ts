@@ -86,7 +86,9 @@ export function execRules(items: readonly (TopItem | BodyItem)[]): ExecRule[] {
     if (perms.execModes.length !== 1) return;
     const mode = perms.execModes[0]! + (item.target ? ` -> ${item.target.value}` : '');
     const isOwner = owner || !!item.qualifiers.owner;
-    out.push({ key: `${isOwner ? 'owner ' : ''}${item.path.value}`, path: item.path.value, mode, start: item.start, end: item.end });
+    // Rules of different priority do not merge: the higher one wins instead.
+    const priority = item.qualifiers.priority?.value?.value ?? '0';
+    out.push({ key: `${priority} ${isOwner ? 'owner ' : ''}${item.path.value}`, path: item.path.value, mode, start: item.start, end: item.end });
   });
   return out;
 }
