@@ -12,8 +12,8 @@ export const nodeFileSystem: FileSystem = {
   },
   stat(path) {
     try {
-      const st = fs.statSync(path);
-      return st.isDirectory() ? 'directory' : st.isFile() ? 'file' : undefined;
+      const st = fs.statSync(path, { throwIfNoEntry: false });
+      return st?.isDirectory() ? 'directory' : st?.isFile() ? 'file' : undefined;
     } catch {
       return undefined;
     }

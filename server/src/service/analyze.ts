@@ -1,11 +1,10 @@
-import type { FileNode, IncludeNode, ParseResult, ProfileNode, Span } from './ast';
+import type { FileNode, IncludeNode, ParseResult } from './ast';
 import { checkAst } from './checks/checkAst';
 import { Problem, ProblemSink } from './checks/problems';
-import { BUILTIN_VARIABLES } from './data/facts';
-import { allProfiles, blockIncludes, collectUses, execRules, ExecRule, VariableUse } from './fileFacts';
-import { FileSystem, IncludeSearch, resolveInclude } from './includes';
+import { FileCheck } from './fileCheck';
+import { blockIncludes, collectUses, execRules, ExecRule } from './fileFacts';
+import { dirName, FileSystem, IncludeResolution, IncludeSearch, resolveInclude } from './includes';
 import { parse } from './parser';
-import { walkItems } from './walk';
 
 export interface AnalyzeOptions extends IncludeSearch {
   readonly fs: FileSystem;
@@ -14,18 +13,34 @@ export interface AnalyzeOptions extends IncludeSearch {
 }
 
 /** What the checker keeps of a file reached through an include. */
-interface IncludedFile {
+export interface IncludedFile {
   readonly path: string;
   readonly ast: FileNode;
   readonly includes: IncludeNode[];
-  readonly uses: VariableUse[];
+  /** Variable names its rules use, each with its first use. */
+  readonly uses: ReadonlyMap<string, '@' | '$'>;
   readonly execRules: ExecRule[];
 }
 
-// `apparmor.d/` itself is the policy root, not a fragment folder.
+/** What lies below a file in the include graph. */
+export interface Reach {
+  /** Every file reachable, the file itself included. */
+  readonly closure: ReadonlySet<string>;
+  /** Variable names used anywhere below, with the file that uses each first. */
+  readonly uses: ReadonlyMap<string, { sigil: '@' | '$'; file: string }>;
+  /** Whether the graph below loops back on itself. */
+  readonly cyclic: boolean;
+}
+
+/** Variables a tunables file defines, through its own includes too. */
+export interface Definitions {
+  readonly sets: ReadonlyMap<string, string>;
+  readonly bools: ReadonlySet<string>;
+}
+
 const FRAGMENT_PATH = /(^|\/)(abstractions|tunables|local)\/|(^|\/)(?!apparmor\.d\/)[^/]+\.d\//;
 
-/** Whether a path names an include fragment (abstractions, tunables, local/, *.d/). */
+/** Whether a path names an include fragment (abstractions, tunables, local/, *.d/); `apparmor.d/` itself is the policy root. */
 export function isFragmentPath(path: string): boolean {
   return FRAGMENT_PATH.test(path);
 }
@@ -36,18 +51,30 @@ export interface FileAnalysis {
   readonly fragment: boolean;
 }
 
+const EMPTY_REACH: Reach = { closure: new Set(), uses: new Map(), cyclic: false };
+const EMPTY_DEFS: Definitions = { sets: new Map(), bools: new Set() };
+
 /**
- * Checks files with their includes resolved. Included files are parsed once and
- * kept, so checking a whole tree costs little more than parsing each file once.
+ * Checks files with their includes resolved. Included files are parsed once, and
+ * what lies below each in the include graph is computed once, so checking a whole
+ * tree costs little more than parsing each file once.
  */
 export class Analyzer {
-  private readonly cache = new Map<string, IncludedFile | null>();
+  private readonly files = new Map<string, IncludedFile | null>();
+  /** Include resolutions by (form, name, folder): most profiles include the same few files. */
+  private readonly resolved = new Map<string, IncludeResolution>();
+  private readonly reaches = new Map<string, Reach>();
+  private readonly definitions = new Map<string, Definitions>();
 
-  constructor(private readonly options: AnalyzeOptions) {}
+  constructor(readonly options: AnalyzeOptions) {}
 
-  /** Forgets a file (for example after it was edited). */
-  invalidate(path: string): void {
-    this.cache.delete(path);
+  /** Forgets what was learnt of the file system (after a file was edited, created or removed). */
+  invalidate(path?: string): void {
+    if (path) this.files.delete(path);
+    else this.files.clear();
+    this.resolved.clear();
+    this.reaches.clear();
+    this.definitions.clear();
   }
 
   analyze(path: string, text: string, fragmentOption?: boolean): FileAnalysis {
@@ -64,215 +91,96 @@ export class Analyzer {
     return { parse: result, problems, fragment };
   }
 
+  resolve(node: IncludeNode, fromFile: string): IncludeResolution {
+    const name = node.path?.value ?? '';
+    const key = node.angle ? `<${name}` : `"${name}\0${this.options.base ?? dirName(fromFile)}`;
+    let res = this.resolved.get(key);
+    if (!res) {
+      res = resolveInclude(node, fromFile, this.options, this.options.fs);
+      this.resolved.set(key, res);
+    }
+    return res;
+  }
+
+  /** The files an include names, or none when it cannot be resolved. */
+  targets(node: IncludeNode, fromFile: string): readonly string[] {
+    if (!node.path) return [];
+    const res = this.resolve(node, fromFile);
+    return res.kind === 'files' ? res.paths : [];
+  }
+
   /** Parsed facts of an included file, or null when it cannot be read. */
   load(path: string): IncludedFile | null {
-    let entry = this.cache.get(path);
+    let entry = this.files.get(path);
     if (entry !== undefined) return entry;
     const text = this.options.fs.readFile(path);
     if (text === undefined) entry = null;
     else {
       const ast = parse(text, { fragment: true }).ast;
-      entry = { path, ast, includes: blockIncludes(ast.items), uses: collectUses(ast.items), execRules: execRules(ast.items) };
+      const uses = new Map<string, '@' | '$'>();
+      for (const u of collectUses(ast.items)) if (!uses.has(u.name)) uses.set(u.name, u.sigil);
+      entry = { path, ast, includes: blockIncludes(ast.items), uses, execRules: execRules(ast.items) };
     }
-    this.cache.set(path, entry);
+    this.files.set(path, entry);
     return entry;
   }
 
-  get search(): AnalyzeOptions {
-    return this.options;
+  /** What lies below `path`; `stack` holds the files being explored (a cycle guard). */
+  reach(path: string, stack: Set<string> = new Set()): Reach {
+    const memo = this.reaches.get(path);
+    if (memo) return memo;
+    const f = this.load(path);
+    if (!f) return EMPTY_REACH;
+    stack.add(path);
+    const closure = new Set<string>([path]);
+    const uses = new Map<string, { sigil: '@' | '$'; file: string }>();
+    for (const [name, sigil] of f.uses) uses.set(name, { sigil, file: path });
+    let cyclic = false;
+    for (const inc of f.includes) {
+      for (const q of this.targets(inc, path)) {
+        if (stack.has(q)) { cyclic = true; continue; }
+        const below = this.reach(q, stack);
+        for (const c of below.closure) closure.add(c);
+        for (const [name, use] of below.uses) if (!uses.has(name)) uses.set(name, use);
+        cyclic ||= below.cyclic;
+      }
+    }
+    stack.delete(path);
+    const result: Reach = { closure, uses, cyclic };
+    this.reaches.set(path, result);
+    return result;
+  }
+
+  /** Variables defined by a tunables file and everything it includes, in order. */
+  definitionsOf(path: string, stack: Set<string> = new Set()): Definitions {
+    const memo = this.definitions.get(path);
+    if (memo) return memo;
+    const f = this.load(path);
+    if (!f) return EMPTY_DEFS;
+    stack.add(path);
+    const sets = new Map<string, string>();
+    const bools = new Set<string>();
+    for (const item of f.ast.items) {
+      if (item.type === 'variable') {
+        if (item.sigil === '$') bools.add(item.name.value);
+        else if (!sets.has(item.name.value)) sets.set(item.name.value, path);
+      } else if (item.type === 'include') {
+        for (const q of this.targets(item, path)) {
+          if (stack.has(q)) continue;
+          const d = this.definitionsOf(q, stack);
+          for (const [name, file] of d.sets) if (!sets.has(name)) sets.set(name, file);
+          for (const b of d.bools) bools.add(b);
+        }
+      }
+    }
+    stack.delete(path);
+    const result = { sets, bools };
+    this.definitions.set(path, result);
+    return result;
   }
 }
 
 /** A file with no profile but bare rules is a fragment whatever its path. */
 function looksLikeFragment(result: ParseResult): boolean {
   return !result.ast.items.some((i) => i.type === 'profile') && result.errors.some((e) => e.code === 'rule-outside-profile');
-}
-
-/** The checks of one file that need its includes: includes themselves, variables, merged rules. */
-class FileCheck {
-  private readonly defined = new Map<string, { op: string; local: boolean }>();
-  private readonly definedBools = new Set<string>();
-  private unresolved = 0;
-
-  constructor(
-    private readonly analyzer: Analyzer,
-    private readonly path: string,
-    private readonly text: string,
-    private readonly ast: FileNode,
-    private readonly fragment: boolean,
-    private readonly sink: ProblemSink,
-  ) {}
-
-  run(): void {
-    this.definePreamble();
-    this.checkIncludeTree();
-    if (!this.fragment) this.checkVariableUses();
-    for (const p of allProfiles(this.ast)) this.checkExecConflicts(p);
-    if (this.unresolved > 0) {
-      const first = this.ast.items.find((i) => i.type === 'include') ?? { start: 0, end: 0 };
-      this.sink.add('include-unresolved', first, { count: String(this.unresolved) });
-    }
-  }
-
-  private get noSearchPath(): boolean {
-    return this.analyzer.search.includeDirs.length === 0;
-  }
-
-  /** Resolves an include of this file, reporting it when missing. */
-  private resolve(node: IncludeNode, fromFile: string, reportAt: Span | undefined): string[] {
-    if (!node.path) return [];
-    const res = resolveInclude(node, fromFile, this.analyzer.search, this.analyzer.search.fs);
-    if (res.kind === 'files') return res.paths;
-    if (!reportAt || node.ifExists) return [];
-    if (node.angle && this.noSearchPath) {
-      this.unresolved++;
-      return [];
-    }
-    const where = node.angle ? `the include search path (${this.analyzer.search.includeDirs.join(', ')})` : `'${res.tried[0]}'`;
-    const hint = node.path.value.startsWith('local/') ? ' Write "include if exists" for optional local overrides.' : '';
-    this.sink.add('include-not-found', reportAt, { name: node.path.value, where, hint });
-    return [];
-  }
-
-  /** Variables from the preamble and the tunables it includes, in order. */
-  private definePreamble(): void {
-    const seen = new Set<string>([this.path]);
-    const visitItems = (items: FileNode['items'], fromFile: string, local: boolean, stack: string[]): void => {
-      for (const item of items) {
-        if (item.type === 'variable') this.define(item, local);
-        else if (item.type === 'include') {
-          for (const p of this.resolve(item, fromFile, undefined)) {
-            if (stack.includes(p) || seen.has(p)) continue;
-            seen.add(p);
-            const f = this.analyzer.load(p);
-            if (f) visitItems(f.ast.items, p, false, [...stack, p]);
-          }
-        }
-      }
-    };
-    visitItems(this.ast.items, this.path, true, [this.path]);
-  }
-
-  private define(item: Extract<FileNode['items'][number], { type: 'variable' }>, local: boolean): void {
-    const name = item.name.value;
-    if (item.sigil === '$') {
-      this.definedBools.add(name);
-      return;
-    }
-    const prev = this.defined.get(name);
-    if (item.op === '=' && prev && local) this.sink.add('variable-redeclared', item.name, { name, where: prev.local ? '' : ' in an included file' });
-    if (item.op === '+=' && !prev && local && !this.fragment) this.sink.add('variable-append-undeclared', item.name, { name });
-    if (!prev || item.op === ':=' || item.op === '=') this.defined.set(name, { op: item.op, local: prev?.local ?? local });
-  }
-
-  /** Every include in the file resolved (missing ones reported), cycles found. */
-  private checkIncludeTree(): void {
-    const visit = (items: FileNode['items']): void => {
-      for (const item of items) {
-        if (item.type === 'include') {
-          for (const p of this.resolve(item, this.path, item)) this.findCycle(item, p);
-        } else if (item.type === 'profile' || item.type === 'qualifierBlock') visit(item.body.items);
-        else if (item.type === 'if') {
-          visit(item.then.items);
-          let e = item.else;
-          while (e) {
-            if ('type' in e && e.type === 'if') { visit(e.then.items); e = e.else; } else { visit((e as { items: FileNode['items'] }).items); e = undefined; }
-          }
-        }
-      }
-    };
-    visit(this.ast.items);
-  }
-
-  /** Walks the include graph below `start`; a path that leads back to this file or loops is reported once. */
-  private findCycle(at: IncludeNode, start: string): void {
-    const onStack = new Set<string>([this.path]);
-    const done = new Set<string>();
-    const walk = (p: string, chain: string[]): boolean => {
-      if (onStack.has(p)) {
-        this.sink.add('include-cycle', at, { name: at.path?.value ?? '', chain: [...chain, shortName(p)].join(' → ') });
-        return true;
-      }
-      if (done.has(p)) return false;
-      done.add(p);
-      const f = this.analyzer.load(p);
-      if (!f) return false;
-      onStack.add(p);
-      for (const inc of f.includes) {
-        for (const q of this.resolve(inc, p, undefined)) if (walk(q, [...chain, shortName(p)])) return true;
-      }
-      onStack.delete(p);
-      return false;
-    };
-    walk(start, []);
-  }
-
-  /** Variables used here or in any included file must be defined (built-ins aside). */
-  private checkVariableUses(): void {
-    const known = (u: VariableUse): boolean =>
-      u.sigil === '@' ? this.defined.has(u.name) || BUILTIN_VARIABLES.has(u.name) : this.definedBools.has(u.name);
-    for (const u of collectUses(this.ast.items)) {
-      if (!known(u)) this.sink.add(u.sigil === '@' ? 'variable-undefined' : 'bool-undefined', u, { name: u.name, hint: '' });
-    }
-    const reported = new Set<string>();
-    for (const inc of allIncludes(this.ast)) {
-      const seen = new Set<string>();
-      const visit = (p: string): void => {
-        if (seen.has(p)) return;
-        seen.add(p);
-        const f = this.analyzer.load(p);
-        if (!f) return;
-        for (const u of f.uses) {
-          const key = `${inc.start}:${u.name}`;
-          if (known(u) || reported.has(key)) continue;
-          reported.add(key);
-          this.sink.add(u.sigil === '@' ? 'variable-undefined' : 'bool-undefined', inc, { name: u.name, hint: ` (used in ${shortName(p)})` });
-        }
-        for (const i of f.includes) for (const q of this.resolve(i, p, undefined)) visit(q);
-      };
-      for (const p of this.resolve(inc, this.path, undefined)) visit(p);
-    }
-  }
-
-  /** Allow rules for the same path must agree on the exec transition once includes are merged. */
-  private checkExecConflicts(profile: ProfileNode): void {
-    const byKey = new Map<string, { mode: string; where: string }>();
-    const add = (r: ExecRule, where: string, reportAt: Span): void => {
-      const prev = byKey.get(r.key);
-      if (!prev) byKey.set(r.key, { mode: r.mode, where });
-      else if (prev.mode !== r.mode) this.sink.add('exec-conflict', reportAt, { path: r.path, a: r.mode, b: prev.mode, where: prev.where });
-    };
-    for (const r of execRules(profile.body.items)) add(r, `at line ${lineOf(this.text, r.start)}`, r);
-    const seen = new Set<string>();
-    for (const inc of blockIncludes(profile.body.items)) {
-      const visit = (p: string): void => {
-        if (seen.has(p)) return;
-        seen.add(p);
-        const f = this.analyzer.load(p);
-        if (!f) return;
-        for (const r of f.execRules) add(r, `in ${shortName(p)}`, inc);
-        for (const i of f.includes) for (const q of this.resolve(i, p, undefined)) visit(q);
-      };
-      for (const p of this.resolve(inc, this.path, undefined)) visit(p);
-    }
-  }
-}
-
-function allIncludes(ast: FileNode): IncludeNode[] {
-  const out: IncludeNode[] = [];
-  walkItems(ast.items, (item) => {
-    if (item.type === 'include') out.push(item);
-  });
-  return out;
-}
-
-function shortName(path: string): string {
-  const m = /(?:^|\/)((?:abstractions|tunables|local|profiles)\/.*)$/.exec(path);
-  return m ? m[1]! : path;
-}
-
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
 }

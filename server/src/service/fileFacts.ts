@@ -81,7 +81,7 @@ export function execRules(items: readonly (TopItem | BodyItem)[]): ExecRule[] {
   const out: ExecRule[] = [];
   visitOwnItems(items, (item, owner) => {
     if (item.type !== 'rule' || item.kind !== 'file' || !item.perms || !item.path) return;
-    if (item.qualifiers.mode?.text === 'deny') return;
+    if (item.qualifiers.mode?.text === 'deny' || !/[xX]/.test(item.perms.text)) return;
     const perms = parsePerms(item.perms);
     if (perms.execModes.length !== 1) return;
     const mode = perms.execModes[0]! + (item.target ? ` -> ${item.target.value}` : '');

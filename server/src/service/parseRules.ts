@@ -24,9 +24,20 @@ const BARE_PERMS: Partial<Record<CondKind, ReadonlyMap<string, unknown>>> = {
   mqueue: MQUEUE_PERMS, io_uring: IO_URING_PERMS, userns: USERNS_PERMS,
 };
 
-const QUALIFIER_RANK: Readonly<Record<string, number>> = {
-  priority: 0, audit: 1, allow: 2, deny: 2, prompt: 2, owner: 3, user: 3, other: 3,
-};
+const QUALIFIER_RANK: ReadonlyMap<string, number> = new Map([
+  ['priority', 0], ['audit', 1], ['allow', 2], ['deny', 2], ['prompt', 2], ['owner', 3], ['user', 3], ['other', 3],
+]);
+
+type FileRuleParts = Pick<FileRuleNode, 'execSafety' | 'path' | 'perms' | 'arrow' | 'target'> & { permsFirst?: boolean };
+
+/** Builds a file rule with every field present, so all file rules share one object shape. */
+function fileRule(qualifiers: Qualifiers, keyword: Token | undefined, start: number, end: number, parts: FileRuleParts, comma: Span | undefined): FileRuleNode {
+  return {
+    type: 'rule', kind: 'file', qualifiers, keyword, start, end, comma,
+    execSafety: parts.execSafety, path: parts.path, perms: parts.perms, permsFirst: parts.permsFirst ?? false,
+    arrow: parts.arrow, target: parts.target,
+  };
+}
 
 export const MODE_WORD = /^[rwaklmxiupcRWLMXIUPC]+$/;
 
@@ -136,13 +147,13 @@ export abstract class RuleParser extends ExprParser {
         q.priority = { token: tok, value, span: { start: tok.start, end: value ? value.end : eq.end } };
       } else {
         name = this.peekWord();
-        if (!(name in QUALIFIER_RANK) || name === 'priority') break;
+        if (!QUALIFIER_RANK.has(name) || name === 'priority') break;
         tok = this.nextWord('path');
         if (name === 'audit') q.audit = tok;
-        else if (QUALIFIER_RANK[name] === 2) q.mode = tok;
+        else if (QUALIFIER_RANK.get(name) === 2) q.mode = tok;
         else q.owner = tok;
       }
-      const rank = QUALIFIER_RANK[name]!;
+      const rank = QUALIFIER_RANK.get(name)!;
       if (rank <= lastRank) {
         const prev = q.all[q.all.length - 1]!;
         this.error(rank === lastRank ? 'qualifier-repeated' : 'qualifier-order', tok, { word: tok.text, previous: prev.text });
@@ -162,10 +173,9 @@ export abstract class RuleParser extends ExprParser {
   private parseFileRule(qualifiers: Qualifiers, start: number, keyword?: Token): FileRuleNode {
     const s = this.s;
     s.skipTrivia();
-    const base = { type: 'rule' as const, kind: 'file' as const, qualifiers, keyword };
     if (keyword && (s.code() === 0x2c || s.code() === 0x7d || s.atEnd() || this.newLineRuleStart(keyword.end))) {
       const comma = this.expectComma();
-      return { ...base, start, end: comma ? comma.end : s.lastEnd, permsFirst: false, comma };
+      return fileRule(qualifiers, keyword, start, comma ? comma.end : s.lastEnd, {}, comma);
     }
     let execSafety: Token | undefined;
     const w = this.peekWord();
@@ -178,7 +188,7 @@ export abstract class RuleParser extends ExprParser {
     if (permsFirst) {
       perms = this.nextWord('path');
       path = this.wordOrQuoted('path');
-      if (!path) this.error('missing-path', perms);
+      if (!path) this.error('missing-path', perms, { found: `'${perms.text}'` });
     } else {
       path = this.wordOrQuoted('path');
       perms = this.parseModesAfterPath(path);
@@ -192,7 +202,8 @@ export abstract class RuleParser extends ExprParser {
       if (!target) this.error('missing-target', arrow);
     }
     const comma = perms ? this.expectComma() : this.finishBrokenRule();
-    return { ...base, start, end: comma ? comma.end : s.lastEnd, execSafety, path, perms, permsFirst, arrow, target, comma };
+    const end = comma ? comma.end : s.lastEnd;
+    return fileRule(qualifiers, keyword, start, end, { execSafety, path, perms, permsFirst, arrow, target }, comma);
   }
 
   private parseModesAfterPath(path: Token | undefined): Token | undefined {

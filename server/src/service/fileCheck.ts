@@ -1,0 +1,151 @@
+import type { FileNode, IncludeNode, ProfileNode, Span, VariableNode } from './ast';
+import type { Analyzer, Definitions } from './analyze';
+import { ProblemSink } from './checks/problems';
+import { BUILTIN_VARIABLES } from './data/facts';
+import { allProfiles, blockIncludes, collectUses, execRules, ExecRule } from './fileFacts';
+import { walkItems } from './walk';
+
+/** The checks of one file that need its includes: includes themselves, variables, merged rules. */
+export class FileCheck {
+  /** Set variables this file defines; included tunables are looked up in `inherited`, not copied. */
+  private readonly defined = new Set<string>();
+  private readonly definedBools = new Set<string>();
+  private readonly inherited: Definitions[] = [];
+  private unresolved = 0;
+
+  constructor(
+    private readonly analyzer: Analyzer,
+    private readonly path: string,
+    private readonly text: string,
+    private readonly ast: FileNode,
+    private readonly fragment: boolean,
+    private readonly sink: ProblemSink,
+  ) {}
+
+  run(): void {
+    const includes: IncludeNode[] = [];
+    walkItems(this.ast.items, (item) => {
+      if (item.type === 'include') includes.push(item);
+    });
+    for (const inc of includes) this.checkInclude(inc);
+    this.definePreamble();
+    if (!this.fragment) this.checkVariableUses(includes);
+    for (const p of allProfiles(this.ast)) this.checkExecConflicts(p);
+    if (this.unresolved > 0) {
+      const first = includes[0] ?? { start: 0, end: 0 };
+      this.sink.add('include-unresolved', first, { count: String(this.unresolved) });
+    }
+  }
+
+  /** A missing include is an error unless `if exists`; a loop below it is reported once. */
+  private checkInclude(node: IncludeNode): void {
+    if (!node.path) return;
+    const res = this.analyzer.resolve(node, this.path);
+    if (res.kind === 'missing') {
+      if (node.ifExists) return;
+      if (node.angle && this.analyzer.options.includeDirs.length === 0) {
+        this.unresolved++;
+        return;
+      }
+      const where = node.angle ? `the include search path (${this.analyzer.options.includeDirs.join(', ')})` : `'${res.tried[0]}'`;
+      const hint = node.path.value.startsWith('local/') ? ' Write "include if exists" for optional local overrides.' : '';
+      this.sink.add('include-not-found', node, { name: node.path.value, where, hint });
+      return;
+    }
+    for (const p of res.paths) {
+      const reach = this.analyzer.reach(p);
+      if (reach.closure.has(this.path)) this.sink.add('include-cycle', node, { name: node.path.value, chain: 'this file' });
+      else if (reach.cyclic) this.sink.add('include-cycle', node, { name: node.path.value, chain: 'the files it includes' });
+    }
+  }
+
+  /** Variables from the preamble and the tunables it includes, in order. */
+  private definePreamble(): void {
+    for (const item of this.ast.items) {
+      if (item.type === 'variable') this.define(item);
+      else if (item.type === 'include') {
+        for (const p of this.analyzer.targets(item, this.path)) {
+          if (p !== this.path) this.inherited.push(this.analyzer.definitionsOf(p));
+        }
+      }
+    }
+  }
+
+  private define(item: VariableNode): void {
+    const name = item.name.value;
+    if (item.sigil === '$') {
+      this.definedBools.add(name);
+      return;
+    }
+    const prev = this.definedIn(name);
+    if (item.op === '=' && prev !== undefined) {
+      this.sink.add('variable-redeclared', item.name, { name, where: prev === '' ? '' : ` in ${shortName(prev)}` });
+    }
+    if (item.op === '+=' && prev === undefined && !this.fragment) this.sink.add('variable-append-undeclared', item.name, { name });
+    this.defined.add(name);
+  }
+
+  /** Where a set variable is defined: '' for this file, a path for included tunables. */
+  private definedIn(name: string): string | undefined {
+    if (this.defined.has(name)) return '';
+    for (const d of this.inherited) {
+      const file = d.sets.get(name);
+      if (file !== undefined) return file;
+    }
+    return undefined;
+  }
+
+  private known(name: string, sigil: '@' | '$'): boolean {
+    if (sigil === '$') return this.definedBools.has(name) || this.inherited.some((d) => d.bools.has(name));
+    return BUILTIN_VARIABLES.has(name) || this.definedIn(name) !== undefined;
+  }
+
+  /** Variables used here or in any included file must be defined (built-ins aside). */
+  private checkVariableUses(includes: readonly IncludeNode[]): void {
+    for (const u of collectUses(this.ast.items)) {
+      if (!this.known(u.name, u.sigil)) this.sink.add(u.sigil === '@' ? 'variable-undefined' : 'bool-undefined', u, { name: u.name, hint: '' });
+    }
+    for (const inc of includes) {
+      const reported = new Set<string>();
+      for (const p of this.analyzer.targets(inc, this.path)) {
+        for (const [name, use] of this.analyzer.reach(p).uses) {
+          if (this.known(name, use.sigil) || reported.has(name)) continue;
+          reported.add(name);
+          this.sink.add(use.sigil === '@' ? 'variable-undefined' : 'bool-undefined', inc, { name, hint: ` (used in ${shortName(use.file)})` });
+        }
+      }
+    }
+  }
+
+  /** Allow rules for the same path must agree on the exec transition once includes are merged. */
+  private checkExecConflicts(profile: ProfileNode): void {
+    const byKey = new Map<string, { mode: string; where: string }>();
+    const add = (r: ExecRule, where: string, reportAt: Span): void => {
+      const prev = byKey.get(r.key);
+      if (!prev) byKey.set(r.key, { mode: r.mode, where });
+      else if (prev.mode !== r.mode) this.sink.add('exec-conflict', reportAt, { path: r.path, a: r.mode, b: prev.mode, where: prev.where });
+    };
+    for (const r of execRules(profile.body.items)) add(r, `at line ${lineOf(this.text, r.start)}`, r);
+    const seen = new Set<string>();
+    for (const inc of blockIncludes(profile.body.items)) {
+      for (const p of this.analyzer.targets(inc, this.path)) {
+        for (const file of this.analyzer.reach(p).closure) {
+          if (seen.has(file)) continue;
+          seen.add(file);
+          for (const r of this.analyzer.load(file)?.execRules ?? []) add(r, `in ${shortName(file)}`, inc);
+        }
+      }
+    }
+  }
+}
+
+function shortName(path: string): string {
+  const m = /(?:^|\/)((?:abstractions|tunables|local|profiles)\/.*)$/.exec(path);
+  return m ? m[1]! : path;
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
