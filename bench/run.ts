@@ -1,1 +1,121 @@
-export {};
+/**
+ * Speed of the language core, written to bench/RESULTS.md.
+ *   node out/bench/run.js [--corpus DIR] [--runs N] [--write]
+ * 1. The whole shared corpus, read, parsed and checked with includes resolved, in one process.
+ * 2. A generated 5,000-line profile, parsed and checked.
+ * 3. Time against input size, to show the cost stays linear.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { collectFiles, Linter } from '../server/src/node/lintFiles';
+import { Analyzer } from '../server/src/service/analyze';
+import { nodeFileSystem } from '../server/src/node/nodeFileSystem';
+
+interface Stats { median: number; p95: number; min: number; runs: number }
+
+function stats(samples: number[]): Stats {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number): number => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+  return { median: at(0.5), p95: at(0.95), min: s[0]!, runs: s.length };
+}
+
+function time(fn: () => void): number {
+  const t = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+const RULES = [
+  '  /usr/lib/@{multiarch}/libfoo.so* mr,',
+  '  owner @{HOME}/.config/app/** rw,',
+  '  /etc/app/{conf,conf.d/*} r,',
+  '  capability net_bind_service,',
+  '  network inet stream,',
+  '  deny /proc/sys/kernel/** w,',
+  '  /usr/bin/helper Px -> helper,',
+  '  signal (send) set=(term, kill) peer=helper,',
+  '  dbus send bus=session path=/org/app interface=org.app.Iface member=Ping peer=(name=org.app),',
+  '  unix (send, receive) type=stream peer=(label=helper),',
+  '  owner /tmp/app-*/{,**} rwk,',
+  '  ptrace (read) peer=helper,',
+];
+
+/** A profile of about `lines` lines, in the shape of real ones. */
+export function syntheticProfile(lines: number): string {
+  const out = ['abi <abi/3.0>,', '', '@{APP} = /usr/bin/app', '', 'profile app @{APP} flags=(attach_disconnected) {'];
+  for (let i = 0; out.length < lines - 1; i++) {
+    if (i % 50 === 0) out.push(`  # section ${i / 50}`);
+    out.push(RULES[i % RULES.length]!.replace('app', `app${i}`));
+  }
+  out.push('}');
+  return out.join('\n') + '\n';
+}
+
+function lintCorpus(dir: string): number {
+  const { files } = collectFiles([dir]);
+  const linter = new Linter({ includeDirs: [path.resolve(dir)], base: path.resolve(dir) });
+  let errors = 0;
+  for (const f of files) {
+    const { diagnostics } = linter.lintText(f, fs.readFileSync(f, 'utf8'));
+    errors += diagnostics.filter((d) => d.severity === 1).length;
+  }
+  void errors;
+  return files.length;
+}
+
+function checkText(text: string): void {
+  new Analyzer({ fs: nodeFileSystem, includeDirs: [] }).analyze('/bench/profile', text);
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const opt = (name: string, dflt: string): string => {
+    const i = args.indexOf(name);
+    return i >= 0 && args[i + 1] ? args[i + 1]! : dflt;
+  };
+  const corpus = path.resolve(opt('--corpus', path.join(__dirname, '../../../shared/corpus/apparmor.d')));
+  const runs = Number(opt('--runs', '15'));
+  const lines: string[] = [];
+  const log = (s: string): void => { lines.push(s); console.log(s); };
+  log('# Benchmark results');
+  log('');
+  log(`Machine: ${require('os').cpus().length} cores, ${require('os').cpus()[0]?.model ?? 'unknown CPU'}; Node ${process.version}.`);
+  log(`Produced by \`npm run bench -- --write\` (bench/run.ts). Times in milliseconds.`);
+  log('');
+  if (fs.existsSync(corpus)) {
+    let fileCount = 0;
+    const cold = time(() => { fileCount = lintCorpus(corpus); });
+    const warm = stats(Array.from({ length: runs }, () => time(() => lintCorpus(corpus))));
+    log(`## 1. Whole corpus (${fileCount} files, includes resolved, fresh checker each run)`);
+    log('');
+    log(`| run | ms |`);
+    log(`|---|---|`);
+    log(`| first run in a fresh process (cold JIT) | ${cold.toFixed(0)} |`);
+    log(`| median of ${warm.runs} further runs | ${warm.median.toFixed(0)} |`);
+    log(`| p95 | ${warm.p95.toFixed(0)} |`);
+    log('');
+  } else {
+    log(`## 1. Whole corpus: skipped (no corpus at ${corpus})`);
+    log('');
+  }
+  const big = syntheticProfile(5000);
+  for (let i = 0; i < 5; i++) checkText(big);
+  const s5k = stats(Array.from({ length: runs * 4 }, () => time(() => checkText(big))));
+  log(`## 2. A 5,000-line profile, parsed and checked`);
+  log('');
+  log(`median ${s5k.median.toFixed(2)} ms, p95 ${s5k.p95.toFixed(2)} ms over ${s5k.runs} runs.`);
+  log('');
+  log(`## 3. Time against input size (median of ${runs} runs)`);
+  log('');
+  log('| lines | bytes | ms | µs per line |');
+  log('|---|---|---|---|');
+  for (const n of [1000, 2000, 5000, 10000, 20000, 50000]) {
+    const text = syntheticProfile(n);
+    checkText(text);
+    const st = stats(Array.from({ length: runs }, () => time(() => checkText(text))));
+    log(`| ${n} | ${text.length} | ${st.median.toFixed(2)} | ${((st.median * 1000) / n).toFixed(2)} |`);
+  }
+  if (args.includes('--write')) fs.writeFileSync(path.join(__dirname, '../../bench/RESULTS.md'), lines.join('\n') + '\n');
+}
+
+if (require.main === module) main();

@@ -119,20 +119,21 @@ export class FileCheck {
 
   /** Allow rules for the same path must agree on the exec transition once includes are merged. */
   private checkExecConflicts(profile: ProfileNode): void {
-    const byKey = new Map<string, { mode: string; where: string }>();
-    const add = (r: ExecRule, where: string, reportAt: Span): void => {
+    // `where` is a function so line numbers are only counted for the rare conflict.
+    const byKey = new Map<string, { mode: string; where: () => string }>();
+    const add = (r: ExecRule, where: () => string, reportAt: Span): void => {
       const prev = byKey.get(r.key);
       if (!prev) byKey.set(r.key, { mode: r.mode, where });
-      else if (prev.mode !== r.mode) this.sink.add('exec-conflict', reportAt, { path: r.path, a: r.mode, b: prev.mode, where: prev.where });
+      else if (prev.mode !== r.mode) this.sink.add('exec-conflict', reportAt, { path: r.path, a: r.mode, b: prev.mode, where: prev.where() });
     };
-    for (const r of execRules(profile.body.items)) add(r, `at line ${lineOf(this.text, r.start)}`, r);
+    for (const r of execRules(profile.body.items)) add(r, () => `at line ${lineOf(this.text, r.start)}`, r);
     const seen = new Set<string>();
     for (const inc of blockIncludes(profile.body.items)) {
       for (const p of this.analyzer.targets(inc, this.path)) {
         for (const file of this.analyzer.reach(p).closure) {
           if (seen.has(file)) continue;
           seen.add(file);
-          for (const r of this.analyzer.load(file)?.execRules ?? []) add(r, `in ${shortName(file)}`, inc);
+          for (const r of this.analyzer.load(file)?.execRules ?? []) add(r, () => `in ${shortName(file)}`, inc);
         }
       }
     }

@@ -21,14 +21,8 @@ export class ParserBase {
 
   /** The next unquoted word (path mode) without consuming it; '' when there is none. */
   protected peekWord(mode: WordMode = 'path'): string {
-    const s = this.s;
-    s.skipTrivia();
-    const save = s.pos;
-    const saveEnd = s.lastEnd;
-    const w = s.scanWord(mode);
-    s.pos = save;
-    s.lastEnd = saveEnd;
-    return w ? w.text : '';
+    this.s.skipTrivia();
+    return this.s.peekWordText(mode);
   }
 
   protected nextWord(mode: WordMode): Token {

@@ -28,6 +28,9 @@ const QUALIFIER_RANK: ReadonlyMap<string, number> = new Map([
   ['priority', 0], ['audit', 1], ['allow', 2], ['deny', 2], ['prompt', 2], ['owner', 3], ['user', 3], ['other', 3],
 ]);
 
+/** First letters of qualifier words, to skip the word scan for most rules. */
+const QUALIFIER_START: ReadonlySet<number> = new Set([...'audiownerp'].map((c) => c.charCodeAt(0)));
+
 type FileRuleParts = Pick<FileRuleNode, 'execSafety' | 'path' | 'perms' | 'arrow' | 'target'> & { permsFirst?: boolean };
 
 /** Builds a file rule with every field present, so all file rules share one object shape. */
@@ -38,6 +41,8 @@ function fileRule(qualifiers: Qualifiers, keyword: Token | undefined, start: num
     arrow: parts.arrow, target: parts.target,
   };
 }
+
+const NO_QUALIFIERS: Qualifiers = { all: [] };
 
 export const MODE_WORD = /^[rwaklmxiupcRWLMXIUPC]+$/;
 
@@ -136,7 +141,7 @@ export abstract class RuleParser extends ExprParser {
       s.skipTrivia();
       let tok: Token;
       let name: string;
-      if (/^priority[ \t]*=/.test(s.text.slice(s.pos, s.pos + 16))) {
+      if (s.code() === 0x70 /* p */ && /^priority[ \t]*=/.test(s.text.slice(s.pos, s.pos + 16))) {
         tok = s.take(8);
         name = 'priority';
         s.skipTrivia();
@@ -146,6 +151,7 @@ export abstract class RuleParser extends ExprParser {
         if (!value) this.error('priority-missing-value', tok);
         q.priority = { token: tok, value, span: { start: tok.start, end: value ? value.end : eq.end } };
       } else {
+        if (!QUALIFIER_START.has(s.code())) break;
         name = this.peekWord();
         if (!QUALIFIER_RANK.has(name) || name === 'priority') break;
         tok = this.nextWord('path');
@@ -161,7 +167,7 @@ export abstract class RuleParser extends ExprParser {
       lastRank = Math.max(lastRank, rank);
       q.all.push(tok);
     }
-    return q;
+    return q.all.length === 0 ? NO_QUALIFIERS : q;
   }
 
   private parseQualifierBlock(qualifiers: Qualifiers, start: number): QualifierBlockNode {

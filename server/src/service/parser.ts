@@ -62,6 +62,8 @@ export class Parser extends RuleParser {
       if (!topLevel) this.error('assignment-in-profile', node);
       return node;
     }
+    const c = s.code();
+    if (c !== 0x61 /* a */ && c !== 0x72 /* r */) return null;
     const word = this.peekWord();
     if (word === 'abi') return this.parseAbi();
     if (word === 'alias' || word === 'rewrite') {

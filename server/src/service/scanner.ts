@@ -83,7 +83,13 @@ export class Scanner {
   finish(start: number, quoted: boolean): Token {
     const text = this.text.slice(start, this.pos);
     this.lastEnd = this.pos;
-    return { start, end: this.pos, text, value: quoted ? unquote(text) : unescape(text), quoted };
+    const value = quoted ? unquote(text) : this.hasBackslash(start, this.pos) ? unescape(text) : text;
+    return { start, end: this.pos, text, value, quoted };
+  }
+
+  private hasBackslash(start: number, end: number): boolean {
+    for (let i = start; i < end; i++) if (this.text.charCodeAt(i) === Ch.Backslash) return true;
+    return false;
   }
 
   /** A quoted string starting at the current `"`. Unterminated strings stop at the line end. */
@@ -109,6 +115,20 @@ export class Scanner {
    * (or, in path mode, are followed by more word characters, as the reference lexer allows).
    */
   scanWord(mode: WordMode): Token | undefined {
+    const start = this.pos;
+    const end = this.wordEnd(mode);
+    if (end === start) return undefined;
+    this.pos = end;
+    return this.finish(start, false);
+  }
+
+  /** The text of the next word, without consuming it or building a token. */
+  peekWordText(mode: WordMode): string {
+    return this.text.slice(this.pos, this.wordEnd(mode));
+  }
+
+  /** Where an unquoted word starting here ends (the current position when there is none). */
+  wordEnd(mode: WordMode): number {
     const text = this.text;
     const start = this.pos;
     let i = start;
@@ -126,17 +146,14 @@ export class Scanner {
         if (n === -1 || isBlank(n) || n === Ch.Comma || n === Ch.Quote || n === Ch.RBrace) break;
       } else if (mode === 'cond' && (c === Ch.LParen || c === Ch.RParen || c === Ch.Eq)) break;
     }
-    if (i > text.length) i = text.length;
-    if (i === start) return undefined;
-    this.pos = i;
-    return this.finish(start, false);
+    return Math.min(i, text.length);
   }
 
   /** A run of file-mode characters, as apparmor's lexer reads them after a path. */
   scanModeRun(): Token | undefined {
     const start = this.pos;
     let i = start;
-    while (i < this.text.length && /[A-Za-z]/.test(this.text[i]!)) i++;
+    for (let c = this.code(i); (c >= 65 && c <= 90) || (c >= 97 && c <= 122); c = this.code(++i));
     if (i === start) return undefined;
     this.pos = i;
     return this.finish(start, false);

@@ -1,12 +1,13 @@
 import type { FileRuleNode, LinkRuleNode, Token } from '../ast';
 import { ProblemSink } from './problems';
 
-/** Exec transitions inside a permission string: `ix`, `Px`, `cux`, `pIx` … */
-const EXEC_MODE = /(?:[pPcC][iIuU]?|[iIuU])[xX]/g;
 const PLAIN_PERMS = new Set(['r', 'w', 'a', 'l', 'k', 'm', 'x', 'R', 'W', 'L', 'M', 'X']);
+const EXEC_PREFIX = new Set(['p', 'P', 'c', 'C']);
+const EXEC_MIDDLE = new Set(['i', 'I', 'u', 'U']);
 
 export interface ParsedPerms {
   readonly letters: Set<string>;
+  /** Exec transitions such as `ix`, `Px`, `cux`, `pIx`, in order. */
   readonly execModes: string[];
   readonly bareX: boolean;
 }
@@ -16,14 +17,18 @@ export function parsePerms(perms: Token, sink?: ProblemSink): ParsedPerms {
   const text = perms.text;
   const execModes: string[] = [];
   const letters = new Set<string>();
-  const rest = text.replace(EXEC_MODE, (m) => {
-    execModes.push(m);
-    return ' '.repeat(m.length);
-  });
   let bareX = false;
-  for (let i = 0; i < rest.length; i++) {
-    const c = rest[i]!;
-    if (c === ' ') continue;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    // An exec transition is [pc]?[iu]?x with at least one qualifier letter.
+    let j = i;
+    if (EXEC_PREFIX.has(text[j]!)) j++;
+    if (EXEC_MIDDLE.has(text[j]!)) j++;
+    if (j > i && (text[j] === 'x' || text[j] === 'X')) {
+      execModes.push(text.slice(i, j + 1));
+      i = j;
+      continue;
+    }
     if (!PLAIN_PERMS.has(c)) {
       sink?.add('invalid-permission', { start: perms.start + i, end: perms.start + i + 1 }, { char: c });
       continue;

@@ -265,13 +265,20 @@ export const PROFILE_FLAGS: ReadonlyMap<string, ProfileFlag> = new Map([
 
 /** Compares dotted versions numerically: negative when a is older than b. */
 export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
+  return versionValue(a) - versionValue(b);
+}
+
+const versionValues = new Map<string, number>();
+
+/** '4.10' → 4010: releases have at most three numeric parts below 1000. */
+function versionValue(v: string): number {
+  let n = versionValues.get(v);
+  if (n === undefined) {
+    const [major = 0, minor = 0, patch = 0] = v.split('.').map((x) => Number.parseInt(x, 10) || 0);
+    n = major * 1e6 + minor * 1e3 + patch;
+    versionValues.set(v, n);
   }
-  return 0;
+  return n;
 }
 
 /** Optimal-string-alignment distance: a transposition counts as one edit (net_admn, net_amdin). */
