@@ -123,7 +123,10 @@ export abstract class RuleParser extends ExprParser {
       case 'else': {
         const tok = this.nextWord('path');
         this.error('else-without-if', tok);
-        return undefined;
+        s.skipTrivia();
+        if (s.code() !== 0x7b) return undefined;
+        const body = this.parseBlock();
+        return { type: 'qualifierBlock', start, end: body.end, qualifiers: NO_QUALIFIERS, body };
       }
     }
     if (MODE_WORD.test(word)) return this.parseFileRule(qualifiers, start);
@@ -296,13 +299,15 @@ export abstract class RuleParser extends ExprParser {
     let arrow: Span | undefined;
     let target: Token | undefined;
     let comma: Span | undefined;
+    const errorsBefore = this.errors.length;
     for (;;) {
       const lastEnd = s.lastEnd;
       s.skipTrivia();
       const c = s.code();
       if (c === 0x2c) { comma = s.take(1); break; }
       if (c === -1 || c === 0x7d || (c === 0x7b && this.isLoneBrace()) || this.newLineRuleStart(lastEnd)) {
-        this.error('missing-comma', this.lastTokenSpan(lastEnd));
+        // A rule already broken (say by an unclosed list) needs no second message.
+        if (this.errors.length === errorsBefore) this.error('missing-comma', this.lastTokenSpan(lastEnd));
         break;
       }
       if (c === 0x28 /* ( */) {

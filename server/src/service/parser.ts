@@ -3,7 +3,7 @@ import type {
   ProfileNode, Qualifiers, Span, Token, TopItem, VariableNode,
 } from './ast';
 import { Scanner } from './scanner';
-import { RuleParser } from './parseRules';
+import { ProfileHeader, RuleParser } from './parseRules';
 
 export interface ParseOptions {
   /** Parse as an include fragment: bare rules are allowed at top level. */
@@ -80,9 +80,7 @@ export class Parser extends RuleParser {
     const save = s.pos;
     const word = this.peekWord();
     if (word === 'profile' || word === 'hat' || s.code() === 0x5e /* ^ */) return this.parseProfile(EMPTY_QUALIFIERS);
-    const c = s.code();
-    const pathLike = c === 0x2f /* / */ || c === 0x3a /* : */ || c === 0x40 /* @ */ || c === 0x22 /* " */;
-    if (pathLike && this.looksLikeProfileHeader()) {
+    if (this.looksLikeProfileHeader()) {
       s.pos = save;
       return this.parseProfile(EMPTY_QUALIFIERS);
     }
@@ -144,9 +142,16 @@ export class Parser extends RuleParser {
       }
     }
     if (s.code() !== 0x7b || !this.isLoneBrace()) name = this.nextName();
-    if (name && name.text.endsWith('{') && name.text.length > 1) this.error('brace-needs-space', name);
-    const header = this.parseProfileHeader();
-    const body = this.parseBlockOrError(keyword ?? name);
+    let glued = false;
+    if (name && !name.quoted && name.text.endsWith('{') && name.text.length > 1) {
+      // `profile p{`: report it, then read on as if the space were there.
+      this.error('brace-needs-space', name);
+      s.pos = name.end - 1;
+      name = { ...name, end: name.end - 1, text: name.text.slice(0, -1), value: name.value.slice(0, -1) };
+      glued = true;
+    }
+    const header: ProfileHeader = glued ? { identities: [] } : this.parseProfileHeader();
+    const body = glued ? this.parseBlock() : this.parseBlockOrError(keyword ?? name);
     return {
       type: 'profile', start, end: body.end, keyword, hat, name, qualifiers,
       attachment: header.attachment, xattrs: header.xattrs, identities: header.identities,

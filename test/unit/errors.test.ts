@@ -1,0 +1,97 @@
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import { formatMessage, severityOf } from '../../server/src/service/diagnosticRules';
+import { check, describe, errorsOf, marked } from '../support/helpers';
+
+/** Each snippet has exactly one problem, of this code, exactly at ⟦…⟧. */
+const INVALID: [string, string][] = [
+  ['missing-comma', 'profile p {\n  /a ⟦r⟧\n  /b r,\n}'],
+  ['missing-comma', 'profile p {\n  capability ⟦chown⟧\n}'],
+  ['missing-comma', 'profile p {\n  owner /tmp/x ⟦rw⟧\n\n  include if exists <local/x>\n}'],
+  ['missing-comma', 'profile p {\n  dbus send\n     bus=session\n     ⟦path=/a⟧\n  /b r,\n}'],
+  ['missing-comma', 'profile p { /a ⟦r⟧ }'],
+  ['stray-comma', 'profile p { /a r, ⟦,⟧ }'],
+  ['unexpected-token', 'profile p { /a r ⟦w⟧, }'],
+  ['unknown-keyword', 'profile p { ⟦capabilty⟧ chown, }'],
+  ['unmatched-brace', 'profile p { }\n⟦}⟧'],
+  ['unclosed-brace', 'profile p ⟦{⟧\n  /a r,\n'],
+  ['brace-needs-space', 'profile ⟦p{⟧ }'],
+  ['rule-outside-profile', 'profile p { }\n⟦/a r,⟧'],
+  ['qualifier-order', 'profile p { deny ⟦audit⟧ /a w, }'],
+  ['qualifier-order', 'profile p { owner ⟦deny⟧ /a w, }'],
+  ['qualifier-repeated', 'profile p { deny ⟦allow⟧ /a w, }'],
+  ['qualifier-on-profile', 'profile p { ⟦owner⟧ profile c { } }'],
+  ['assignment-in-profile', 'profile p {\n ⟦@{V}=/a⟧\n}'],
+  ['include-comma', 'profile p {\n include <abstractions/base>⟦,⟧\n}'],
+  ['variable-trailing-comma', '@{V}=⟦/a,⟧\nprofile p { @{V} r, }'],
+  ['variable-no-value', '⟦@{V}=⟧\nprofile p { }'],
+  ['variable-redeclared', '@{V}=/a\n@{⟦V⟧}=/b\nprofile p { @{V} r, }'],
+  ['variable-append-undeclared', '@{⟦V⟧}+=/b\nprofile p { @{V} r, }'],
+  ['variable-undefined', 'profile p { ⟦@{NOPE}⟧ r, }'],
+  ['bool-undefined', 'profile p { if ⟦${NOPE}⟧ { } }'],
+  ['unknown-capability', 'profile p { capability ⟦net_admn⟧, }'],
+  ['owner-not-allowed', 'profile p { ⟦owner⟧ capability chown, }'],
+  ['unknown-network-word', 'profile p { network ⟦inet7⟧, }'],
+  ['network-order', 'profile p { network stream ⟦inet⟧, }'],
+  ['unknown-signal', 'profile p { signal set=(⟦hupp⟧), }'],
+  ['unknown-signal', 'profile p { signal set=(⟦rtmin+33⟧), }'],
+  ['unknown-flag', 'profile p flags=(⟦complian⟧) { }'],
+  ['conflicting-flags', 'profile p flags=(complain,⟦enforce⟧) { }'],
+  ['conflicting-flags', 'profile p flags=(⟦attach_disconnected⟧,no_attach_disconnected) { }'],
+  ['flag-value', 'profile p flags=(⟦kill.signal=nosuch⟧) { }'],
+  ['unknown-rlimit', 'profile p { set rlimit ⟦nofiles⟧ <= 10, }'],
+  ['invalid-rlimit-value', 'profile p { set rlimit nice <= ⟦-21⟧, }'],
+  ['invalid-rlimit-value', 'profile p { set rlimit data <= ⟦100X⟧, }'],
+  ['rule-no-qualifiers', 'profile p { ⟦audit⟧ set rlimit nofile <= 10, }'],
+  ['mount-bad-option', 'profile p { mount options=(⟦foo⟧) -> /m/, }'],
+  ['invalid-permission', 'profile p { /a r⟦q⟧, }'],
+  ['write-and-append', 'profile p { /a ⟦wa⟧, }'],
+  ['multiple-exec-modes', 'profile p { /a ⟦ixpx⟧, }'],
+  ['bare-x', 'profile p { /a ⟦x⟧, }'],
+  ['deny-exec-mode', 'profile p { deny /a ⟦px⟧, }'],
+  ['unsafe-without-exec', 'profile p { ⟦unsafe⟧ /a r, }'],
+  ['dbus-perm-conflict', 'profile p { dbus ⟦send⟧ name=org.foo, }'],
+  ['dbus-perm-conflict', 'profile p { dbus ⟦bind⟧ path=/a, }'],
+  ['dbus-perm-conflict', 'profile p { dbus ⟦eavesdrop⟧ path=/a, }'],
+  ['unknown-permission', 'profile p { dbus (⟦sned⟧), }'],
+  ['unknown-conditional', 'profile p { dbus send ⟦bsu⟧=session, }'],
+  ['unix-addr', 'profile p { unix (send) addr=⟦foo⟧, }'],
+  ['priority-range', 'profile p { priority=⟦1001⟧ /a r, }'],
+  ['change-profile-safe', 'profile p { change_profile ⟦safe⟧ -> foo, }'],
+  ['profile-name-form', '⟦foo⟧ { }'],
+  ['path-not-absolute', 'profile p { link ⟦a/b⟧ -> /c, }'],
+  ['exec-conflict', 'profile p {\n /bin/a Px -> x,\n ⟦/bin/a Cx -> y,⟧\n}'],
+  ['include-not-found', 'profile p {\n ⟦include <abstractions/nosuch>⟧\n}'],
+  ['else-without-if', 'profile p { ⟦else⟧ { } }'],
+  ['unclosed-paren', 'profile p { signal set=⟦(⟧hup, }'],
+  ['unterminated-string', 'profile p { ⟦"/a r,⟧\n}'],
+];
+
+for (const [code, src] of INVALID) {
+  test(`${code}: ${src.replace(/\n/g, '⏎').slice(0, 60)}`, () => {
+    const { text, start, end } = marked(src);
+    const problems = errorsOf(check(text, { files: { '/etc/apparmor.d/abstractions/base': '' } }));
+    assert.equal(problems.length >= 1, true, 'expected a problem');
+    const p = problems[0]!;
+    assert.equal(`${p.code} ${p.start}-${p.end}`, `${code} ${start}-${end}`, describe(problems, text));
+    if (!['unclosed-brace', 'unterminated-string'].includes(code)) assert.equal(problems.length, 1, describe(problems, text));
+  });
+}
+
+test('messages read as sentences with the did-you-mean filled in', () => {
+  const problems = check('profile p { capability net_admn, }');
+  const p = problems[0]!;
+  const msg = formatMessage(p.code, p.args);
+  assert.equal(msg, "Unknown capability 'net_admn'. Did you mean 'net_admin'?");
+  assert.equal(severityOf(p.code), 'error');
+  assert.doesNotMatch(formatMessage('variable-undefined', { name: 'X', hint: '' }), /\{(name|hint)\}/);
+  assert.equal(formatMessage('variable-undefined', { name: 'X', hint: '' }), '@{X} is never defined.');
+});
+
+test('newer-than-abi names the version that introduced the construct', () => {
+  const problems = check('abi <abi/3.0>,\nprofile p { userns, priority=1 /a r, network inet interface=eth0, }');
+  const got = problems.filter((p) => p.code === 'newer-than-abi').map((p) => `${p.args['since']}`);
+  assert.deepEqual(got, ['4.0', '4.1', '5.0']);
+  assert.deepEqual(check('abi <abi/4.0>,\nprofile p { userns, }').filter((p) => p.code === 'newer-than-abi'), []);
+  assert.equal(check('profile p { userns, }', { abi: '3.0' }).filter((p) => p.code === 'newer-than-abi').length, 1);
+});
