@@ -22,6 +22,7 @@ export const DIAGNOSTIC_RULES = {
   'unmatched-brace': E("This '}' closes nothing: remove it or add the '{' it belongs to."),
   'unclosed-brace': E("This '{' is never closed: add a '}' to end the block."),
   'unexpected-brace': E("A block '{' needs a profile header or a qualifier (owner, audit, deny …) before it."),
+  'too-deep': E('Nesting is too deep here (more than 64 levels of blocks or parentheses); the rest of this block is skipped.'),
   'unclosed-paren': E("This '(' is never closed: add ')'."),
   'unterminated-string': E('This quoted string has no closing quote.'),
   'expected-open-brace': E("Expected '{' to open the profile body, found {found}."),

@@ -12,6 +12,9 @@ export const RULE_START_WORDS: ReadonlySet<string> = new Set([
 /** Shared scanning helpers and error reporting for the parser layers. */
 export class ParserBase {
   readonly errors: SyntaxError[] = [];
+  /** Current nesting of blocks and parenthesised expressions; bounded so no input can exhaust the stack. */
+  protected depth = 0;
+  static readonly MAX_DEPTH = 64;
 
   constructor(protected readonly s: Scanner) {}
 
@@ -84,14 +87,14 @@ export class ParserBase {
   }
 
   /** Consumes one token of any kind (used by recovery). */
-  protected skipToken(): void {
+  protected skipToken(mode: WordMode = 'path'): void {
     const s = this.s;
     const c = s.code();
     if (c === 0x22) { s.scanQuoted(); return; }
     if (c === 0x28 || c === 0x29 || c === 0x2c || c === 0x3d || c === 0x7d) { s.take(1); return; }
     if (c === 0x7b && this.isLoneBrace()) { s.take(1); return; }
     if (s.isArrow()) { s.take(2); return; }
-    if (!s.scanWord('path')) this.skipChar();
+    if (!s.scanWord(mode)) this.skipChar();
   }
 
   protected skipChar(): void {
@@ -184,7 +187,8 @@ export class ParserBase {
       }
       if (c === 0x28) depth++;
       else if (c === 0x29 && depth > 0) depth--;
-      this.skipToken();
+      // Inside parentheses ')' ends a word, as in rule conditionals.
+      this.skipToken(depth > 0 ? 'cond' : 'path');
     }
   }
 

@@ -9,6 +9,19 @@ const COMPARISONS = ['==', '!=', '>=', '<=', '>', '<'];
  */
 export class ExprParser extends ParserBase {
   protected parseExpr(): Expr | undefined {
+    if (this.depth >= ParserBase.MAX_DEPTH) {
+      this.error('too-deep', this.peekSpan());
+      return undefined;
+    }
+    this.depth++;
+    try {
+      return this.parseOr();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private parseOr(): Expr | undefined {
     let left = this.parseAnd();
     while (left && this.peekWord('cond') === 'or') {
       const op = this.nextWord('cond');
@@ -33,7 +46,17 @@ export class ExprParser extends ParserBase {
   private parseNot(): Expr | undefined {
     if (this.peekWord('cond') === 'not') {
       const op = this.nextWord('cond');
-      const operand = this.parseNot();
+      if (this.depth >= ParserBase.MAX_DEPTH) {
+        this.error('too-deep', op);
+        return undefined;
+      }
+      this.depth++;
+      let operand: Expr | undefined;
+      try {
+        operand = this.parseNot();
+      } finally {
+        this.depth--;
+      }
       if (!operand) { this.error('expected-expression', op); return undefined; }
       return { kind: 'not', op, operand, start: op.start, end: operand.end };
     }

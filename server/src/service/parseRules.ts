@@ -5,6 +5,7 @@ import type {
 import {
   DBUS_PERMS, IO_URING_PERMS, MQUEUE_PERMS, NETWORK_PERMS, PTRACE_PERMS, SIGNAL_PERMS, UNIX_PERMS, USERNS_PERMS,
 } from './data/facts';
+import { ParserBase } from './parseBase';
 import { ExprParser } from './parseExpr';
 
 type CondKind = CondRuleNode['kind'];
@@ -64,6 +65,35 @@ export abstract class RuleParser extends ExprParser {
     const s = this.s;
     const open = s.take(1);
     const items: BodyItem[] = [];
+    if (this.depth >= ParserBase.MAX_DEPTH) {
+      this.error('too-deep', open);
+      return this.skipBlock(open);
+    }
+    this.depth++;
+    try {
+      return this.parseBlockItems(open, items);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** Skips a block too deeply nested to parse, keeping braces balanced. */
+  private skipBlock(open: Token): BlockNode {
+    const s = this.s;
+    let depth = 1;
+    while (depth > 0) {
+      s.skipTrivia();
+      const c = s.code();
+      if (c === -1) return { start: open.start, end: s.pos, items: [], closed: false };
+      if (c === 0x7b) depth++;
+      else if (c === 0x7d) depth--;
+      if (c === 0x7b || c === 0x7d) s.take(1); else this.skipToken();
+    }
+    return { start: open.start, end: s.pos, items: [], closed: true };
+  }
+
+  private parseBlockItems(open: Token, items: BodyItem[]): BlockNode {
+    const s = this.s;
     let guard = -1;
     for (;;) {
       s.skipTrivia();
@@ -233,7 +263,7 @@ export abstract class RuleParser extends ExprParser {
   }
 
   /** After an error already reported in a rule: consume its comma if it is right there. */
-  private finishBrokenRule(): Span | undefined {
+  protected finishBrokenRule(): Span | undefined {
     const s = this.s;
     s.skipTrivia();
     if (s.code() === 0x2c) return s.take(1);
@@ -314,6 +344,10 @@ export abstract class RuleParser extends ExprParser {
         const list = this.parseParenValues();
         if (perms || conds.length || words.length || arrow) this.error('unexpected-list', list.span);
         else { perms = list.values; permsList = true; }
+        if (!list.closed) {
+          comma = this.finishBrokenRule();
+          break;
+        }
         continue;
       }
       if (s.isArrow()) {
@@ -370,7 +404,7 @@ export abstract class RuleParser extends ExprParser {
   }
 
   /** `( a, b c )`: words separated by blanks and commas. */
-  protected parseParenValues(): { values: Token[]; span: Span } {
+  protected parseParenValues(): { values: Token[]; span: Span; closed: boolean } {
     const s = this.s;
     const open = s.take(1);
     const values: Token[] = [];
@@ -380,13 +414,15 @@ export abstract class RuleParser extends ExprParser {
       if (c === 0x29) { s.take(1); break; }
       if (c === 0x2c) { s.take(1); continue; }
       if (c === -1 || c === 0x7d || (c === 0x7b && this.isLoneBrace()) || c === 0x28 || c === 0x3d) {
+        // `(send set=(…)`: the word before '=' names a conditional, not a list item.
+        if (c === 0x3d) values.pop();
         this.error('unclosed-paren', open);
-        break;
+        return { values, span: { start: open.start, end: s.lastEnd }, closed: false };
       }
       const w = c === 0x22 ? this.quoted() : s.scanWord('cond');
       if (w) values.push(w); else this.skipChar();
     }
-    return { values, span: { start: open.start, end: s.lastEnd } };
+    return { values, span: { start: open.start, end: s.lastEnd }, closed: true };
   }
 
   /** `( name=value … )` as in `peer=( … )` and `xattrs=( … )`. */
