@@ -1,6 +1,8 @@
 // Bundles the entry points with esbuild; types are checked separately by `tsc -b`.
+import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' };
 
 await build({
@@ -8,4 +10,5 @@ await build({
   entryPoints: ['server/src/cli/apparmor-lint.ts'],
   outfile: 'dist/apparmor-lint.js',
   format: 'cjs',
+  define: { APPARMOR_LINT_VERSION: JSON.stringify(version) },
 });
