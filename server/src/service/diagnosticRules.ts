@@ -50,6 +50,8 @@ export const DIAGNOSTIC_RULES = {
   'abi-missing-name': E('abi needs a name: abi <abi/3.0>,'),
   'newer-than-abi': W("{what} needs AppArmor {since}, but this file declares abi {abi}."),
   // Variables
+  'colon-assign-space': E("Put a space before ':=': written together, apparmor_parser reads '@{NAME}:=' as a path."),
+  'glob-syntax': E("Invalid glob in '{path}': {why}"),
   'variable-no-value': E('This variable assignment has no value: give at least one value, or "" for an empty one.'),
   'variable-trailing-comma': E('Variable values take no trailing comma: remove the comma.'),
   'variable-redeclared': E('@{{name}} is already defined{where}: use += to add values, or := (AppArmor 5.0) to replace them.'),

@@ -312,10 +312,27 @@ export abstract class RuleParser extends ExprParser {
     let op: Span | undefined;
     if (s.startsWith('<=')) op = s.take(2);
     else this.error('rlimit-missing-op', name ?? rlimit);
-    const value = op ? this.wordOrQuoted('cond') : undefined;
+    let value = op ? this.wordOrQuoted('cond') : undefined;
     if (op && !value) this.error('rlimit-missing-value', op);
+    if (value && /^[+-]?\d+$/.test(value.text)) value = this.joinUnit(value);
     const comma = value ? this.expectComma() : this.finishBrokenRule();
     return { ...base, end: comma ? comma.end : s.lastEnd, rlimit, name, op, value, comma };
+  }
+
+  /** `100 M` is read like `100M`: a unit may stand apart from its number. */
+  private joinUnit(value: Token): Token {
+    const s = this.s;
+    const save = s.pos;
+    const saveEnd = s.lastEnd;
+    s.skipTrivia();
+    const unit = s.newlineSince(save) ? undefined : s.scanWord('cond');
+    if (unit && /^[A-Za-z]+$/.test(unit.text)) {
+      const text = s.text.slice(value.start, unit.end);
+      return { start: value.start, end: unit.end, text, value: value.value + unit.value, quoted: false };
+    }
+    s.pos = save;
+    s.lastEnd = saveEnd;
+    return value;
   }
 
   private parseCondRule(kind: CondKind, qualifiers: Qualifiers, start: number): CondRuleNode {

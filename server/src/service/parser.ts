@@ -17,7 +17,12 @@ export function parse(text: string, options: ParseOptions = {}): ParseResult {
   return { ast, errors: parser.errors };
 }
 
-const ASSIGNMENT = /([@$])\{([A-Za-z_][A-Za-z0-9_]*)\}[ \t]*(\+=|\?=|:=|=)/y;
+/**
+ * `@{NAME} = …`, also the brace-less `@NAME=` and `$NAME=` the lexer accepts. `:=` needs a
+ * blank before it: `@{V}:=x` is read by apparmor_parser as one path word.
+ */
+const ASSIGNMENT = /([@$])(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))(?:[ \t]*(\+=|\?=|=)|[ \t]+(:=))/y;
+const GLUED_COLON_ASSIGNMENT = /[@$]\{[A-Za-z_][A-Za-z0-9_]*\}:=/y;
 const EMPTY_QUALIFIERS: Qualifiers = { all: [] };
 
 export class Parser extends RuleParser {
@@ -57,8 +62,17 @@ export class Parser extends RuleParser {
     if (this.atInclude()) return this.parseInclude();
     ASSIGNMENT.lastIndex = s.pos;
     const m = ASSIGNMENT.exec(s.text);
+    GLUED_COLON_ASSIGNMENT.lastIndex = s.pos;
+    if (!m && GLUED_COLON_ASSIGNMENT.test(s.text)) {
+      const glued = /^@\{([A-Za-z_][A-Za-z0-9_]*)\}:=/.exec(s.text.slice(s.pos, s.pos + 200))!;
+      const node = this.parseVariable({ sigil: '@', id: glued[1]!, braced: true, op: ':=', length: glued[0].length });
+      this.error('colon-assign-space', node.opSpan);
+      return node;
+    }
     if (m) {
-      const node = this.parseVariable(m);
+      const node = this.parseVariable({
+        sigil: m[1] as '@' | '$', id: (m[2] ?? m[3])!, braced: m[2] !== undefined, op: (m[4] ?? m[5]) as AssignOp, length: m[0].length,
+      });
       if (!topLevel) this.error('assignment-in-profile', node);
       return node;
     }
@@ -254,15 +268,14 @@ export class Parser extends RuleParser {
     return { type: 'alias', start, end: comma ? comma.end : s.lastEnd, keyword, from, to };
   }
 
-  private parseVariable(m: RegExpExecArray): VariableNode {
+  private parseVariable(head: { sigil: '@' | '$'; id: string; braced: boolean; op: AssignOp; length: number }): VariableNode {
     const s = this.s;
     const start = s.pos;
-    const sigil = m[1] as '@' | '$';
-    const nameStart = start + 2;
-    const name: Token = { start: nameStart, end: nameStart + m[2]!.length, text: m[2]!, value: m[2]!, quoted: false };
-    const op = m[3] as AssignOp;
-    const opStart = start + m[0].length - op.length;
-    s.pos = start + m[0].length;
+    const { sigil, id, op } = head;
+    const nameStart = start + (head.braced ? 2 : 1);
+    const name: Token = { start: nameStart, end: nameStart + id.length, text: id, value: id, quoted: false };
+    const opStart = start + head.length - op.length;
+    s.pos = start + head.length;
     s.lastEnd = s.pos;
     const values: Token[] = [];
     if (sigil === '$' && op === '=') {

@@ -1,4 +1,5 @@
 import type { FileRuleNode, LinkRuleNode, Token } from '../ast';
+import { checkGlob } from './checkGlob';
 import { ProblemSink } from './problems';
 
 const PLAIN_PERMS = new Set(['r', 'w', 'a', 'l', 'k', 'm', 'x', 'R', 'W', 'L', 'M', 'X']);
@@ -42,6 +43,7 @@ export function parsePerms(perms: Token, sink?: ProblemSink): ParsedPerms {
 
 export function checkFileRule(rule: FileRuleNode, sink: ProblemSink): void {
   if (rule.path) checkAbsolute(rule.path, sink);
+  checkGlob(rule.path, sink);
   if (!rule.perms) {
     if (rule.execSafety) sink.add('unsafe-without-exec', rule.execSafety, { word: rule.execSafety.text });
     return;
@@ -60,6 +62,8 @@ export function checkFileRule(rule: FileRuleNode, sink: ProblemSink): void {
 export function checkLinkRule(rule: LinkRuleNode, sink: ProblemSink): void {
   if (rule.path) checkAbsolute(rule.path, sink);
   if (rule.target) checkAbsolute(rule.target, sink);
+  checkGlob(rule.path, sink);
+  checkGlob(rule.target, sink);
 }
 
 function checkAbsolute(path: Token, sink: ProblemSink): void {

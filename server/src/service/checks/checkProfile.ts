@@ -1,5 +1,6 @@
 import type { ProfileNode, Qualifiers, QualifierBlockNode } from '../ast';
 import { ERRNO_NAMES, PROFILE_FLAGS, SIGNALS, isRealtimeSignal } from '../data/facts';
+import { checkGlob } from './checkGlob';
 import { didYouMean, ProblemSink } from './problems';
 
 export function checkProfile(p: ProfileNode, sink: ProblemSink): void {
@@ -9,6 +10,8 @@ export function checkProfile(p: ProfileNode, sink: ProblemSink): void {
     if (!(v.startsWith('/') || v.startsWith(':') || v.startsWith('@'))) sink.add('profile-name-form', p.name);
   }
   if (p.attachment && !/^(\/|@)/.test(p.attachment.value)) sink.add('attachment-form', p.attachment, { value: p.attachment.text });
+  checkGlob(p.attachment, sink);
+  if (!p.keyword && p.name?.value.startsWith('/')) checkGlob(p.name, sink);
   if (p.hat && p.xattrs) sink.add('xattrs-on-hat', p.keyword ?? p);
   checkFlags(p, sink);
 }
