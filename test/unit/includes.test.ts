@@ -56,7 +56,7 @@ test('a variable used in an included abstraction but never defined is reported a
 test('redeclaring a variable from included tunables is an error; += and := are not', () => {
   const files = { [`${D}/tunables/global`]: '@{HOME}=/home/*/\n' };
   assert.deepEqual(codes('include <tunables/global>\n@{HOME}=/srv/\nprofile p { }\n', files), ['variable-redeclared:HOME']);
-  assert.deepEqual(codes('include <tunables/global>\n@{HOME}+=/srv/\n@{HOME}:=/x/\nprofile p { @{HOME} r, }\n', files), []);
+  assert.deepEqual(codes('include <tunables/global>\n@{HOME}+=/srv/\n@{HOME} := /x/\nprofile p { @{HOME} r, }\n', files), []);
 });
 
 test('include cycles are reported once and not followed forever', () => {
