@@ -22,6 +22,7 @@ export const DIAGNOSTIC_RULES = {
   'unmatched-brace': E("This '}' closes nothing: remove it or add the '{' it belongs to."),
   'unclosed-brace': E("This '{' is never closed: add a '}' to end the block."),
   'unexpected-brace': E("A block '{' needs a profile header or a qualifier (owner, audit, deny …) before it."),
+  'comment-at-eof': E('The file ends inside this comment: add a line break after it (apparmor_parser rejects a comment without one).'),
   'too-deep': E('Nesting is too deep here (more than 64 levels of blocks or parentheses); the rest of this block is skipped.'),
   'unclosed-paren': E("This '(' is never closed: add ')'."),
   'unterminated-string': E('This quoted string has no closing quote.'),

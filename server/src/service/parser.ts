@@ -46,7 +46,14 @@ export class Parser extends RuleParser {
       const item = this.parseTopItem();
       if (item) items.push(item);
     }
+    this.checkFinalComment();
     return { type: 'file', start: 0, end: s.text.length, items, comments: s.comments as Comment[], fragment: this.fragment };
+  }
+
+  /** apparmor_parser's lexer needs a line break after a comment; a file may not end inside one. */
+  private checkFinalComment(): void {
+    const last = this.s.comments[this.s.comments.length - 1];
+    if (last && last.end === this.s.text.length) this.error('comment-at-eof', last);
   }
 
   private parseTopItem(): TopItem | undefined {

@@ -51,7 +51,9 @@ export function checkFileRule(rule: FileRuleNode, sink: ProblemSink): void {
   const perms = parsePerms(rule.perms, sink);
   const deny = rule.qualifiers.mode?.text === 'deny';
   if (perms.letters.has('w') && perms.letters.has('a')) sink.add('write-and-append', rule.perms);
-  if (perms.execModes.length > 1) sink.add('multiple-exec-modes', rule.perms, { modes: perms.execModes.join(', ') });
+  // Repeating the same transition (`ixix`) is accepted; two different ones are not.
+  const distinct = [...new Set(perms.execModes)];
+  if (distinct.length > 1) sink.add('multiple-exec-modes', rule.perms, { modes: distinct.join(', ') });
   if (deny && perms.execModes.length > 0) sink.add('deny-exec-mode', rule.perms, { mode: perms.execModes[0]! });
   else if (deny && rule.target) sink.add('deny-exec-mode', rule.target, { mode: '->' });
   if (!deny && perms.bareX && perms.execModes.length === 0) sink.add('bare-x', rule.perms);
