@@ -61,6 +61,17 @@ const MUTATORS: Record<string, Mutator> = {
   'bad-signal': (t, r) => onLine(t, r, /^\s*(profile\s|\/)\S*.*\{\s*$/, (l) => `${l}\n  signal (send) set=(${pick(r, ['hupp', 'sigterm', 'rtmin+40', 'int'])}),`),
   'bad-rlimit': (t, r) => onLine(t, r, /^\s*(profile\s|\/)\S*.*\{\s*$/, (l) => `${l}\n  set rlimit ${pick(r, ['nofile <= 10', 'nofiles <= 10', 'nice <= 20', 'data <= 10Q', 'cpu <= 5'])},`),
   'truncate': (t, r) => t.slice(0, Math.floor(r() * t.length)),
+  'delete-char': (t, r) => onLine(t, r, RULE_LINE, (l) => {
+    const i = Math.floor(r() * l.length);
+    return l.slice(0, i) + l.slice(i + 1);
+  }),
+  'insert-char': (t, r) => onLine(t, r, RULE_LINE, (l) => {
+    const i = Math.floor(r() * l.length);
+    return l.slice(0, i) + pick(r, ['{', '}', '(', ')', ',', '"', '#', '=', '!', ' ', '\\', '[', ']', '^', '@', '-', '>']) + l.slice(i);
+  }),
+  'swap-words': (t, r) => onLine(t, r, /^\s*\S+\s+\S+/, (l) => l.replace(/^(\s*)(\S+)(\s+)(\S+)/, '$1$4$3$2')),
+  'join-lines': (t, r) => onLine(t, r, RULE_LINE, (l) => l.replace(/,(\s*)$/, '$1')) ?.replace(/([^,{}\s])\s*\n(\s*)(\S)/, '$1 $3'),
+  'break-alternation': (t, r) => onLine(t, r, /\{[^}\s]*,[^}\s]*\}/, (l) => l.replace(/\{([^}\s]*),([^}\s]*)\}/, pick(r, ['{$1$2}', '{$1,$2', '$1,$2}', '[$1,$2}']))),
   'delete-line': (t, r) => onLine(t, r, /\S/, () => ''),
   'duplicate-line': (t, r) => onLine(t, r, /\S/, (l) => `${l}\n${l}`),
 };

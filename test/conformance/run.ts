@@ -30,6 +30,8 @@ export interface CaseResult {
   readonly parserMessage: string;
   readonly weAccept: boolean;
   readonly ourMessage: string;
+  /** The first line the mutation changed, to see what was done. */
+  readonly change: string;
 }
 
 export interface Report {
@@ -68,11 +70,11 @@ export async function runConformance(options: ConformanceOptions): Promise<Repor
   const linter = new Linter({ includeDirs: options.includeDirs, base: options.base, fragment: false });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'aa-conformance-'));
   const parserArgs = ['-Q', '-K', ...options.includeDirs.flatMap((d) => ['-I', d]), '-b', options.base];
-  const cases: { file: string; kind: string; text: string }[] = [];
+  const cases: { file: string; kind: string; text: string; change: string }[] = [];
   profileFiles(options.dirs).forEach((file, i) => {
     const text = fs.readFileSync(file, 'utf8');
-    cases.push({ file, kind: 'original', text });
-    for (const m of mutate(text, options.seed + i, options.perFile)) cases.push({ file, kind: m.kind, text: m.text });
+    cases.push({ file, kind: 'original', text, change: '' });
+    for (const m of mutate(text, options.seed + i, options.perFile)) cases.push({ file, kind: m.kind, text: m.text, change: firstChange(text, m.text) });
   });
   const results: CaseResult[] = [];
   try {
@@ -88,7 +90,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Repor
       const first = ours[0];
       results.push({
         file: c.file, kind: c.kind, parserAccepts: real.ok, parserMessage: real.message,
-        weAccept: ours.length === 0, ourMessage: first ? `line ${first.range.start.line + 1}: ${first.message} [${first.code}]` : 'accepted',
+        change: c.change, weAccept: ours.length === 0, ourMessage: first ? `line ${first.range.start.line + 1}: ${first.message} [${first.code}]` : 'accepted',
       });
       fs.rmSync(dir, { recursive: true, force: true });
     });
@@ -112,6 +114,13 @@ export async function runConformance(options: ConformanceOptions): Promise<Repor
   };
 }
 
+function firstChange(before: string, after: string): string {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  const i = b.findIndex((l, k) => l !== a[k]);
+  return i < 0 ? `(cut after line ${b.length})` : `line ${i + 1}: ${JSON.stringify(b[i])}`;
+}
+
 export function formatReport(r: Report): string {
   const pct = (a: number, b: number): string => (b === 0 ? '-' : ((100 * a) / b).toFixed(1) + '%');
   const out = [
@@ -123,7 +132,7 @@ export function formatReport(r: Report): string {
     ...Object.entries(r.byKind).sort().map(([k, v]) => `| ${k} | ${v.cases} | ${pct(v.agreements, v.cases)} |`),
     '',
     `${r.disagreements.length} disagreements:`,
-    ...r.disagreements.map((d) => `- ${d.kind} ${d.file}: apparmor_parser ${d.parserAccepts ? 'accepts' : `rejects (${d.parserMessage.slice(0, 160)})`}; we ${d.weAccept ? 'accept' : `reject (${d.ourMessage.slice(0, 160)})`}`),
+    ...r.disagreements.map((d) => `- ${d.kind} ${d.file} ${d.change}: apparmor_parser ${d.parserAccepts ? 'accepts' : `rejects (${d.parserMessage.replace(/AppArmor parser error for \S+ in profile \S+ /, '').slice(0, 160)})`}; we ${d.weAccept ? 'accept' : `reject (${d.ourMessage.slice(0, 160)})`}`),
   ];
   return out.join('\n');
 }

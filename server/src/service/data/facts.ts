@@ -1,11 +1,18 @@
 /**
- * Fact tables of the AppArmor policy language: the names the reference parser
- * accepts, each with the first release that accepts it. One place for all of them,
- * so checks, hover and completion agree. Sources: the upstream parser's tables at
- * 3.0.8, 4.0, 4.1 and 5.0 (see the project's reference notes).
+ * Fact tables of the AppArmor policy language: every name the reference parser
+ * accepts in a given slot, paired with the first release that accepts it.
+ *
+ * Keeping them in one data-only module lets the checker, the version checks,
+ * hover and completion all agree on the same vocabulary. The lists are taken
+ * from the project's reference data (shared/reference/data/*) and the version
+ * map in grammar.md §8–12; each table names the list it mirrors so it can be
+ * re-synced when upstream grows.
+ *
+ * Version convention: '2.8' stands for "2.x or older" – nothing this project
+ * targets distinguishes releases before that.
  */
 
-/** First AppArmor release whose parser accepts the item ('2.8' stands for "2.x or older"). */
+/** First AppArmor release whose parser accepts the item, e.g. '2.8', '2.9', '3.0', '4.0', '4.1', '5.0'. Use '2.8' for anything older/"2.x". */
 export type Since = string;
 
 export interface Fact {
@@ -15,229 +22,266 @@ export interface Fact {
 
 export type FactTable = ReadonlyMap<string, Fact>;
 
-/** Builds a table from groups of names sharing a version. */
-function table(...groups: [Since, readonly string[]][]): Map<string, Fact> {
+// ---------------------------------------------------------------------------
+// Builders. Tables are plain Maps typed read-only; grouping names by release
+// keeps the version history visible at a glance instead of per-entry noise.
+// ---------------------------------------------------------------------------
+
+/** One release's worth of names. */
+function table(since: Since, names: readonly string[]): Map<string, Fact> {
   const m = new Map<string, Fact>();
-  for (const [since, names] of groups) for (const name of names) m.set(name, { name, since });
+  for (const name of names) m.set(name, { name, since });
   return m;
 }
 
-/** 41 capabilities; the 3.0 parser carries its own base table, so all are known from 3.0. */
-export const CAPABILITIES: FactTable = table(['3.0', [
+/** Later groups win on duplicates, so a name listed twice keeps its newest entry. */
+function merge(...tables: ReadonlyMap<string, Fact>[]): FactTable {
+  const m = new Map<string, Fact>();
+  for (const t of tables) for (const [k, v] of t) m.set(k, v);
+  return m;
+}
+
+// The socket-style permission vocabulary is shared verbatim by unix (2.9) and
+// network (4.0) rules; one list avoids the two drifting apart.
+const SOCKET_PERM_NAMES = [
+  'create', 'bind', 'listen', 'accept', 'connect', 'shutdown', 'getattr', 'setattr',
+  'getopt', 'setopt', 'send', 'receive', 'read', 'write', 'r', 'w', 'rw',
+] as const;
+
+// ---------------------------------------------------------------------------
+// capability
+// ---------------------------------------------------------------------------
+
+/**
+ * capabilities.txt / capabilities_numbered.tsv (41 names, kernel numbers 0–40).
+ * The parser has shipped its own built-in table since 3.0 (earlier releases
+ * generated it from whatever kernel headers they were built against, so an
+ * exact 2.x version is meaningless). checkpoint_restore only landed in 3.0.1,
+ * but 3.0.8 – the oldest parser we test against – accepts it, so the whole
+ * table is dated 3.0. perfmon, bpf and checkpoint_restore are mapped back to
+ * sys_admin on kernels that lack them; that is a runtime detail, not syntax.
+ */
+export const CAPABILITIES: FactTable = table('3.0', [
   'chown', 'dac_override', 'dac_read_search', 'fowner', 'fsetid', 'kill', 'setgid', 'setuid',
   'setpcap', 'linux_immutable', 'net_bind_service', 'net_broadcast', 'net_admin', 'net_raw',
   'ipc_lock', 'ipc_owner', 'sys_module', 'sys_rawio', 'sys_chroot', 'sys_ptrace', 'sys_pacct',
   'sys_admin', 'sys_boot', 'sys_nice', 'sys_resource', 'sys_time', 'sys_tty_config', 'mknod',
   'lease', 'audit_write', 'audit_control', 'setfcap', 'mac_override', 'mac_admin', 'syslog',
   'wake_alarm', 'block_suspend', 'audit_read', 'perfmon', 'bpf', 'checkpoint_restore',
-]]);
+]);
 
-/** Address families (network_families list); all predate 3.0. */
-export const NETWORK_FAMILIES: FactTable = table(['2.8', [
+// ---------------------------------------------------------------------------
+// network
+// ---------------------------------------------------------------------------
+
+/** network_families.txt (45, including unspec and unix); all long predate 3.0. */
+export const NETWORK_FAMILIES: FactTable = table('2.8', [
   'unspec', 'unix', 'inet', 'ax25', 'ipx', 'appletalk', 'netrom', 'bridge', 'atmpvc', 'x25',
   'inet6', 'rose', 'netbeui', 'security', 'key', 'netlink', 'packet', 'ash', 'econet', 'atmsvc',
   'rds', 'sna', 'irda', 'pppox', 'wanpipe', 'llc', 'ib', 'mpls', 'can', 'tipc', 'bluetooth',
-  'iucv', 'rxrpc', 'isdn', 'phonet', 'ieee802154', 'caif', 'alg', 'nfc', 'vsock', 'kcm', 'qipcrtr',
-  'smc', 'xdp', 'mctp',
-]]);
+  'iucv', 'rxrpc', 'isdn', 'phonet', 'ieee802154', 'caif', 'alg', 'nfc', 'vsock', 'kcm',
+  'qipcrtr', 'smc', 'xdp', 'mctp',
+]);
 
-export const NETWORK_TYPES: FactTable = table(['2.8', [
+/** network_types.txt: socket types usable after (or instead of) a family. */
+export const NETWORK_TYPES: FactTable = table('2.8', [
   'stream', 'dgram', 'seqpacket', 'rdm', 'raw', 'packet',
-]]);
+]);
 
-export const NETWORK_PROTOCOLS: FactTable = table(['2.8', [
-  'tcp', 'udp', 'icmp',
-]]);
+/** network_protocols.txt: the only protocol words the parser knows. */
+export const NETWORK_PROTOCOLS: FactTable = table('2.8', ['tcp', 'udp', 'icmp']);
 
-/** Fine-grained network permissions arrived in 4.0. */
-export const NETWORK_PERMS: FactTable = table(['4.0', [
-  'create', 'bind', 'listen', 'accept', 'connect', 'shutdown', 'getattr', 'setattr', 'getopt',
-  'setopt', 'send', 'receive', 'read', 'write', 'r', 'w', 'rw',
-]]);
+/** network_perms.txt: before 4.0 a network rule carried no permission list at all. */
+export const NETWORK_PERMS: FactTable = table('4.0', SOCKET_PERM_NAMES);
 
-export const NETWORK_CONDITIONALS: FactTable = table(['4.0', ['ip', 'port', 'peer']], ['5.0', ['interface', 'label']]);
+/** network_conditionals.txt; ip/port/peer came with fine-grained network in 4.0, interface/label in 5.0. */
+export const NETWORK_CONDITIONALS: FactTable = merge(
+  table('4.0', ['ip', 'port', 'peer']),
+  table('5.0', ['interface', 'label']),
+);
 
-export const UNIX_PERMS: FactTable = table(['2.9', [
-  'create', 'bind', 'listen', 'accept', 'connect', 'shutdown', 'getattr', 'setattr', 'getopt',
-  'setopt', 'send', 'receive', 'read', 'write', 'r', 'w', 'rw',
-]]);
+// ---------------------------------------------------------------------------
+// unix (2.9)
+// ---------------------------------------------------------------------------
 
-export const UNIX_CONDITIONALS: FactTable = table(['2.9', [
+/** unix_perms.txt: same words as network, but available since unix rules appeared. */
+export const UNIX_PERMS: FactTable = table('2.9', SOCKET_PERM_NAMES);
+
+/** unix_conditionals.txt. `protocol=` parses but upstream says it is not enforced yet. */
+export const UNIX_CONDITIONALS: FactTable = table('2.9', [
   'type', 'protocol', 'addr', 'label', 'peer',
-]]);
+]);
 
-export const UNIX_ADDR_SPECIAL: FactTable = table(['2.9', ['none', 'auto']]);
+/** unix_addr_special_values.txt: the addr= values that are not an @abstract or path name. */
+export const UNIX_ADDR_SPECIAL: FactTable = table('2.9', ['none', 'auto']);
 
-export const DBUS_PERMS: FactTable = table(['2.9', [
+// ---------------------------------------------------------------------------
+// dbus (2.9)
+// ---------------------------------------------------------------------------
+
+/** dbus_perms.txt. */
+export const DBUS_PERMS: FactTable = table('2.9', [
   'send', 'receive', 'bind', 'eavesdrop', 'read', 'write', 'r', 'w', 'rw',
-]]);
+]);
 
-export const DBUS_CONDITIONALS: FactTable = table(['2.9', [
+/** dbus_conditionals.txt; `label` is only meaningful inside peer=( ). */
+export const DBUS_CONDITIONALS: FactTable = table('2.9', [
   'bus', 'path', 'interface', 'member', 'name', 'peer', 'label',
-]]);
+]);
 
-/** Signal names for set=(…); tstp and poll came with 5.0. Realtime ones are rtmin+0 … rtmin+32. */
-export const SIGNALS: FactTable = table(['2.9', [
-  'hup', 'int', 'quit', 'ill', 'trap', 'abrt', 'bus', 'fpe', 'kill', 'usr1', 'segv', 'usr2',
-  'pipe', 'alrm', 'term', 'stkflt', 'chld', 'cont', 'stop', 'stp', 'ttin', 'ttou', 'urg', 'xcpu',
-  'xfsz', 'vtalrm', 'prof', 'winch', 'io', 'pwr', 'sys', 'emt', 'exists',
-]], ['5.0', ['tstp', 'poll']]);
+// ---------------------------------------------------------------------------
+// signal (2.9)
+// ---------------------------------------------------------------------------
 
+/**
+ * signals.txt with signals_versions.tsv: everything arrived with signal rules
+ * in 2.9 except tstp and poll, which 3.0.8 rejects and 5.0 accepts. `exists`
+ * is the pseudo-signal 0 (permission probing), not a typo.
+ */
+export const SIGNALS: FactTable = merge(
+  table('2.9', [
+    'hup', 'int', 'quit', 'ill', 'trap', 'abrt', 'bus', 'fpe', 'kill', 'usr1', 'segv', 'usr2',
+    'pipe', 'alrm', 'term', 'stkflt', 'chld', 'cont', 'stop', 'stp', 'ttin', 'ttou', 'urg',
+    'xcpu', 'xfsz', 'vtalrm', 'prof', 'winch', 'io', 'pwr', 'sys', 'emt', 'exists',
+  ]),
+  table('5.0', ['tstp', 'poll']),
+);
+
+/**
+ * Realtime signals are numbered relative to SIGRTMIN rather than listed, so
+ * they get a predicate instead of 33 table rows. signals_realtime.txt lists
+ * exactly rtmin+0 … rtmin+32 (3.0.8 rejects rtmin+33); only those canonical
+ * spellings are accepted – no leading zeros or signs – so what we accept is
+ * exactly the reference list. Since 2.9, like the other signals.
+ */
 export function isRealtimeSignal(name: string): boolean {
-  const m = /^rtmin\+(\d{1,2})$/.exec(name);
-  return !!m && Number(m[1]) <= 32;
+  const m = /^rtmin\+(0|[1-9][0-9]?)$/.exec(name);
+  return m !== null && Number(m[1]) <= 32;
 }
 
-export const SIGNAL_PERMS: FactTable = table(['2.9', [
+/** signal_perms.txt. */
+export const SIGNAL_PERMS: FactTable = table('2.9', [
   'send', 'receive', 'read', 'write', 'r', 'w', 'rw',
-]]);
+]);
 
-export const SIGNAL_CONDITIONALS: FactTable = table(['2.9', [
-  'peer', 'set',
-]]);
+/** signal_conditionals.txt. */
+export const SIGNAL_CONDITIONALS: FactTable = table('2.9', ['peer', 'set']);
 
-export const PTRACE_PERMS: FactTable = table(['2.9', [
+// ---------------------------------------------------------------------------
+// ptrace (2.9)
+// ---------------------------------------------------------------------------
+
+/** ptrace_perms.txt. */
+export const PTRACE_PERMS: FactTable = table('2.9', [
   'trace', 'tracedby', 'read', 'readby', 'write', 'r', 'w', 'rw',
-]]);
+]);
 
-export const PTRACE_CONDITIONALS: FactTable = table(['2.9', [
-  'peer',
-]]);
+/** ptrace_conditionals.txt: peer= is the only one. */
+export const PTRACE_CONDITIONALS: FactTable = table('2.9', ['peer']);
 
-/** Mount option words; five arrived in 4.0. */
-export const MOUNT_OPTIONS: FactTable = table(['2.8', [
-  'ro', 'r', 'read-only', 'rw', 'w', 'suid', 'nosuid', 'dev', 'nodev', 'exec', 'noexec', 'sync',
-  'async', 'remount', 'mand', 'nomand', 'dirsync', 'atime', 'noatime', 'diratime', 'nodiratime',
-  'bind', 'B', 'move', 'M', 'rbind', 'R', 'verbose', 'silent', 'loud', 'acl', 'noacl',
-  'unbindable', 'make-unbindable', 'runbindable', 'make-runbindable', 'private', 'make-private',
-  'rprivate', 'make-rprivate', 'slave', 'make-slave', 'rslave', 'make-rslave', 'shared',
-  'make-shared', 'rshared', 'make-rshared', 'relatime', 'norelatime', 'iversion', 'noiversion',
-  'strictatime', 'user', 'nouser',
-]], ['4.0', [
-  'symfollow', 'nosymfollow', 'nostrictatime', 'lazytime', 'nolazytime',
-]]);
+// ---------------------------------------------------------------------------
+// mount / remount / umount / pivot_root (2.8)
+// ---------------------------------------------------------------------------
 
-export const MOUNT_CONDITIONALS: FactTable = table(['2.8', [
+/**
+ * mount_options.txt (60 words) dated by mount_options_versions.tsv: five newer
+ * kernel flags were only taught to the parser in 4.0; the rest are already in
+ * 3.0.8. Note the single-letter aliases (r, w, B, M, R) are case-sensitive.
+ */
+export const MOUNT_OPTIONS: FactTable = merge(
+  table('2.8', [
+    'ro', 'r', 'read-only', 'rw', 'w', 'suid', 'nosuid', 'dev', 'nodev', 'exec', 'noexec',
+    'sync', 'async', 'remount', 'mand', 'nomand', 'dirsync', 'atime', 'noatime', 'diratime',
+    'nodiratime', 'bind', 'B', 'move', 'M', 'rbind', 'R', 'verbose', 'silent', 'loud', 'acl',
+    'noacl', 'unbindable', 'make-unbindable', 'runbindable', 'make-runbindable', 'private',
+    'make-private', 'rprivate', 'make-rprivate', 'slave', 'make-slave', 'rslave', 'make-rslave',
+    'shared', 'make-shared', 'rshared', 'make-rshared', 'relatime', 'norelatime', 'iversion',
+    'noiversion', 'strictatime', 'user', 'nouser',
+  ]),
+  table('4.0', ['symfollow', 'nosymfollow', 'nostrictatime', 'lazytime', 'nolazytime']),
+);
+
+/** mount_conditionals.txt: option/vfstype are accepted synonyms of options/fstype. */
+export const MOUNT_CONDITIONALS: FactTable = table('2.8', [
   'options', 'option', 'fstype', 'vfstype',
-]]);
+]);
 
-export const PIVOT_ROOT_CONDITIONALS: FactTable = table(['2.8', [
-  'oldroot',
-]]);
+/** pivot_root_conditionals.txt. */
+export const PIVOT_ROOT_CONDITIONALS: FactTable = table('2.8', ['oldroot']);
 
-export const MQUEUE_PERMS: FactTable = table(['4.0', [
+// ---------------------------------------------------------------------------
+// 4.0 rule types: mqueue, io_uring, userns
+// ---------------------------------------------------------------------------
+
+/** mqueue_perms.txt. */
+export const MQUEUE_PERMS: FactTable = table('4.0', [
   'create', 'open', 'delete', 'getattr', 'setattr', 'read', 'write', 'r', 'w', 'rw',
-]]);
+]);
 
-export const MQUEUE_TYPES: FactTable = table(['4.0', [
-  'posix', 'sysv',
-]]);
+/** mqueue_types.txt: the value decides whether the queue name is a path or a number. */
+export const MQUEUE_TYPES: FactTable = table('4.0', ['posix', 'sysv']);
 
-export const MQUEUE_CONDITIONALS: FactTable = table(['4.0', [
-  'type', 'label',
-]]);
+/** mqueue_conditionals.txt. */
+export const MQUEUE_CONDITIONALS: FactTable = table('4.0', ['type', 'label']);
 
-export const IO_URING_PERMS: FactTable = table(['4.0', [
-  'override_creds', 'sqpoll',
-]]);
+/** io_uring_perms.txt. */
+export const IO_URING_PERMS: FactTable = table('4.0', ['override_creds', 'sqpoll']);
 
-export const IO_URING_CONDITIONALS: FactTable = table(['4.0', [
-  'label',
-]]);
+/** io_uring_conditionals.txt. */
+export const IO_URING_CONDITIONALS: FactTable = table('4.0', ['label']);
 
-export const USERNS_PERMS: FactTable = table(['4.0', [
-  'create',
-]]);
+/** userns_perms.txt: creating a namespace is the only mediated action. */
+export const USERNS_PERMS: FactTable = table('4.0', ['create']);
 
-export const RLIMITS: FactTable = table(['2.8', [
+// ---------------------------------------------------------------------------
+// set rlimit
+// ---------------------------------------------------------------------------
+
+/** rlimits.txt (17); `ofile` is the old BSD spelling of nofile, kept by the parser. */
+export const RLIMITS: FactTable = table('2.8', [
   'cpu', 'fsize', 'data', 'stack', 'core', 'rss', 'nofile', 'ofile', 'as', 'nproc', 'memlock',
   'locks', 'sigpending', 'msgqueue', 'nice', 'rtprio', 'rttime',
-]]);
-
-export const RLIMIT_SIZE_UNITS: FactTable = table(['2.8', [
-  'K', 'KB', 'M', 'MB', 'G', 'GB',
-]]);
-
-export const RLIMIT_TIME_UNITS: FactTable = table(['2.8', [
-  'us', 'microsecond', 'microseconds', 'ms', 'millisecond', 'milliseconds', 's', 'sec', 'second',
-  'seconds', 'min', 'minute', 'minutes', 'h', 'hour', 'hours', 'd', 'day', 'days', 'week', 'weeks',
-]]);
-
-/** errno names for the 4.1 error= profile flag. */
-export const ERRNO_NAMES: FactTable = table(['4.1', [
-  'EPERM', 'ENOENT', 'ESRCH', 'EINTR', 'EIO', 'ENXIO', 'E2BIG', 'ENOEXEC', 'EBADF', 'ECHILD',
-  'EAGAIN', 'ENOMEM', 'EACCES', 'EFAULT', 'ENOTBLK', 'EBUSY', 'EEXIST', 'EXDEV', 'ENODEV',
-  'ENOTDIR', 'EISDIR', 'EINVAL', 'ENFILE', 'EMFILE', 'ENOTTY', 'ETXTBSY', 'EFBIG', 'ENOSPC',
-  'ESPIPE', 'EROFS', 'EMLINK', 'EPIPE', 'EDOM', 'ERANGE', 'EDEADLK', 'ENAMETOOLONG', 'ENOLCK',
-  'ENOSYS', 'ENOTEMPTY', 'ELOOP', 'EWOULDBLOCK', 'ENOMSG', 'EIDRM', 'ECHRNG', 'EL2NSYNC', 'EL3HLT',
-  'EL3RST', 'ELNRNG', 'EUNATCH', 'ENOCSI', 'EL2HLT', 'EBADE', 'EBADR', 'EXFULL', 'ENOANO',
-  'EBADRQC', 'EBADSLT', 'EDEADLOCK', 'EBFONT', 'ENOSTR', 'ENODATA', 'ETIME', 'ENOSR', 'ENONET',
-  'ENOPKG', 'EREMOTE', 'ENOLINK', 'EADV', 'ESRMNT', 'ECOMM', 'EPROTO', 'EMULTIHOP', 'EDOTDOT',
-  'EBADMSG', 'EOVERFLOW', 'ENOTUNIQ', 'EBADFD', 'EREMCHG', 'ELIBACC', 'ELIBBAD', 'ELIBSCN',
-  'ELIBMAX', 'ELIBEXEC', 'EILSEQ', 'ERESTART', 'ESTRPIPE', 'EUSERS', 'ENOTSOCK', 'EDESTADDRREQ',
-  'EMSGSIZE', 'EPROTOTYPE', 'ENOPROTOOPT', 'EPROTONOSUPPORT', 'ESOCKTNOSUPPORT', 'EOPNOTSUPP',
-  'EPFNOSUPPORT', 'EAFNOSUPPORT', 'EADDRINUSE', 'EADDRNOTAVAIL', 'ENETDOWN', 'ENETUNREACH',
-  'ENETRESET', 'ECONNABORTED', 'ECONNRESET', 'ENOBUFS', 'EISCONN', 'ENOTCONN', 'ESHUTDOWN',
-  'ETOOMANYREFS', 'ETIMEDOUT', 'ECONNREFUSED', 'EHOSTDOWN', 'EHOSTUNREACH', 'EALREADY',
-  'EINPROGRESS', 'ESTALE', 'EUCLEAN', 'ENOTNAM', 'ENAVAIL', 'EISNAM', 'EREMOTEIO', 'EDQUOT',
-  'ENOMEDIUM', 'EMEDIUMTYPE', 'ECANCELED', 'ENOKEY', 'EKEYEXPIRED', 'EKEYREVOKED', 'EKEYREJECTED',
-  'EOWNERDEAD', 'ENOTRECOVERABLE', 'ERFKILL', 'EHWPOISON', 'ENOTSUP',
-]]);
-
-/** Policy keywords with the release that introduced each. */
-export const KEYWORDS: FactTable = table(['2.10', [
-  'include',
-]], ['2.13', [
-  'exists',
-]], ['2.8', [
-  'alias', 'rewrite', '#include', 'if', 'else', 'not', 'defined', 'in', 'profile', 'hat', 'flags',
-  'audit', 'deny', 'owner', 'user', 'other', 'file', 'link', 'subset', 'safe', 'unsafe',
-  'capability', 'network', 'mount', 'remount', 'umount', 'unmount', 'pivot_root', 'change_profile',
-  'set', 'rlimit', 'infinity',
-]], ['2.9', [
-  'allow', 'unix', 'dbus', 'signal', 'ptrace', 'peer', 'send', 'receive', 'bind', 'read', 'write',
-  'eavesdrop', 'trace', 'tracedby', 'readby', 'create', 'listen', 'accept', 'connect', 'shutdown',
-  'getattr', 'setattr', 'getopt', 'setopt',
-]], ['3.0', [
-  'abi', 'xattrs',
-]], ['4.0', [
-  'userns', 'mqueue', 'io_uring', 'all', 'open', 'delete', 'override_creds', 'sqpoll',
-]], ['4.1', [
-  'priority', 'prompt',
-]], ['5.0', [
-  'and', 'or', 'identities',
-]]);
-
-/** Exec transitions: the qualifier letters before x choose the target profile and environment scrubbing. */
-export const EXEC_MODES: FactTable = table(['2.8', [
-  'x', 'ix', 'ux', 'Ux', 'px', 'Px', 'cx', 'Cx', 'pix', 'Pix', 'cix', 'Cix', 'pux', 'PUx', 'cux',
-  'CUx',
-]]);
-
-export const FILE_PERM_CHARS: ReadonlySet<string> = new Set([
-  'r', 'w', 'a', 'l', 'k', 'm', 'x', 'i', 'u', 'U', 'p', 'P', 'c', 'C',
 ]);
 
-/** Variables the parser defines itself. */
-export const BUILTIN_VARIABLES: ReadonlySet<string> = new Set([
-  'profile_name', 'attach_path', 'exec_path',
+/** rlimit_size_units.txt: optional suffixes on size limits (K/M/G, with or without B). */
+export const RLIMIT_SIZE_UNITS: FactTable = table('2.8', ['K', 'KB', 'M', 'MB', 'G', 'GB']);
+
+/** rlimit_time_units.txt: suffixes for cpu/rttime; singular and plural both work. */
+export const RLIMIT_TIME_UNITS: FactTable = table('2.8', [
+  'us', 'microsecond', 'microseconds', 'ms', 'millisecond', 'milliseconds',
+  's', 'sec', 'second', 'seconds', 'min', 'minute', 'minutes',
+  'h', 'hour', 'hours', 'd', 'day', 'days', 'week', 'weeks',
 ]);
+
+// ---------------------------------------------------------------------------
+// profile flags
+// ---------------------------------------------------------------------------
 
 export interface ProfileFlag extends Fact {
-  /** Modes exclude each other; path flags come in exclusive pairs. */
+  /**
+   * 'mode' flags are mutually exclusive as a group (checked by kind, so they
+   * carry no conflictsWith); 'path' flags come in exclusive pairs.
+   */
   readonly kind: 'mode' | 'audit' | 'path' | 'misc';
-  /** What `name=VALUE` takes, for flags that take a value. */
+  /** For flags written `name=VALUE`: what VALUE must be. */
   readonly value?: 'path' | 'signal' | 'errno';
+  /** Flags that may not appear together with this one (listed on both sides). */
   readonly conflictsWith?: readonly string[];
 }
 
-function flag(name: string, since: Since, kind: ProfileFlag['kind'], extra: Partial<ProfileFlag> = {}): [string, ProfileFlag] {
+type FlagExtra = Pick<ProfileFlag, 'value' | 'conflictsWith'>;
+
+function flag(name: string, since: Since, kind: ProfileFlag['kind'], extra: FlagExtra = {}): [string, ProfileFlag] {
   return [name, { name, since, kind, ...extra }];
 }
 
 /**
- * Profile flags (the reference's profile_flags list with versions). Flags written
- * `name=VALUE` are keyed without the `=`. `debug` returned in 4.0; 3.0.x rejects it.
+ * profile_flags.txt / profile_flags_versions.tsv ('2.x' and '2.x/3.0' → '2.8').
+ * Value-taking flags are keyed without their `=`. attach_disconnected.ipc is
+ * valid both bare and as `attach_disconnected.ipc=/path` (both 5.0), so it has
+ * `value` set yet a missing value is not an error for it. `debug` is dated 4.0
+ * even though ancient parsers had it: 3.0.x/3.1.x reject it outright, so
+ * offering it to a 3.x target would be wrong.
  */
 export const PROFILE_FLAGS: ReadonlyMap<string, ProfileFlag> = new Map([
   flag('enforce', '2.8', 'mode'),
@@ -247,68 +291,162 @@ export const PROFILE_FLAGS: ReadonlyMap<string, ProfileFlag> = new Map([
   flag('prompt', '4.0', 'mode'),
   flag('default_allow', '4.0', 'mode'),
   flag('audit', '2.8', 'audit'),
-  flag('debug', '4.0', 'misc'),
-  flag('interruptible', '4.0', 'misc'),
   flag('mediate_deleted', '2.8', 'path', { conflictsWith: ['delegate_deleted'] }),
   flag('delegate_deleted', '2.8', 'path', { conflictsWith: ['mediate_deleted'] }),
   flag('attach_disconnected', '2.8', 'path', { conflictsWith: ['no_attach_disconnected'] }),
   flag('no_attach_disconnected', '2.8', 'path', { conflictsWith: ['attach_disconnected'] }),
+  flag('attach_disconnected.path', '4.0', 'path', { value: 'path' }),
+  flag('attach_disconnected.ipc', '5.0', 'path', { value: 'path' }),
   flag('chroot_relative', '2.8', 'path', { conflictsWith: ['namespace_relative'] }),
   flag('namespace_relative', '2.8', 'path', { conflictsWith: ['chroot_relative'] }),
   flag('chroot_attach', '2.8', 'path', { conflictsWith: ['chroot_no_attach'] }),
   flag('chroot_no_attach', '2.8', 'path', { conflictsWith: ['chroot_attach'] }),
-  flag('attach_disconnected.path', '4.0', 'path', { value: 'path' }),
-  flag('attach_disconnected.ipc', '5.0', 'path', { value: 'path' }),
+  flag('debug', '4.0', 'misc'),
+  flag('interruptible', '4.0', 'misc'),
   flag('kill.signal', '4.0', 'misc', { value: 'signal' }),
   flag('error', '4.1', 'misc', { value: 'errno' }),
 ]);
 
-/** Compares dotted versions numerically: negative when a is older than b. */
+/**
+ * errno_names_for_error_flag.txt: values for the 4.1 `error=` flag. Stored in
+ * upper case; the parser matches them case-insensitively, so callers should
+ * upper-case before looking up. Aliases (EWOULDBLOCK, EDEADLOCK, ENOTSUP) are
+ * listed because the parser accepts them too.
+ */
+export const ERRNO_NAMES: FactTable = table('4.1', [
+  'EPERM', 'ENOENT', 'ESRCH', 'EINTR', 'EIO', 'ENXIO', 'E2BIG', 'ENOEXEC', 'EBADF', 'ECHILD',
+  'EAGAIN', 'ENOMEM', 'EACCES', 'EFAULT', 'ENOTBLK', 'EBUSY', 'EEXIST', 'EXDEV', 'ENODEV',
+  'ENOTDIR', 'EISDIR', 'EINVAL', 'ENFILE', 'EMFILE', 'ENOTTY', 'ETXTBSY', 'EFBIG', 'ENOSPC',
+  'ESPIPE', 'EROFS', 'EMLINK', 'EPIPE', 'EDOM', 'ERANGE', 'EDEADLK', 'ENAMETOOLONG', 'ENOLCK',
+  'ENOSYS', 'ENOTEMPTY', 'ELOOP', 'EWOULDBLOCK', 'ENOMSG', 'EIDRM', 'ECHRNG', 'EL2NSYNC',
+  'EL3HLT', 'EL3RST', 'ELNRNG', 'EUNATCH', 'ENOCSI', 'EL2HLT', 'EBADE', 'EBADR', 'EXFULL',
+  'ENOANO', 'EBADRQC', 'EBADSLT', 'EDEADLOCK', 'EBFONT', 'ENOSTR', 'ENODATA', 'ETIME', 'ENOSR',
+  'ENONET', 'ENOPKG', 'EREMOTE', 'ENOLINK', 'EADV', 'ESRMNT', 'ECOMM', 'EPROTO', 'EMULTIHOP',
+  'EDOTDOT', 'EBADMSG', 'EOVERFLOW', 'ENOTUNIQ', 'EBADFD', 'EREMCHG', 'ELIBACC', 'ELIBBAD',
+  'ELIBSCN', 'ELIBMAX', 'ELIBEXEC', 'EILSEQ', 'ERESTART', 'ESTRPIPE', 'EUSERS', 'ENOTSOCK',
+  'EDESTADDRREQ', 'EMSGSIZE', 'EPROTOTYPE', 'ENOPROTOOPT', 'EPROTONOSUPPORT',
+  'ESOCKTNOSUPPORT', 'EOPNOTSUPP', 'EPFNOSUPPORT', 'EAFNOSUPPORT', 'EADDRINUSE',
+  'EADDRNOTAVAIL', 'ENETDOWN', 'ENETUNREACH', 'ENETRESET', 'ECONNABORTED', 'ECONNRESET',
+  'ENOBUFS', 'EISCONN', 'ENOTCONN', 'ESHUTDOWN', 'ETOOMANYREFS', 'ETIMEDOUT', 'ECONNREFUSED',
+  'EHOSTDOWN', 'EHOSTUNREACH', 'EALREADY', 'EINPROGRESS', 'ESTALE', 'EUCLEAN', 'ENOTNAM',
+  'ENAVAIL', 'EISNAM', 'EREMOTEIO', 'EDQUOT', 'ENOMEDIUM', 'EMEDIUMTYPE', 'ECANCELED',
+  'ENOKEY', 'EKEYEXPIRED', 'EKEYREVOKED', 'EKEYREJECTED', 'EOWNERDEAD', 'ENOTRECOVERABLE',
+  'ERFKILL', 'EHWPOISON', 'ENOTSUP',
+]);
+
+// ---------------------------------------------------------------------------
+// keywords
+// ---------------------------------------------------------------------------
+
+/**
+ * keywords_versions.tsv (same 73 words as keywords.txt). The date is the first
+ * release named in the "since" column, so words whose meaning widened later
+ * (`create` for network/userns/mqueue in 4.0, `in` as an `if` operator in 5.0,
+ * the socket perms for network in 4.0) carry their original date; the per-rule
+ * tables above hold the narrower facts. `prompt` here is the 4.1 rule
+ * qualifier – the 4.0 profile flag of the same name lives in PROFILE_FLAGS.
+ */
+export const KEYWORDS: FactTable = merge(
+  table('2.8', [
+    'alias', 'rewrite', '#include', 'if', 'else', 'not', 'defined', 'in', 'profile', 'hat',
+    'flags', 'audit', 'deny', 'owner', 'user', 'other', 'file', 'link', 'subset', 'safe',
+    'unsafe', 'capability', 'network', 'mount', 'remount', 'umount', 'unmount', 'pivot_root',
+    'change_profile', 'set', 'rlimit', 'infinity',
+  ]),
+  table('2.9', [
+    'allow', 'unix', 'dbus', 'signal', 'ptrace', 'peer', 'send', 'receive', 'bind', 'read',
+    'write', 'eavesdrop', 'trace', 'tracedby', 'readby', 'create', 'listen', 'accept', 'connect',
+    'shutdown', 'getattr', 'setattr', 'getopt', 'setopt',
+  ]),
+  table('2.10', ['include']),
+  table('2.13', ['exists']),
+  table('3.0', ['abi', 'xattrs']),
+  table('4.0', [
+    'userns', 'mqueue', 'io_uring', 'all', 'open', 'delete', 'override_creds', 'sqpoll',
+  ]),
+  table('4.1', ['priority', 'prompt']),
+  table('5.0', ['and', 'or', 'identities']),
+);
+
+// ---------------------------------------------------------------------------
+// file rules
+// ---------------------------------------------------------------------------
+
+/**
+ * exec_modes.txt minus bare `x`: the 15 exec transitions. Bare `x` is left out
+ * on purpose because it is only legal under `deny`, so it is not a transition
+ * in its own right. Letter case matters: upper case p/c/u means the
+ * environment is scrubbed, lower case means it is kept.
+ */
+export const EXEC_MODES: FactTable = table('2.8', [
+  'ix', 'ux', 'Ux', 'px', 'Px', 'cx', 'Cx', 'pix', 'Pix', 'cix', 'Cix', 'pux', 'PUx', 'cux', 'CUx',
+]);
+
+/** file_perm_chars.txt: every letter that may appear in a file permission string. */
+export const FILE_PERM_CHARS: ReadonlySet<string> = new Set([
+  'r', 'w', 'a', 'l', 'k', 'm', 'x', 'i', 'u', 'U', 'p', 'P', 'c', 'C',
+]);
+
+/** builtin_variables.txt: variables the parser defines itself (names without `@{ }`). */
+export const BUILTIN_VARIABLES: ReadonlySet<string> = new Set([
+  'profile_name', 'attach_path', 'exec_path',
+]);
+
+// ---------------------------------------------------------------------------
+// helpers
+// ---------------------------------------------------------------------------
+
+/** Compares dotted versions: negative if a < b. */
 export function compareVersions(a: string, b: string): number {
-  return versionValue(a) - versionValue(b);
-}
-
-const versionValues = new Map<string, number>();
-
-/** '4.10' → 4010: releases have at most three numeric parts below 1000. */
-function versionValue(v: string): number {
-  let n = versionValues.get(v);
-  if (n === undefined) {
-    const [major = 0, minor = 0, patch = 0] = v.split('.').map((x) => Number.parseInt(x, 10) || 0);
-    n = major * 1e6 + minor * 1e3 + patch;
-    versionValues.set(v, n);
+  // Numeric per component, so '4.10' sorts after '4.9'; a missing or
+  // non-numeric component (e.g. the 'x' in '2.x') counts as 0.
+  const pa = a.split('.');
+  const pb = b.split('.');
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (Number.parseInt(pa[i] ?? '', 10) || 0) - (Number.parseInt(pb[i] ?? '', 10) || 0);
+    if (d !== 0) return d;
   }
-  return n;
+  return 0;
 }
 
-/** Optimal-string-alignment distance: a transposition counts as one edit (net_admn, net_amdin). */
+/**
+ * Optimal-string-alignment distance (restricted Damerau–Levenshtein). Swapped
+ * neighbours are the most common typo in names like net_amdin, so they count
+ * as one edit rather than two. Three rolling rows keep it allocation-light.
+ */
 function editDistance(a: string, b: string): number {
-  const d: number[][] = [];
-  for (let i = 0; i <= a.length; i++) d.push([i]);
-  for (let j = 0; j <= b.length; j++) d[0]![j] = j;
+  let prev2: number[] = new Array<number>(b.length + 1).fill(0);
+  let prev: number[] = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let cur: number[] = new Array<number>(b.length + 1).fill(0);
   for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
+      cur[j] = v;
     }
+    [prev2, prev, cur] = [prev, cur, prev2];
   }
-  return d[a.length]![b.length]!;
+  return prev[b.length]!;
 }
 
-/** The name closest to `word`, when one is close enough to be a likely typo. */
+/** Closest name in `names` to `word` by edit distance (Damerau-Levenshtein or Levenshtein), or undefined when nothing is close enough (distance <= max(1, floor(word.length/3))). For did-you-mean messages. */
 export function closest(word: string, names: Iterable<string>): string | undefined {
+  // Case is compared loosely (CHOWN should suggest chown), but when several
+  // names tie, the one that also matches the user's case wins (Px vs px).
   const limit = Math.max(1, Math.floor(word.length / 3));
-  let best: string | undefined;
-  let bestDistance = limit + 1;
   const lower = word.toLowerCase();
+  let best: string | undefined;
+  let bestScore = Infinity;
   for (const name of names) {
-    if (Math.abs(name.length - word.length) > limit) continue;
-    const dist = editDistance(lower, name.toLowerCase());
-    if (dist < bestDistance) {
+    if (Math.abs(name.length - word.length) > limit) continue; // cannot be close enough
+    const d = editDistance(lower, name.toLowerCase());
+    if (d > limit) continue;
+    const score = d * 1000 + editDistance(word, name);
+    if (score < bestScore) {
       best = name;
-      bestDistance = dist;
+      bestScore = score;
     }
   }
   return best;
