@@ -8,7 +8,7 @@ export const FILES: Record<string, string> = {
 /** Every construct up to 5.0, each of which must check clean. */
 export const VALID: [string, string][] = [
   ['abi angle', 'abi <abi/3.0>,\nprofile p { }'],
-  ['abi quoted', 'abi "abi/3.0",\nprofile p { }'],
+  ['abi quoted', 'abi "/etc/apparmor.d/abi/3.0",\nprofile p { }'],
   ['abi in body', 'profile p { abi <abi/3.0>, }'],
   ['include forms', 'include <tunables/global>\n#include <tunables/global>\nprofile p {\n include <abstractions/base>\n #include <abstractions/base>\n include if exists <local/p>\n #include if exists <local/p>\n}'],
   ['include then rule on same line', 'profile p {\n include <abstractions/base> /a r,\n}'],

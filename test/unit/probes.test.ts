@@ -19,7 +19,7 @@ function decode(field: string): string {
 
 test('our accept/reject matches apparmor_parser (5.0 grammar) on every reference probe', { skip }, () => {
   // Stand-ins for the probes' includes; like Debian's, this base uses a tunable it does not define.
-  const fsys = memoryFs({ '/etc/apparmor.d/abstractions/base': '  @{HOMEDIRS}/ r,\n', '/etc/apparmor.d/tunables/global': '' });
+  const fsys = memoryFs({ '/etc/apparmor.d/abstractions/base': '  @{HOMEDIRS}/ r,\n', '/etc/apparmor.d/tunables/global': '', '/etc/apparmor.d/abi/3.0': '' });
   const analyzer = new Analyzer({ fs: fsys, includeDirs: ['/etc/apparmor.d'] });
   const disagreements: string[] = [];
   let total = 0;

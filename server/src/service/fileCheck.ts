@@ -1,4 +1,4 @@
-import type { FileNode, IncludeNode, ProfileNode, Span, VariableNode } from './ast';
+import type { AbiNode, FileNode, IncludeNode, ProfileNode, Span, VariableNode } from './ast';
 import type { Analyzer, Definitions } from './analyze';
 import { ProblemSink } from './checks/problems';
 import { BUILTIN_VARIABLES } from './data/facts';
@@ -26,6 +26,7 @@ export class FileCheck {
     const includes: IncludeNode[] = [];
     walkItems(this.ast.items, (item) => {
       if (item.type === 'include') includes.push(item);
+      else if (item.type === 'abi') this.checkAbi(item);
     });
     for (const inc of includes) this.checkInclude(inc);
     this.definePreamble();
@@ -57,6 +58,19 @@ export class FileCheck {
       if (reach.closure.has(this.path)) this.sink.add('include-cycle', node, { name: node.path.value, chain: 'this file' });
       else if (reach.cyclic) this.sink.add('include-cycle', node, { name: node.path.value, chain: 'the files it includes' });
     }
+  }
+
+  /** apparmor_parser opens the abi file like an include; `<kernel>` and `<default>` are built in. */
+  private checkAbi(node: AbiNode): void {
+    if (!node.path || (node.angle && /^(kernel|default)$/.test(node.path.value))) return;
+    const res = this.analyzer.resolve({ ...node, type: 'include', legacy: false, ifExists: false }, this.path);
+    if (res.kind === 'files') return;
+    if (node.angle && this.analyzer.options.includeDirs.length === 0) {
+      this.unresolved++;
+      return;
+    }
+    const where = node.angle ? `the include search path (${this.analyzer.options.includeDirs.join(', ')})` : `'${res.tried[0]}'`;
+    this.sink.add('abi-not-found', node.path, { name: node.path.value, where });
   }
 
   /** Variables from the preamble and the tunables it includes, in order. */

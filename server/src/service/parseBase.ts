@@ -101,6 +101,12 @@ export class ParserBase {
     this.s.take(1);
   }
 
+  /** A character no word may hold here, such as an unquoted '!'. */
+  protected unexpectedChar(): void {
+    const tok = this.s.take(1);
+    this.error('unexpected-char', tok, { char: tok.text });
+  }
+
   /** Whether the next token, at the start of a line, clearly begins another rule. */
   protected looksLikeRuleStart(): boolean {
     const s = this.s;

@@ -380,7 +380,7 @@ export abstract class RuleParser extends ExprParser {
         continue;
       }
       const w = c === 0x22 ? this.quoted() : s.scanWord('cond');
-      if (!w) { this.skipChar(); continue; }
+      if (!w) { this.unexpectedChar(); continue; }
       const cond = this.tryCond(w);
       if (cond) (arrow ? targetConds : conds).push(cond);
       else if (!perms && !conds.length && !words.length && !arrow && BARE_PERMS[kind]?.has(w.text)) perms = [w];
@@ -437,7 +437,7 @@ export abstract class RuleParser extends ExprParser {
         return { values, span: { start: open.start, end: s.lastEnd }, closed: false };
       }
       const w = c === 0x22 ? this.quoted() : s.scanWord('cond');
-      if (w) values.push(w); else this.skipChar();
+      if (w) values.push(w); else this.unexpectedChar();
     }
     return { values, span: { start: open.start, end: s.lastEnd }, closed: true };
   }
@@ -457,7 +457,7 @@ export abstract class RuleParser extends ExprParser {
         break;
       }
       const w = c === 0x22 ? this.quoted() : s.scanWord('cond');
-      if (!w) { this.skipChar(); continue; }
+      if (!w) { this.unexpectedChar(); continue; }
       const cond = this.tryCond(w);
       if (cond) conds.push(cond);
       else this.error('expected-conditional', w, { found: w.text });
@@ -518,7 +518,7 @@ export abstract class RuleParser extends ExprParser {
       if (c === 0x2c) { s.take(1); continue; }
       if (c === -1 || c === 0x7b || c === 0x7d || c === 0x28) { this.error('unclosed-paren', open); break; }
       const name = c === 0x22 ? this.quoted() : s.scanWord('cond');
-      if (!name) { this.skipChar(); continue; }
+      if (!name) { this.unexpectedChar(); continue; }
       let value: Token | undefined;
       if (s.code() === 0x3d) {
         s.take(1);

@@ -240,6 +240,7 @@ export class Parser extends RuleParser {
       const tok = s.finish(start, false);
       let inner = tok.text.slice(1, -1).trim();
       if (inner.startsWith('"') && inner.endsWith('"') && inner.length >= 2) inner = inner.slice(1, -1);
+      if (inner.includes('"')) this.error('include-bad-char', tok);
       return { path: { ...tok, value: inner }, angle: true };
     }
     if (c === 0x22) return { path: this.quoted(), angle: false };

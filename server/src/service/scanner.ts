@@ -140,10 +140,12 @@ export class Scanner {
       if (c === Ch.LBrace) depth++;
       else if (c === Ch.RBrace) { if (depth > 0) depth--; else if (i === start) break; }
       else if (c === Ch.Comma) {
-        if (depth > 0) continue;
-        if (mode === 'cond') break;
+        // As in apparmor_parser's lexer, a comma stays in a word only when a word character
+        // follows it, even inside `{…}`: `{a,,b}` is cut at the double comma.
         const n = i + 1 < text.length ? text.charCodeAt(i + 1) : -1;
-        if (n === -1 || isBlank(n) || n === Ch.Comma || n === Ch.Quote || n === Ch.RBrace) break;
+        if (n === -1 || isBlank(n) || n === Ch.Comma || n === Ch.Quote || n === Ch.Bang) break;
+        if (depth > 0) continue;
+        if (mode === 'cond' || n === Ch.RBrace) break;
       } else if (mode === 'cond' && (c === Ch.LParen || c === Ch.RParen || c === Ch.Eq)) break;
     }
     return Math.min(i, text.length);

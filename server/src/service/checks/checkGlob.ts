@@ -2,6 +2,33 @@ import type { Token } from '../ast';
 import { ProblemSink } from './problems';
 
 const MAX_ALTERNATION_DEPTH = 50;
+const VARIABLE = /^[@$]\{[A-Za-z_][A-Za-z0-9_]*\}/;
+
+/**
+ * The index of the `]` closing the class opened at `open`, a message when the class is
+ * malformed, or undefined when a variable inside makes it impossible to judge.
+ */
+function classEnd(glob: string, open: number): number | string | undefined {
+  let j = open + 1;
+  if (glob[j] === '^') j++;
+  if (glob[j] === ']') return `'${glob.slice(open, j + 1)}' is an empty character class.`;
+  let afterRange = false;
+  while (j < glob.length) {
+    const c = glob[j];
+    if (c === ']') return j;
+    if (c === '@' && glob[j + 1] === '{') return undefined;
+    if (c === '-' && j > open + 1 && glob[j - 1] !== '^' && glob[j - 1] !== '[') {
+      if (glob[j + 1] === ']') return `'-' at the end of '${glob.slice(open, j + 2)}' has no upper bound.`;
+      if (afterRange) return `'-' cannot follow a range in '${glob.slice(open, j + 2)}'.`;
+      afterRange = true;
+      j += glob[j + 1] === '\\' ? 3 : 2;
+      continue;
+    }
+    afterRange = false;
+    j += c === '\\' ? 2 : 1;
+  }
+  return "'[' is never closed.";
+}
 
 /**
  * What apparmor_parser's regex conversion would reject in a glob, or undefined.
@@ -14,23 +41,16 @@ export function globProblem(glob: string): string | undefined {
     if (c === '\\') {
       if (i === glob.length - 1) return 'it ends with a lone backslash.';
       i++;
-    } else if ((c === '@' || c === '$') && glob[i + 1] === '{') {
+    } else if ((c === '@' || c === '$') && VARIABLE.test(glob.slice(i, i + 66))) {
       const close = glob.indexOf('}', i);
-      if (close < 0) return `'${c}{' starts a variable that is never closed.`;
       // A variable may expand to several values, so its group needs no comma of its own.
       if (alternatives.length > 0) alternatives[alternatives.length - 1]! += 1;
       i = close;
     } else if (c === '[') {
-      let j = i + 1;
-      if (glob[j] === '^') j++;
-      if (glob[j] === ']') j++;
-      while (j < glob.length && glob[j] !== ']') {
-        // A variable inside a class expands to text we cannot see; stop judging here.
-        if (glob[j] === '@' && glob[j + 1] === '{') return undefined;
-        j += glob[j] === '\\' ? 2 : 1;
-      }
-      if (j >= glob.length) return "'[' is never closed.";
-      i = j;
+      const end = classEnd(glob, i);
+      if (typeof end === 'string') return end;
+      if (end === undefined) return undefined;
+      i = end;
     } else if (c === ']') {
       return "']' has no matching '['.";
     } else if (c === '{') {
