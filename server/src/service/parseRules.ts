@@ -132,7 +132,8 @@ export abstract class RuleParser extends ExprParser {
       return undefined;
     }
     const word = this.peekWord();
-    const kind = COND_KEYWORDS.get(word);
+    // `ptrace(read),` is read like `ptrace (read),`.
+    const kind = COND_KEYWORDS.get(word) ?? COND_KEYWORDS.get(this.peekWord('cond'));
     if (kind) return this.parseCondRule(kind, qualifiers, start);
     switch (word) {
       case 'profile':
@@ -337,7 +338,7 @@ export abstract class RuleParser extends ExprParser {
 
   private parseCondRule(kind: CondKind, qualifiers: Qualifiers, start: number): CondRuleNode {
     const s = this.s;
-    const keyword = this.nextWord('path');
+    const keyword = this.nextWord('cond');
     let perms: Token[] | undefined;
     let permsList = false;
     const conds: CondNode[] = [];
@@ -406,7 +407,8 @@ export abstract class RuleParser extends ExprParser {
     else { s.pos = save; s.lastEnd = saveEnd; return undefined; }
     const condName = op === ':=' ? { ...name, end: name.end - 1, text: name.text.slice(0, -1), value: name.value.slice(0, -1) } : name;
     if (op === 'in') this.nextWord('cond'); else s.take(1);
-    s.skipTrivia();
+    while (s.code() === 0x20 || s.code() === 0x09 || s.code() === 0x0a || s.code() === 0x0d) s.pos++;
+    if (s.code() !== 0x23) s.skipTrivia();
     if (s.code() === 0x28) {
       if (condName.text === 'peer' || condName.text === 'xattrs') {
         const nested = this.parseNestedConds();
@@ -415,7 +417,8 @@ export abstract class RuleParser extends ExprParser {
       const list = this.parseParenValues();
       return { name: condName, op, values: list.values, list: true, start: name.start, end: list.span.end };
     }
-    const value = this.wordOrQuoted('cond');
+    // A value may begin with '#' (`peer=#x`): only blanks separate it from '='.
+    const value = s.code() === 0x23 ? s.scanWord('value') : this.wordOrQuoted('value');
     if (!value) this.error('missing-value', condName, { name: condName.text });
     return { name: condName, op, values: value ? [value] : [], list: false, start: name.start, end: value ? value.end : s.lastEnd };
   }

@@ -85,8 +85,8 @@ export class Parser extends RuleParser {
     }
     const c = s.code();
     if (c !== 0x61 /* a */ && c !== 0x72 /* r */) return null;
+    if (/^abi[\s<"]/.test(s.text.slice(s.pos, s.pos + 4))) return this.parseAbi();
     const word = this.peekWord();
-    if (word === 'abi') return this.parseAbi();
     if (word === 'alias' || word === 'rewrite') {
       const node = this.parseAlias();
       if (!topLevel) this.error('alias-in-profile', node);
@@ -251,7 +251,7 @@ export class Parser extends RuleParser {
   private parseAbi(): AbiNode {
     const s = this.s;
     const start = s.pos;
-    const keyword = this.nextWord('path');
+    const keyword = s.take(3);
     s.skipTrivia();
     const { path, angle } = this.parseIncludeTarget();
     if (!path) this.error('abi-missing-name', keyword);

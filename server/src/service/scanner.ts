@@ -5,13 +5,14 @@ import type { Comment, Span, Token } from './ast';
  * rule keyword decides what a word may contain), so instead of a token stream the
  * parser asks for the next word in the mode it is in:
  * - `path`: file rules and headers, where `(`, `)` and `=` belong to the word;
- * - `cond`: rule bodies such as dbus or mount, where they are separators.
+ * - `cond`: rule bodies such as dbus or mount, where they are separators;
+ * - `value`: the value after `name=`, which may itself hold `=`.
  */
-export type WordMode = 'path' | 'cond';
+export type WordMode = 'path' | 'cond' | 'value';
 
 const enum Ch {
   Tab = 9, LF = 10, CR = 13, Space = 32, Bang = 33, Quote = 34, Hash = 35,
-  LParen = 40, RParen = 41, Comma = 44, Minus = 45, Eq = 61, Gt = 62, Backslash = 92,
+  LParen = 40, RParen = 41, Comma = 44, Minus = 45, Eq = 61, Gt = 62, LBrack = 91, Backslash = 92, RBrack = 93,
   LBrace = 123, RBrace = 125,
 }
 
@@ -133,20 +134,23 @@ export class Scanner {
     const start = this.pos;
     let i = start;
     let depth = 0;
+    let inClass = false;
     for (; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (isBlank(c) || c === Ch.Quote || c === Ch.Bang) break;
       if (c === Ch.Backslash) { i++; continue; }
-      if (c === Ch.LBrace) depth++;
+      if (c === Ch.LBrack) inClass = true;
+      else if (c === Ch.RBrack) inClass = false;
+      else if (c === Ch.LBrace) depth++;
       else if (c === Ch.RBrace) { if (depth > 0) depth--; else if (i === start) break; }
       else if (c === Ch.Comma) {
         // As in apparmor_parser's lexer, a comma stays in a word only when a word character
         // follows it, even inside `{…}`: `{a,,b}` is cut at the double comma.
         const n = i + 1 < text.length ? text.charCodeAt(i + 1) : -1;
         if (n === -1 || isBlank(n) || n === Ch.Comma || n === Ch.Quote || n === Ch.Bang) break;
-        if (depth > 0) continue;
-        if (mode === 'cond' || n === Ch.RBrace) break;
-      } else if (mode === 'cond' && (c === Ch.LParen || c === Ch.RParen || c === Ch.Eq)) break;
+        if (depth > 0 || inClass) continue;
+        if (mode !== 'path') break;
+      } else if (mode !== 'path' && (c === Ch.LParen || c === Ch.RParen || (c === Ch.Eq && mode === 'cond'))) break;
     }
     return Math.min(i, text.length);
   }

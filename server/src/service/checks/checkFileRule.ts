@@ -56,7 +56,8 @@ export function checkFileRule(rule: FileRuleNode, sink: ProblemSink): void {
   if (distinct.length > 1) sink.add('multiple-exec-modes', rule.perms, { modes: distinct.join(', ') });
   if (deny && perms.execModes.length > 0) sink.add('deny-exec-mode', rule.perms, { mode: perms.execModes[0]! });
   else if (deny && rule.target) sink.add('deny-exec-mode', rule.target, { mode: '->' });
-  if (!deny && perms.bareX && perms.execModes.length === 0) sink.add('bare-x', rule.perms);
+  // apparmor_parser takes `x -> target` as a named transition.
+  if (!deny && perms.bareX && perms.execModes.length === 0 && !rule.target) sink.add('bare-x', rule.perms);
   const hasExec = perms.execModes.length > 0 || perms.bareX;
   if (rule.execSafety && !hasExec) sink.add('unsafe-without-exec', rule.execSafety, { word: rule.execSafety.text });
 }
@@ -70,6 +71,6 @@ export function checkLinkRule(rule: LinkRuleNode, sink: ProblemSink): void {
 
 function checkAbsolute(path: Token, sink: ProblemSink): void {
   const v = path.value;
-  if (v.startsWith('/') || v.startsWith('@') || v.startsWith('{') || v.startsWith('"')) return;
+  if (v.startsWith('/') || v.startsWith('@{') || v.startsWith('{') || v.startsWith('"')) return;
   sink.add('path-not-absolute', path, { path: path.text });
 }
