@@ -238,7 +238,7 @@ export abstract class RuleParser extends ExprParser {
     s.skipTrivia();
     if (s.isArrow()) {
       arrow = s.take(2);
-      target = this.wordOrQuoted('cond');
+      target = this.wordOrQuoted('path');
       if (!target) this.error('missing-target', arrow);
     }
     const comma = perms ? this.expectComma() : this.finishBrokenRule();

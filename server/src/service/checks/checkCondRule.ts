@@ -82,7 +82,8 @@ function checkCond(c: CondNode, allowed: readonly string[], kind: string, sink: 
 const SPECIFIC: Partial<Record<Kind, (rule: CondRuleNode, sink: ProblemSink) => void>> = {
   capability(rule, sink) {
     for (const w of rule.words) {
-      if (!CAPABILITIES.has(w.value)) sink.add('unknown-capability', w, { name: w.text, hint: didYouMean(w.value, CAPABILITIES.keys()) });
+      // Names are matched as written: apparmor_parser takes no escapes here.
+      if (!CAPABILITIES.has(w.text)) sink.add('unknown-capability', w, { name: w.text, hint: didYouMean(w.value, CAPABILITIES.keys()) });
     }
   },
   network: checkNetworkWords,
