@@ -3,9 +3,9 @@ import type {
   Qualifiers, QualifierBlockNode, RlimitRuleNode, RuleKind, Span, Token,
 } from './ast';
 import {
-  DBUS_PERMS, IO_URING_PERMS, MQUEUE_PERMS, NETWORK_PERMS, PTRACE_PERMS, SIGNAL_PERMS, UNIX_PERMS, USERNS_PERMS,
+  closest, DBUS_PERMS, IO_URING_PERMS, MQUEUE_PERMS, NETWORK_PERMS, PTRACE_PERMS, SIGNAL_PERMS, UNIX_PERMS, USERNS_PERMS,
 } from './data/facts';
-import { ParserBase } from './parseBase';
+import { ParserBase, RULE_START_WORDS } from './parseBase';
 import { ExprParser } from './parseExpr';
 
 type CondKind = CondRuleNode['kind'];
@@ -162,7 +162,8 @@ export abstract class RuleParser extends ExprParser {
     }
     if (MODE_WORD.test(word)) return this.parseFileRule(qualifiers, start);
     const tok = this.nextWord('path');
-    this.error('unknown-keyword', tok, { word: tok.text });
+    const best = closest(tok.text, RULE_START_WORDS);
+    this.error('unknown-keyword', tok, { word: tok.text, hint: best ? ` Did you mean '${best}'?` : '' });
     this.recoverRule();
     return undefined;
   }
