@@ -4,6 +4,7 @@ import { Problem, ProblemSink } from './checks/problems';
 import { FileCheck } from './fileCheck';
 import { blockIncludes, collectUses, execRules, ExecRule } from './fileFacts';
 import { dirName, FileSystem, IncludeResolution, IncludeSearch, resolveInclude } from './includes';
+import { BUILTIN_VARIABLES } from './data/facts';
 import { parse } from './parser';
 
 export interface AnalyzeOptions extends IncludeSearch {
@@ -15,6 +16,9 @@ export interface AnalyzeOptions extends IncludeSearch {
 /** What the checker keeps of a file reached through an include. */
 export interface IncludedFile {
   readonly path: string;
+  readonly text: string;
+  /** The fragment parse, errors included, reused when the file is itself checked. */
+  readonly parsed: ParseResult;
   readonly ast: FileNode;
   readonly includes: IncludeNode[];
   /** Variable names its rules use, each with its first use. */
@@ -63,8 +67,12 @@ export class Analyzer {
   private readonly files = new Map<string, IncludedFile | null>();
   /** Include resolutions by (form, name, folder): most profiles include the same few files. */
   private readonly resolved = new Map<string, IncludeResolution>();
+  /** The same, by syntax node, for the hot path of walking cached include graphs. */
+  private byNode = new WeakMap<IncludeNode, { from: string; res: IncludeResolution }>();
   private readonly reaches = new Map<string, Reach>();
   private readonly definitions = new Map<string, Definitions>();
+  private readonly definitionIds = new Map<Definitions, number>();
+  private readonly residualUses = new Map<string, Map<string, ReadonlyMap<string, { sigil: '@' | '$'; file: string }>>>();
 
   constructor(readonly options: AnalyzeOptions) {}
 
@@ -73,13 +81,16 @@ export class Analyzer {
     if (path) this.files.delete(path);
     else this.files.clear();
     this.resolved.clear();
+    this.byNode = new WeakMap();
     this.reaches.clear();
     this.definitions.clear();
+    this.definitionIds.clear();
+    this.residualUses.clear();
   }
 
   analyze(path: string, text: string, fragmentOption?: boolean): FileAnalysis {
     let fragment = fragmentOption ?? isFragmentPath(path);
-    let result = parse(text, { fragment });
+    let result = fragment ? this.fragmentParse(path, text) : parse(text, { fragment });
     if (fragmentOption === undefined && !fragment && looksLikeFragment(result)) {
       fragment = true;
       result = parse(text, { fragment });
@@ -92,6 +103,14 @@ export class Analyzer {
   }
 
   resolve(node: IncludeNode, fromFile: string): IncludeResolution {
+    const cached = this.byNode.get(node);
+    if (cached && cached.from === fromFile) return cached.res;
+    const res = this.resolveByName(node, fromFile);
+    this.byNode.set(node, { from: fromFile, res });
+    return res;
+  }
+
+  private resolveByName(node: IncludeNode, fromFile: string): IncludeResolution {
     const name = node.path?.value ?? '';
     const key = node.angle ? `<${name}` : `"${name}\0${this.options.base ?? dirName(fromFile)}`;
     let res = this.resolved.get(key);
@@ -114,15 +133,29 @@ export class Analyzer {
     let entry = this.files.get(path);
     if (entry !== undefined) return entry;
     const text = this.options.fs.readFile(path);
-    if (text === undefined) entry = null;
-    else {
-      const ast = parse(text, { fragment: true }).ast;
-      const uses = new Map<string, '@' | '$'>();
-      for (const u of collectUses(ast.items)) if (!uses.has(u.name)) uses.set(u.name, u.sigil);
-      entry = { path, ast, includes: blockIncludes(ast.items), uses, execRules: execRules(ast.items) };
-    }
+    entry = text === undefined ? null : this.remember(path, text);
     this.files.set(path, entry);
     return entry;
+  }
+
+  /**
+   * A fragment checked on its own is parsed as it would be when included, so a tree
+   * check parses each abstraction once whichever way it meets it first.
+   */
+  private fragmentParse(path: string, text: string): ParseResult {
+    const known = this.files.get(path);
+    if (known && known.text === text) return known.parsed;
+    const entry = this.remember(path, text);
+    if (known === undefined) this.files.set(path, entry);
+    return entry.parsed;
+  }
+
+  private remember(path: string, text: string): IncludedFile {
+    const parsed = parse(text, { fragment: true });
+    const ast = parsed.ast;
+    const uses = new Map<string, '@' | '$'>();
+    for (const u of collectUses(ast.items)) if (!uses.has(u.name)) uses.set(u.name, u.sigil);
+    return { path, text, parsed, ast, includes: blockIncludes(ast.items), uses, execRules: execRules(ast.items) };
   }
 
   /** What lies below `path`; `stack` holds the files being explored (a cycle guard). */
@@ -151,6 +184,29 @@ export class Analyzer {
     return result;
   }
 
+  /**
+   * The variables used below `path` that neither `inherited` nor the built-ins define.
+   * Nearly every profile inherits the same tunables, so the answer is kept per (file, tunables).
+   */
+  usesNotIn(path: string, inherited: readonly Definitions[]): ReadonlyMap<string, { sigil: '@' | '$'; file: string }> {
+    let byDefs = this.residualUses.get(path);
+    if (!byDefs) this.residualUses.set(path, (byDefs = new Map()));
+    const key = inherited.map((d) => this.definitionIds.get(d)).join(',');
+    let result = byDefs.get(key);
+    if (!result) {
+      const residual = new Map<string, { sigil: '@' | '$'; file: string }>();
+      for (const [name, use] of this.reach(path).uses) {
+        const defined = use.sigil === '@'
+          ? BUILTIN_VARIABLES.has(name) || inherited.some((d) => d.sets.has(name))
+          : inherited.some((d) => d.bools.has(name));
+        if (!defined) residual.set(name, use);
+      }
+      byDefs.set(key, residual);
+      result = residual;
+    }
+    return result;
+  }
+
   /** Variables defined by a tunables file and everything it includes, in order. */
   definitionsOf(path: string, stack: Set<string> = new Set()): Definitions {
     const memo = this.definitions.get(path);
@@ -176,6 +232,7 @@ export class Analyzer {
     stack.delete(path);
     const result = { sets, bools };
     this.definitions.set(path, result);
+    this.definitionIds.set(result, this.definitionIds.size);
     return result;
   }
 }

@@ -122,7 +122,7 @@ export class FileCheck {
     for (const inc of includes) {
       const reported = new Set<string>();
       for (const p of this.analyzer.targets(inc, this.path)) {
-        for (const [name, use] of this.analyzer.reach(p).uses) {
+        for (const [name, use] of this.analyzer.usesNotIn(p, this.inherited)) {
           if (this.known(name, use.sigil) || reported.has(name)) continue;
           reported.add(name);
           this.sink.add(use.sigil === '@' ? 'variable-undefined' : 'bool-undefined', inc, { name, hint: ` (used in ${shortName(use.file)})` });
