@@ -424,49 +424,48 @@ export abstract class RuleParser extends ExprParser {
     return { name: condName, op, values: value ? [value] : [], list: false, start: name.start, end: value ? value.end : s.lastEnd };
   }
 
-  /** `( a, b c )`: words separated by blanks and commas. */
-  protected parseParenValues(): { values: Token[]; span: Span; closed: boolean } {
+  /**
+   * A parenthesised list whose items are separated by blanks and commas; `read` turns each
+   * word into an item. Stops, reporting the '(', at anything that cannot be inside.
+   */
+  private parseParenList<T>(read: (word: Token) => T | undefined, items: T[]): { span: Span; closed: boolean; stop: number } {
     const s = this.s;
     const open = s.take(1);
-    const values: Token[] = [];
     for (;;) {
       s.skipTrivia();
       const c = s.code();
       if (c === 0x29) { s.take(1); break; }
       if (c === 0x2c) { s.take(1); continue; }
       if (c === -1 || c === 0x7d || (c === 0x7b && this.isLoneBrace()) || c === 0x28 || c === 0x3d) {
-        // `(send set=(…)`: the word before '=' names a conditional, not a list item.
-        if (c === 0x3d) values.pop();
         this.error('unclosed-paren', open);
-        return { values, span: { start: open.start, end: s.lastEnd }, closed: false };
+        return { span: { start: open.start, end: s.lastEnd }, closed: false, stop: c };
       }
       const w = c === 0x22 ? this.quoted() : s.scanWord('cond');
-      if (w) values.push(w); else this.unexpectedChar();
+      if (!w) { this.unexpectedChar(); continue; }
+      const item = read(w);
+      if (item !== undefined) items.push(item);
     }
-    return { values, span: { start: open.start, end: s.lastEnd }, closed: true };
+    return { span: { start: open.start, end: s.lastEnd }, closed: true, stop: 0x29 };
+  }
+
+  /** `( a, b c )`: plain words. */
+  protected parseParenValues(): { values: Token[]; span: Span; closed: boolean } {
+    const values: Token[] = [];
+    const { span, closed, stop } = this.parseParenList((w) => w, values);
+    // `(send set=(…)`: the word before '=' names a conditional, not a list item.
+    if (stop === 0x3d) values.pop();
+    return { values, span, closed };
   }
 
   /** `( name=value … )` as in `peer=( … )` and `xattrs=( … )`. */
   protected parseNestedConds(): { conds: CondNode[]; span: Span } {
-    const s = this.s;
-    const open = s.take(1);
     const conds: CondNode[] = [];
-    for (;;) {
-      s.skipTrivia();
-      const c = s.code();
-      if (c === 0x29) { s.take(1); break; }
-      if (c === 0x2c) { s.take(1); continue; }
-      if (c === -1 || c === 0x7d || (c === 0x7b && this.isLoneBrace()) || c === 0x28 || c === 0x3d) {
-        this.error('unclosed-paren', open);
-        break;
-      }
-      const w = c === 0x22 ? this.quoted() : s.scanWord('cond');
-      if (!w) { this.unexpectedChar(); continue; }
+    const { span } = this.parseParenList((w) => {
       const cond = this.tryCond(w);
-      if (cond) conds.push(cond);
-      else this.error('expected-conditional', w, { found: w.text });
-    }
-    return { conds, span: { start: open.start, end: s.lastEnd } };
+      if (!cond) this.error('expected-conditional', w, { found: w.text });
+      return cond;
+    }, conds);
+    return { conds, span };
   }
 
   protected parseProfileHeader(): ProfileHeader {
