@@ -74,6 +74,8 @@ for (const [code, src] of INVALID) {
     assert.equal(problems.length >= 1, true, 'expected a problem');
     const p = problems[0]!;
     assert.equal(`${p.code} ${p.start}-${p.end}`, `${code} ${start}-${end}`, describe(problems, text));
+    // Every placeholder is filled; literal variables such as @{HOME} are upper case.
+    assert.doesNotMatch(formatMessage(p.code, p.args), /\{[a-z]+\}/);
     if (!['unclosed-brace', 'unterminated-string'].includes(code)) assert.equal(problems.length, 1, describe(problems, text));
   });
 }

@@ -36,7 +36,8 @@ export function collectFiles(paths: readonly string[]): { files: string[]; probl
       return;
     }
     for (const name of names) {
-      if (isSkippedName(name)) continue;
+      // Markdown beside profiles is documentation, not policy.
+      if (isSkippedName(name) || name.endsWith('.md')) continue;
       const p = nodePath.join(dir, name);
       const st = statOrUndefined(p);
       if (st?.isDirectory()) {

@@ -131,7 +131,8 @@ export type DiagnosticCode = keyof typeof DIAGNOSTIC_RULES;
 export function formatMessage(code: string, args: Readonly<Record<string, string>>): string {
   const rule = (DIAGNOSTIC_RULES as Record<string, DiagnosticRule>)[code];
   const template = rule ? rule.message : code;
-  return template.replace(/\{(\w+)\}/g, (_, key: string) => args[key] ?? '');
+  // Only named arguments are filled, so literal '@{HOME}' in a message stays as written.
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => args[key] ?? whole);
 }
 
 export function severityOf(code: string): Severity {
