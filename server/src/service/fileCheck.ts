@@ -2,7 +2,7 @@ import type { AbiNode, FileNode, IncludeNode, ProfileNode, Span, VariableNode } 
 import type { Analyzer, Definitions } from './analyze';
 import { ProblemSink } from './checks/problems';
 import { BUILTIN_VARIABLES } from './data/facts';
-import { allProfiles, blockIncludes, collectUses, execRules, ExecRule } from './fileFacts';
+import { blockIncludes, collectUses, execRules, ExecRule } from './fileFacts';
 import { walkItems } from './walk';
 
 /** The checks of one file that need its includes: includes themselves, variables, merged rules. */
@@ -24,14 +24,16 @@ export class FileCheck {
 
   run(): void {
     const includes: IncludeNode[] = [];
+    const profiles: ProfileNode[] = [];
     walkItems(this.ast.items, (item) => {
       if (item.type === 'include') includes.push(item);
       else if (item.type === 'abi') this.checkAbi(item);
+      else if (item.type === 'profile') profiles.push(item);
     });
     for (const inc of includes) this.checkInclude(inc);
     this.definePreamble();
     if (!this.fragment) this.checkVariableUses(includes);
-    for (const p of allProfiles(this.ast)) this.checkExecConflicts(p);
+    for (const p of profiles) this.checkExecConflicts(p);
     if (this.unresolved > 0) {
       const first = includes[0] ?? { start: 0, end: 0 };
       this.sink.add('include-unresolved', first, { count: String(this.unresolved) });

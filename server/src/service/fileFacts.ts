@@ -1,4 +1,4 @@
-import type { BodyItem, Expr, FileNode, IncludeNode, ProfileNode, Span, Token, TopItem } from './ast';
+import type { BodyItem, Expr, IncludeNode, Span, Token, TopItem } from './ast';
 import { parsePerms } from './checks/checkFileRule';
 import { forEachExpr, ifBlocks, walkItems } from './walk';
 
@@ -108,13 +108,4 @@ export function visitOwnItems(
       for (const b of ifBlocks(item)) visitOwnItems(b.items, visit, owner);
     }
   }
-}
-
-/** Every profile, hat and child profile in a file, outermost first. */
-export function allProfiles(ast: FileNode): ProfileNode[] {
-  const out: ProfileNode[] = [];
-  walkItems(ast.items, (item) => {
-    if (item.type === 'profile') out.push(item);
-  });
-  return out;
 }

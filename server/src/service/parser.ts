@@ -67,6 +67,22 @@ export class Parser extends RuleParser {
   private parsePreambleItem(topLevel: boolean): TopItem | undefined | null {
     const s = this.s;
     if (this.atInclude()) return this.parseInclude();
+    const first = s.code();
+    if (first === 0x40 /* @ */ || first === 0x24 /* $ */) return this.parseAssignment(topLevel);
+    if (first !== 0x61 /* a */ && first !== 0x72 /* r */) return null;
+    if (/^abi[\s<"]/.test(s.text.slice(s.pos, s.pos + 4))) return this.parseAbi();
+    const word = this.peekWord();
+    if (word === 'alias' || word === 'rewrite') {
+      const node = this.parseAlias();
+      if (!topLevel) this.error('alias-in-profile', node);
+      return node;
+    }
+    return null;
+  }
+
+  /** A variable assignment, or null when the `@{…}` starts a rule instead. */
+  private parseAssignment(topLevel: boolean): VariableNode | null {
+    const s = this.s;
     ASSIGNMENT.lastIndex = s.pos;
     const m = ASSIGNMENT.exec(s.text);
     GLUED_COLON_ASSIGNMENT.lastIndex = s.pos;
@@ -81,15 +97,6 @@ export class Parser extends RuleParser {
         sigil: m[1] as '@' | '$', id: (m[2] ?? m[3])!, braced: m[2] !== undefined, op: (m[4] ?? m[5]) as AssignOp, length: m[0].length,
       });
       if (!topLevel) this.error('assignment-in-profile', node);
-      return node;
-    }
-    const c = s.code();
-    if (c !== 0x61 /* a */ && c !== 0x72 /* r */) return null;
-    if (/^abi[\s<"]/.test(s.text.slice(s.pos, s.pos + 4))) return this.parseAbi();
-    const word = this.peekWord();
-    if (word === 'alias' || word === 'rewrite') {
-      const node = this.parseAlias();
-      if (!topLevel) this.error('alias-in-profile', node);
       return node;
     }
     return null;

@@ -3,7 +3,7 @@ import { walkItems } from '../walk';
 import { checkCondRule, checkRlimitRule } from './checkCondRule';
 import { checkFileRule, checkLinkRule } from './checkFileRule';
 import { checkProfile, checkQualifierBlock, checkQualifiers } from './checkProfile';
-import { checkVersions } from './checkVersions';
+import { versionChecker } from './checkVersions';
 import { Problem, ProblemSink } from './problems';
 
 export interface AstCheckOptions {
@@ -14,7 +14,9 @@ export interface AstCheckOptions {
 /** Checks that need only one file's tree: names, permissions, flags, qualifiers, versions. */
 export function checkAst(ast: FileNode, options: AstCheckOptions = {}): Problem[] {
   const sink = new ProblemSink();
+  const checkVersions = versionChecker(ast, options.abi, sink);
   walkItems(ast.items, (item) => {
+    checkVersions?.(item);
     switch (item.type) {
       case 'profile':
         checkProfile(item, sink);
@@ -32,6 +34,5 @@ export function checkAst(ast: FileNode, options: AstCheckOptions = {}): Problem[
         break;
     }
   });
-  checkVersions(ast, options.abi, sink);
   return sink.problems;
 }

@@ -1,6 +1,6 @@
-import type { CondRuleNode, FileNode, Span } from '../ast';
+import type { BodyItem, CondRuleNode, FileNode, Span, TopItem } from '../ast';
 import { compareVersions, MOUNT_OPTIONS, PROFILE_FLAGS, SIGNALS } from '../data/facts';
-import { forEachExpr, walkItems } from '../walk';
+import { forEachExpr } from '../walk';
 import { ProblemSink } from './problems';
 
 /** The version an `abi <abi/N>,` line declares, when it names one. */
@@ -20,13 +20,13 @@ const NETWORK_COND_SINCE: Readonly<Record<string, string>> = { ip: '4.0', port: 
  * Warns where a construct is newer than the ABI the file declares. The parser
  * accepts newer syntax regardless, so this is advice about the target systems.
  */
-export function checkVersions(ast: FileNode, abiOption: string | undefined, sink: ProblemSink): void {
+export function versionChecker(ast: FileNode, abiOption: string | undefined, sink: ProblemSink): ((item: TopItem | BodyItem) => void) | undefined {
   const abi = declaredAbi(ast) ?? abiOption;
-  if (!abi) return;
+  if (!abi) return undefined;
   const need = (since: string | undefined, what: string, span: Span): void => {
     if (since && compareVersions(since, abi) > 0) sink.add('newer-than-abi', span, { what, since, abi });
   };
-  walkItems(ast.items, (item) => {
+  return (item) => {
     switch (item.type) {
       case 'variable':
         if (item.op === '?=' || item.op === ':=') need('5.0', `The '${item.op}' assignment`, item.opSpan);
@@ -63,5 +63,5 @@ export function checkVersions(ast: FileNode, abiOption: string | undefined, sink
         break;
       }
     }
-  });
+  };
 }
