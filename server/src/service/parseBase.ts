@@ -91,14 +91,14 @@ export class ParserBase {
     const s = this.s;
     const c = s.code();
     if (c === 0x22) { s.scanQuoted(); return; }
-    if (c === 0x28 || c === 0x29 || c === 0x2c || c === 0x3d || c === 0x7d) { s.take(1); return; }
-    if (c === 0x7b && this.isLoneBrace()) { s.take(1); return; }
-    if (s.isArrow()) { s.take(2); return; }
+    if (c === 0x28 || c === 0x29 || c === 0x2c || c === 0x3d || c === 0x7d) { s.skip(1); return; }
+    if (c === 0x7b && this.isLoneBrace()) { s.skip(1); return; }
+    if (s.isArrow()) { s.skip(2); return; }
     if (!s.scanWord(mode)) this.skipChar();
   }
 
   protected skipChar(): void {
-    this.s.take(1);
+    this.s.skip(1);
   }
 
   /** A character no word may hold here, such as an unquoted '!'. */
@@ -154,7 +154,7 @@ export class ParserBase {
     const s = this.s;
     const lastEnd = s.lastEnd;
     s.skipTrivia();
-    if (s.code() === 0x2c) return s.take(1);
+    if (s.code() === 0x2c) return s.skip(1);
     const lastTok = this.lastTokenSpan(lastEnd);
     if (s.atEnd() || s.code() === 0x7d || s.newlineSince(lastEnd)) {
       this.error('missing-comma', lastTok);
@@ -186,7 +186,7 @@ export class ParserBase {
       const c = s.code();
       if (c === -1) return;
       if (depth === 0) {
-        if (c === 0x2c) { s.take(1); return; }
+        if (c === 0x2c) { s.skip(1); return; }
         if (c === 0x7d) return;
         if (c === 0x7b && this.isLoneBrace()) return;
         if (s.newlineSince(from) && this.atLineStart() && this.looksLikeRuleStart()) return;

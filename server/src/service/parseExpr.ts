@@ -83,10 +83,10 @@ export class ExprParser extends ParserBase {
     s.skipTrivia();
     const c = s.code();
     if (c === 0x28 /* ( */) {
-      const open = s.take(1);
+      const open = s.skip(1);
       const inner = this.parseExpr();
       s.skipTrivia();
-      if (s.code() === 0x29) s.take(1);
+      if (s.code() === 0x29) s.skip(1);
       else this.error('unclosed-paren', open);
       if (!inner) return undefined;
       return { kind: 'paren', inner, start: open.start, end: s.lastEnd };

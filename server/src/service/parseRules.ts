@@ -63,7 +63,7 @@ export abstract class RuleParser extends ExprParser {
 
   protected parseBlock(): BlockNode {
     const s = this.s;
-    const open = s.take(1);
+    const open = s.skip(1);
     const items: BodyItem[] = [];
     if (this.depth >= ParserBase.MAX_DEPTH) {
       this.error('too-deep', open);
@@ -78,7 +78,7 @@ export abstract class RuleParser extends ExprParser {
   }
 
   /** Skips a block too deeply nested to parse, keeping braces balanced. */
-  private skipBlock(open: Token): BlockNode {
+  private skipBlock(open: Span): BlockNode {
     const s = this.s;
     let depth = 1;
     while (depth > 0) {
@@ -87,12 +87,12 @@ export abstract class RuleParser extends ExprParser {
       if (c === -1) return { start: open.start, end: s.pos, items: [], closed: false };
       if (c === 0x7b) depth++;
       else if (c === 0x7d) depth--;
-      if (c === 0x7b || c === 0x7d) s.take(1); else this.skipToken();
+      if (c === 0x7b || c === 0x7d) s.skip(1); else this.skipToken();
     }
     return { start: open.start, end: s.pos, items: [], closed: true };
   }
 
-  private parseBlockItems(open: Token, items: BodyItem[]): BlockNode {
+  private parseBlockItems(open: Span, items: BodyItem[]): BlockNode {
     const s = this.s;
     let guard = -1;
     for (;;) {
@@ -102,7 +102,7 @@ export abstract class RuleParser extends ExprParser {
         return { start: open.start, end: s.pos, items, closed: false };
       }
       if (s.code() === 0x7d) {
-        s.take(1);
+        s.skip(1);
         return { start: open.start, end: s.pos, items, closed: true };
       }
       if (s.pos === guard) this.skipChar();
@@ -170,6 +170,9 @@ export abstract class RuleParser extends ExprParser {
 
   private parseQualifiers(): Qualifiers {
     const s = this.s;
+    s.skipTrivia();
+    // Most rules have no qualifier: answer those without allocating.
+    if (!QUALIFIER_START.has(s.code())) return NO_QUALIFIERS;
     const q: { priority?: Qualifiers['priority']; audit?: Token; mode?: Token; owner?: Token; all: Token[] } = { all: [] };
     let lastRank = -1;
     for (;;) {
@@ -180,7 +183,7 @@ export abstract class RuleParser extends ExprParser {
         tok = s.take(8);
         name = 'priority';
         s.skipTrivia();
-        const eq = s.take(1);
+        const eq = s.skip(1);
         s.skipTrivia();
         const value = s.scanWord('cond');
         if (!value) this.error('priority-missing-value', tok);
@@ -219,7 +222,8 @@ export abstract class RuleParser extends ExprParser {
       return fileRule(qualifiers, keyword, start, comma ? comma.end : s.lastEnd, {}, comma);
     }
     let execSafety: Token | undefined;
-    const w = this.peekWord();
+    const first = s.code();
+    const w = first === 0x73 /* s */ || first === 0x75 /* u */ ? this.peekWord() : '';
     if (w === 'safe' || w === 'unsafe') execSafety = this.nextWord('path');
     s.skipTrivia();
     let path: Token | undefined;
@@ -238,7 +242,7 @@ export abstract class RuleParser extends ExprParser {
     let target: Token | undefined;
     s.skipTrivia();
     if (s.isArrow()) {
-      arrow = s.take(2);
+      arrow = s.skip(2);
       target = this.wordOrQuoted('path');
       if (!target) this.error('missing-target', arrow);
     }
@@ -268,7 +272,7 @@ export abstract class RuleParser extends ExprParser {
   protected finishBrokenRule(): Span | undefined {
     const s = this.s;
     s.skipTrivia();
-    if (s.code() === 0x2c) return s.take(1);
+    if (s.code() === 0x2c) return s.skip(1);
     this.recoverRule();
     return undefined;
   }
@@ -287,7 +291,7 @@ export abstract class RuleParser extends ExprParser {
     let arrow: Span | undefined;
     let target: Token | undefined;
     if (path && s.isArrow()) {
-      arrow = s.take(2);
+      arrow = s.skip(2);
       target = this.wordOrQuoted('path');
     }
     if (!path || !target) {
@@ -353,7 +357,7 @@ export abstract class RuleParser extends ExprParser {
       const lastEnd = s.lastEnd;
       s.skipTrivia();
       const c = s.code();
-      if (c === 0x2c) { comma = s.take(1); break; }
+      if (c === 0x2c) { comma = s.skip(1); break; }
       if (c === -1 || c === 0x7d || (c === 0x7b && this.isLoneBrace()) || this.newLineRuleStart(lastEnd)) {
         // A rule already broken (say by an unclosed list) needs no second message.
         if (this.errors.length === errorsBefore) this.error('missing-comma', this.lastTokenSpan(lastEnd));
@@ -371,7 +375,7 @@ export abstract class RuleParser extends ExprParser {
       }
       if (s.isArrow()) {
         if (arrow) this.error('unexpected-token', s.span(s.pos), { found: "'->'", expected: "',' at the end of the rule" });
-        arrow = s.take(2);
+        arrow = s.skip(2);
         target = this.wordOrQuoted('cond');
         if (!target && s.code() !== 0x28) this.error('missing-target', arrow);
         continue;
@@ -404,10 +408,10 @@ export abstract class RuleParser extends ExprParser {
     let op: CondNode['op'];
     if (s.code() === 0x3d && name.text.endsWith(':') && save === s.pos) op = ':=';
     else if (s.code() === 0x3d && s.code(s.pos + 1) !== 0x3d) op = '=';
-    else if (!name.quoted && this.peekWord('cond') === 'in' && /^(options?|v?fstype)$/.test(name.text)) op = 'in';
+    else if (!name.quoted && s.code() === 0x69 /* i */ && /^(options?|v?fstype)$/.test(name.text) && this.peekWord('cond') === 'in') op = 'in';
     else { s.pos = save; s.lastEnd = saveEnd; return undefined; }
     const condName = op === ':=' ? { ...name, end: name.end - 1, text: name.text.slice(0, -1), value: name.value.slice(0, -1) } : name;
-    if (op === 'in') this.nextWord('cond'); else s.take(1);
+    if (op === 'in') this.nextWord('cond'); else s.skip(1);
     while (s.code() === 0x20 || s.code() === 0x09 || s.code() === 0x0a || s.code() === 0x0d) s.pos++;
     if (s.code() !== 0x23) s.skipTrivia();
     if (s.code() === 0x28) {
@@ -430,12 +434,12 @@ export abstract class RuleParser extends ExprParser {
    */
   private parseParenList<T>(read: (word: Token) => T | undefined, items: T[]): { span: Span; closed: boolean; stop: number } {
     const s = this.s;
-    const open = s.take(1);
+    const open = s.skip(1);
     for (;;) {
       s.skipTrivia();
       const c = s.code();
-      if (c === 0x29) { s.take(1); break; }
-      if (c === 0x2c) { s.take(1); continue; }
+      if (c === 0x29) { s.skip(1); break; }
+      if (c === 0x2c) { s.skip(1); continue; }
       if (c === -1 || c === 0x7d || (c === 0x7b && this.isLoneBrace()) || c === 0x28 || c === 0x3d) {
         this.error('unclosed-paren', open);
         return { span: { start: open.start, end: s.lastEnd }, closed: false, stop: c };
@@ -512,13 +516,13 @@ export abstract class RuleParser extends ExprParser {
       if (s.code() !== 0x28) { this.error('flags-missing-list', keyword); return; }
     }
     if (header.flags) this.error('flags-repeated', { start, end: s.pos + 1 });
-    const open = s.take(1);
+    const open = s.skip(1);
     const flags: FlagNode[] = [];
     for (;;) {
       s.skipTrivia();
       const c = s.code();
-      if (c === 0x29) { s.take(1); break; }
-      if (c === 0x2c) { s.take(1); continue; }
+      if (c === 0x29) { s.skip(1); break; }
+      if (c === 0x2c) { s.skip(1); continue; }
       if (c === -1 || c === 0x7b || c === 0x7d || c === 0x28) { this.error('unclosed-paren', open); break; }
       const name = c === 0x22 ? this.quoted() : s.scanWord('cond');
       if (!name) { this.unexpectedChar(); continue; }

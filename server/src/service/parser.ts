@@ -225,7 +225,7 @@ export class Parser extends RuleParser {
     const node: IncludeNode = { type: 'include', start, end: s.lastEnd, keyword, legacy, ifExists, angle, path };
     if (!path) this.error('include-missing-name', keyword);
     this.skipInline();
-    if (s.code() === 0x2c) this.error('include-comma', s.take(1));
+    if (s.code() === 0x2c) this.error('include-comma', s.skip(1));
     return node;
   }
 
@@ -275,7 +275,7 @@ export class Parser extends RuleParser {
     s.skipTrivia();
     let to: Token | undefined;
     if (s.isArrow()) {
-      s.take(2);
+      s.skip(2);
       s.skipTrivia();
       to = this.wordOrQuoted('cond');
     } else this.error('alias-missing-arrow', from ?? keyword);

@@ -74,6 +74,14 @@ export class Scanner {
     return this.text.startsWith(s, this.pos);
   }
 
+  /** Consumes `len` characters of punctuation, keeping only their place (no token text). */
+  skip(len: number): Span {
+    const start = this.pos;
+    this.pos += len;
+    this.lastEnd = this.pos;
+    return { start, end: this.pos };
+  }
+
   /** Consumes exactly `len` characters as one token. */
   take(len: number): Token {
     const start = this.pos;

@@ -2,22 +2,28 @@ import type { FileRuleNode, LinkRuleNode, Token } from '../ast';
 import { checkGlob } from './checkGlob';
 import { ProblemSink } from './problems';
 
-const PLAIN_PERMS = new Set(['r', 'w', 'a', 'l', 'k', 'm', 'x', 'R', 'W', 'L', 'M', 'X']);
+/** Plain permission letters as bits; uppercase R W L M X are accepted (deprecated) forms. */
+const PERM_BITS: Readonly<Record<string, number>> = {
+  r: 1, w: 2, a: 4, l: 8, k: 16, m: 32, x: 64, R: 1, W: 2, L: 8, M: 32, X: 64,
+};
+export const PERM = { r: 1, w: 2, a: 4, l: 8, k: 16, m: 32, x: 64 } as const;
 const EXEC_PREFIX = new Set(['p', 'P', 'c', 'C']);
 const EXEC_MIDDLE = new Set(['i', 'I', 'u', 'U']);
+const NO_MODES: readonly string[] = [];
 
 export interface ParsedPerms {
-  readonly letters: Set<string>;
+  /** Plain letters present, as PERM bits. */
+  readonly bits: number;
   /** Exec transitions such as `ix`, `Px`, `cux`, `pIx`, in order. */
-  readonly execModes: string[];
+  readonly execModes: readonly string[];
   readonly bareX: boolean;
 }
 
 /** Splits a permission string into plain letters and exec transitions; reports bad letters. */
 export function parsePerms(perms: Token, sink?: ProblemSink): ParsedPerms {
   const text = perms.text;
-  const execModes: string[] = [];
-  const letters = new Set<string>();
+  let execModes: string[] | undefined;
+  let bits = 0;
   let bareX = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
@@ -26,19 +32,19 @@ export function parsePerms(perms: Token, sink?: ProblemSink): ParsedPerms {
     if (EXEC_PREFIX.has(text[j]!)) j++;
     if (EXEC_MIDDLE.has(text[j]!)) j++;
     if (j > i && (text[j] === 'x' || text[j] === 'X')) {
-      execModes.push(text.slice(i, j + 1));
+      (execModes ??= []).push(text.slice(i, j + 1));
       i = j;
       continue;
     }
-    if (!PLAIN_PERMS.has(c)) {
+    const bit = PERM_BITS[c];
+    if (bit === undefined) {
       sink?.add('invalid-permission', { start: perms.start + i, end: perms.start + i + 1 }, { char: c });
       continue;
     }
-    const lower = c.toLowerCase();
-    if (lower === 'x') bareX = true;
-    letters.add(lower);
+    if (bit === PERM.x) bareX = true;
+    bits |= bit;
   }
-  return { letters, execModes, bareX };
+  return { bits, execModes: execModes ?? NO_MODES, bareX };
 }
 
 export function checkFileRule(rule: FileRuleNode, sink: ProblemSink): void {
@@ -50,10 +56,11 @@ export function checkFileRule(rule: FileRuleNode, sink: ProblemSink): void {
   }
   const perms = parsePerms(rule.perms, sink);
   const deny = rule.qualifiers.mode?.text === 'deny';
-  if (perms.letters.has('w') && perms.letters.has('a')) sink.add('write-and-append', rule.perms);
+  if (perms.bits & PERM.w && perms.bits & PERM.a) sink.add('write-and-append', rule.perms);
   // Repeating the same transition (`ixix`) is accepted; two different ones are not.
-  const distinct = [...new Set(perms.execModes)];
-  if (distinct.length > 1) sink.add('multiple-exec-modes', rule.perms, { modes: distinct.join(', ') });
+  if (perms.execModes.some((m) => m !== perms.execModes[0])) {
+    sink.add('multiple-exec-modes', rule.perms, { modes: [...new Set(perms.execModes)].join(', ') });
+  }
   if (deny && perms.execModes.length > 0) sink.add('deny-exec-mode', rule.perms, { mode: perms.execModes[0]! });
   else if (deny && rule.target) sink.add('deny-exec-mode', rule.target, { mode: '->' });
   // apparmor_parser takes `x -> target` as a named transition.
