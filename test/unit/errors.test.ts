@@ -90,6 +90,14 @@ test('messages read as sentences with the did-you-mean filled in', () => {
   assert.equal(formatMessage('variable-undefined', { name: 'X', hint: '' }), '@{X} is never defined.');
 });
 
+test('kernel spellings get a pointed hint', () => {
+  const msgs = check('profile p { capability CAP_NET_ADMIN, signal set=(SIGTERM), }').map((p) => formatMessage(p.code, p.args));
+  assert.deepEqual(msgs, [
+    "Unknown capability 'CAP_NET_ADMIN'. Write 'net_admin': lower case, without CAP_.",
+    "Unknown signal 'SIGTERM'. Write 'term': lower case, without SIG.",
+  ]);
+});
+
 test('newer-than-abi names the version that introduced the construct', () => {
   const problems = check('abi <abi/3.0>,\nprofile p { userns, priority=1 /a r, network inet interface=eth0, }');
   const got = problems.filter((p) => p.code === 'newer-than-abi').map((p) => `${p.args['since']}`);

@@ -83,7 +83,11 @@ const SPECIFIC: Partial<Record<Kind, (rule: CondRuleNode, sink: ProblemSink) => 
   capability(rule, sink) {
     for (const w of rule.words) {
       // Names are matched as written: apparmor_parser takes no escapes here.
-      if (!CAPABILITIES.has(w.text)) sink.add('unknown-capability', w, { name: w.text, hint: didYouMean(w.value, CAPABILITIES.keys()) });
+      if (CAPABILITIES.has(w.text)) continue;
+      // `CAP_NET_ADMIN` is how the kernel headers spell it; policy uses `net_admin`.
+      const plain = w.value.replace(/^cap_/i, '').toLowerCase();
+      const hint = CAPABILITIES.has(plain) ? ` Write '${plain}': lower case, without CAP_.` : didYouMean(w.value, CAPABILITIES.keys());
+      sink.add('unknown-capability', w, { name: w.text, hint });
     }
   },
   network: checkNetworkWords,
@@ -101,7 +105,9 @@ const SPECIFIC: Partial<Record<Kind, (rule: CondRuleNode, sink: ProblemSink) => 
       if (c.name.value !== 'set') continue;
       for (const v of c.values) {
         if (!SIGNALS.has(v.value) && !isRealtimeSignal(v.value)) {
-          sink.add('unknown-signal', v, { name: v.value, hint: didYouMean(v.value, SIGNALS.keys()) });
+          const plain = v.value.replace(/^sig/i, '').toLowerCase();
+          const hint = SIGNALS.has(plain) ? ` Write '${plain}': lower case, without SIG.` : didYouMean(v.value, SIGNALS.keys());
+          sink.add('unknown-signal', v, { name: v.value, hint });
         }
       }
     }
