@@ -40,6 +40,12 @@ test('json output lists every file once, with LSP ranges', () => {
   assert.deepEqual(out.files.find((f) => f.path.endsWith('good'))!.diagnostics, []);
 });
 
+test('a file named twice, or inside a folder also given, is listed once', () => {
+  const dir = tree({ 'good': GOOD });
+  const r = run(['--format', 'json', dir, path.join(dir, 'good'), path.join(dir, 'good')]);
+  assert.equal(JSON.parse(r.stdout).files.length, 1);
+});
+
 test('gcc format is file:line:col: severity: message [code]', () => {
   const dir = tree({ 'bad': BAD });
   const r = run(['--format=gcc', '-I', dir, path.join(dir, 'bad')]);

@@ -52,7 +52,15 @@ export function collectFiles(paths: readonly string[]): { files: string[]; probl
     else if (st.isDirectory()) walk(p);
     else files.push(p);
   }
-  return { files, problems };
+  // A file named twice (or reached through two given folders) is checked and listed once.
+  const seen = new Set<string>();
+  const unique = files.filter((f) => {
+    const key = f === '-' ? f : nodePath.resolve(f);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return { files: unique, problems };
 }
 
 function statOrUndefined(p: string): fs.Stats | undefined {
