@@ -12,3 +12,10 @@ await build({
   format: 'cjs',
   define: { APPARMOR_LINT_VERSION: JSON.stringify(version) },
 });
+
+await build({
+  ...common,
+  entryPoints: ['server/src/node/serverMain.ts'],
+  outfile: 'dist/apparmor-language-server.js',
+  format: 'cjs',
+});

@@ -1,0 +1,95 @@
+import { Connection, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { toDiagnostics } from './service/diagnostics';
+import { doComplete } from './service/features/doComplete';
+import { doHover } from './service/features/doHover';
+import { findDocumentSymbols } from './service/features/findDocumentSymbols';
+import { getFoldingRanges } from './service/features/getFoldingRanges';
+import type { FileSystem } from './service/includes';
+import { Settings, Workspace } from './workspace';
+
+export interface ServerOptions {
+  readonly fs: FileSystem;
+  readonly defaults: Settings;
+}
+
+/** Wires the language service to a connection; shared by the Node and browser entries. */
+export function startServer(connection: Connection, options: ServerOptions): void {
+  const documents = new TextDocuments(TextDocument);
+  const workspace = new Workspace(options.fs, options.defaults);
+  const pending = new Map<string, ReturnType<typeof setTimeout>>();
+
+  // A bug in one feature is logged and answered with nothing; it never takes the server down.
+  const guard = <A extends unknown[], R>(name: string, fn: (...args: A) => R) => (...args: A): R | null => {
+    try {
+      return fn(...args);
+    } catch (e) {
+      connection.console.error(`${name} failed: ${(e as Error).stack ?? e}`);
+      return null;
+    }
+  };
+
+  const validate = guard('diagnostics', (doc: TextDocument) => {
+    const { analysis } = workspace.get(doc);
+    const current = documents.get(doc.uri);
+    if (!current || current.version !== doc.version) return; // a newer edit will publish
+    void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: toDiagnostics(doc.getText(), analysis.problems) });
+  });
+
+  const schedule = (doc: TextDocument): void => {
+    clearTimeout(pending.get(doc.uri));
+    pending.set(doc.uri, setTimeout(() => {
+      pending.delete(doc.uri);
+      validate(doc);
+    }, 100));
+  };
+
+  connection.onInitialize((params) => {
+    const init = (params.initializationOptions ?? {}) as Partial<Settings>;
+    if (init.includeDirs) workspace.configure({ ...options.defaults, ...init });
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: [' ', '<', '{', '(', '/'] },
+        documentSymbolProvider: true,
+        foldingRangeProvider: true,
+      },
+      serverInfo: { name: 'apparmor-language-server' },
+    };
+  });
+
+  documents.onDidOpen((e) => validate(e.document));
+  documents.onDidChangeContent((e) => schedule(e.document));
+  documents.onDidClose((e) => {
+    clearTimeout(pending.get(e.document.uri));
+    workspace.forget(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  const withDoc = <R>(uri: string, fn: (doc: TextDocument) => R): R | null => {
+    const doc = documents.get(uri);
+    return doc ? fn(doc) : null;
+  };
+
+  connection.onHover(guard('hover', (p) => withDoc(p.textDocument.uri, (doc) => {
+    const { analysis, lines } = workspace.get(doc);
+    return doHover(analysis.parse.ast, lines, doc.offsetAt(p.position));
+  })));
+  connection.onCompletion(guard('completion', (p) => withDoc(p.textDocument.uri, (doc) => {
+    const { analysis } = workspace.get(doc);
+    const variables = analysis.parse.ast.items.flatMap((i) => (i.type === 'variable' && i.sigil === '@' ? [i.name.value] : []));
+    return doComplete(doc.getText(), doc.offsetAt(p.position), { includeNames: workspace.includeNames(), variables });
+  })));
+  connection.onDocumentSymbol(guard('symbols', (p) => withDoc(p.textDocument.uri, (doc) => {
+    const { analysis, lines } = workspace.get(doc);
+    return findDocumentSymbols(analysis.parse.ast, lines);
+  })));
+  connection.onFoldingRanges(guard('folding', (p) => withDoc(p.textDocument.uri, (doc) => {
+    const { analysis, lines } = workspace.get(doc);
+    return getFoldingRanges(analysis.parse.ast, lines);
+  })));
+
+  documents.listen(connection);
+  connection.listen();
+}

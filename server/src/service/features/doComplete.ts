@@ -1,0 +1,58 @@
+import { CompletionItem, CompletionItemKind, CompletionList, MarkupKind } from 'vscode-languageserver-types';
+import { CAPABILITY_DOCS, DANGEROUS_CAPABILITIES, EXEC_DOCS, PERMISSION_DOCS, RULE_DOCS } from '../data/docs';
+import { BUILTIN_VARIABLES, CAPABILITIES, NETWORK_FAMILIES, NETWORK_TYPES, PROFILE_FLAGS } from '../data/facts';
+
+export interface CompletionContext {
+  /** Include names the search path offers (`abstractions/base`, `tunables/global` …). */
+  readonly includeNames?: readonly string[];
+  /** Variables in scope, without `@{ }`. */
+  readonly variables?: readonly string[];
+}
+
+const doc = (value: string): CompletionItem['documentation'] => ({ kind: MarkupKind.Markdown, value });
+
+/**
+ * Completion from the text before the cursor: it works on half-written rules, which
+ * are exactly what a parse tree cannot describe well.
+ */
+export function doComplete(text: string, offset: number, context: CompletionContext = {}): CompletionList {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const before = text.slice(lineStart, offset);
+  return { isIncomplete: false, items: itemsFor(before, context) };
+}
+
+function itemsFor(before: string, context: CompletionContext): CompletionItem[] {
+  let m: RegExpExecArray | null;
+  if ((m = /(?:^|\s)#?include(?:\s+if\s+exists)?\s*<([^>]*)$/.exec(before))) {
+    return (context.includeNames ?? []).map((label) => ({ label, kind: CompletionItemKind.File }));
+  }
+  if (/@\{[A-Za-z0-9_]*$/.test(before)) {
+    const names = new Set([...(context.variables ?? []), ...BUILTIN_VARIABLES]);
+    return [...names].sort().map((label) => ({ label, kind: CompletionItemKind.Variable, insertText: label }));
+  }
+  if (/\bflags\s*=\s*\([^)]*$/.test(before) || /^\s*(profile\s+)?\S+(\s+\S+)?\s+\([^)]*$/.test(before)) {
+    return [...PROFILE_FLAGS.values()].map((f) => ({ label: f.name + (f.value ? '=' : ''), kind: CompletionItemKind.EnumMember, detail: `profile flag (AppArmor ${f.since})` }));
+  }
+  if (/^\s*(?:(?:audit|deny|allow)\s+)*capability\s+(?:[a-z_]+\s+)*[a-z_]*$/.test(before)) {
+    return [...CAPABILITIES.keys()].map((label) => ({
+      label,
+      kind: CompletionItemKind.EnumMember,
+      detail: DANGEROUS_CAPABILITIES.has(label) ? 'capability (powerful)' : 'capability',
+      documentation: doc(CAPABILITY_DOCS[label] ?? ''),
+    }));
+  }
+  if ((m = /^\s*(?:(?:audit|deny|allow)\s+)*network\s+(\S+\s+)?\S*$/.exec(before))) {
+    const names = m[1] ? [...NETWORK_TYPES.keys(), 'tcp', 'udp', 'icmp'] : [...NETWORK_FAMILIES.keys(), ...NETWORK_TYPES.keys()];
+    return names.map((label) => ({ label, kind: CompletionItemKind.EnumMember }));
+  }
+  if (/^\s*(?:(?:audit|deny|allow|owner|user|other)\s+)*(?:file\s+)?[/@"]\S*\s+[a-zA-Z]*$/.test(before)) {
+    return [
+      ...Object.entries(PERMISSION_DOCS).map(([label, d]) => ({ label, kind: CompletionItemKind.Operator, documentation: doc(d) })),
+      ...Object.entries(EXEC_DOCS).map(([label, d]) => ({ label, kind: CompletionItemKind.Operator, detail: 'exec transition', documentation: doc(d) })),
+    ];
+  }
+  if (/^\s*[a-z_]*$/.test(before)) {
+    return Object.entries(RULE_DOCS).map(([label, d]) => ({ label, kind: CompletionItemKind.Keyword, documentation: doc(d) }));
+  }
+  return [];
+}

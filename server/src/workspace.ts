@@ -1,0 +1,68 @@
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { Analyzer, FileAnalysis } from './service/analyze';
+import { LineIndex } from './service/diagnostics';
+import type { FileSystem } from './service/includes';
+import { uriToPath } from './service/uri';
+
+export interface Settings {
+  readonly includeDirs: readonly string[];
+  readonly base?: string;
+  readonly abi?: string;
+}
+
+interface Entry {
+  readonly version: number;
+  readonly analysis: FileAnalysis;
+  readonly lines: LineIndex;
+}
+
+/**
+ * Open documents and their analyses, cached by version so every feature of one
+ * edit shares one parse. Edits to a file invalidate what other files learnt of it.
+ */
+export class Workspace {
+  private analyzer: Analyzer;
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly fs: FileSystem, private settings: Settings) {
+    this.analyzer = this.makeAnalyzer();
+  }
+
+  configure(settings: Settings): void {
+    this.settings = settings;
+    this.analyzer = this.makeAnalyzer();
+    this.entries.clear();
+  }
+
+  get(doc: TextDocument): Entry {
+    const known = this.entries.get(doc.uri);
+    if (known && known.version === doc.version) return known;
+    const text = doc.getText();
+    const path = uriToPath(doc.uri);
+    this.analyzer.invalidate(path);
+    const entry = { version: doc.version, analysis: this.analyzer.analyze(path, text), lines: new LineIndex(text) };
+    this.entries.set(doc.uri, entry);
+    return entry;
+  }
+
+  forget(uri: string): void {
+    this.entries.delete(uri);
+  }
+
+  /** Include names found under the search path, for completion. */
+  includeNames(): string[] {
+    const out: string[] = [];
+    for (const dir of this.settings.includeDirs) {
+      for (const sub of ['abstractions', 'tunables']) {
+        for (const name of this.fs.readDirectory(`${dir}/${sub}`)) {
+          if (!name.startsWith('.') && this.fs.stat(`${dir}/${sub}/${name}`) === 'file') out.push(`${sub}/${name}`);
+        }
+      }
+    }
+    return [...new Set(out)].sort();
+  }
+
+  private makeAnalyzer(): Analyzer {
+    return new Analyzer({ fs: this.fs, includeDirs: this.settings.includeDirs, base: this.settings.base, abi: this.settings.abi });
+  }
+}
