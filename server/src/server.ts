@@ -2,6 +2,7 @@ import { Connection, TextDocuments, TextDocumentSyncKind } from 'vscode-language
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { toDiagnostics } from './service/diagnostics';
 import { doComplete } from './service/features/doComplete';
+import { getCodeActions } from './service/features/getCodeActions';
 import { doHover } from './service/features/doHover';
 import { findDocumentSymbols } from './service/features/findDocumentSymbols';
 import { getFoldingRanges } from './service/features/getFoldingRanges';
@@ -54,6 +55,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         completionProvider: { triggerCharacters: [' ', '<', '{', '(', '/'] },
         documentSymbolProvider: true,
         foldingRangeProvider: true,
+        codeActionProvider: { codeActionKinds: ['quickfix'] },
       },
       serverInfo: { name: 'apparmor-language-server' },
     };
@@ -88,6 +90,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   connection.onFoldingRanges(guard('folding', (p) => withDoc(p.textDocument.uri, (doc) => {
     const { analysis, lines } = workspace.get(doc);
     return getFoldingRanges(analysis.parse.ast, lines);
+  })));
+
+  connection.onCodeAction(guard('code actions', (p) => withDoc(p.textDocument.uri, (doc) => {
+    const { analysis, lines } = workspace.get(doc);
+    return getCodeActions(doc.uri, doc.getText(), analysis.parse.ast, lines, p.context.diagnostics);
   })));
 
   documents.listen(connection);

@@ -94,3 +94,14 @@ test('document symbols nest hats and child profiles; blocks fold', async () => {
   const folds = (await conn.sendRequest('textDocument/foldingRange', { textDocument: { uri } })) as FoldingRange[];
   assert.deepEqual(folds.map((f) => [f.startLine, f.endLine]).sort(), [[1, 7], [2, 3], [5, 6]]);
 });
+
+test('a quick fix arrives for a diagnostic the server published', async () => {
+  const uri = 'file:///tmp/lsp-test/fix';
+  await open(uri, 'profile p {\n  capability net_admn,\n}\n');
+  const [diag] = await diagnosticsFor(uri, 1);
+  const actions = (await conn.sendRequest('textDocument/codeAction', {
+    textDocument: { uri }, range: diag!.range, context: { diagnostics: [diag] },
+  })) as { title: string; edit: { changes: Record<string, { newText: string }[]> } }[];
+  assert.equal(actions[0]!.title, "Change to 'net_admin'");
+  assert.equal(actions[0]!.edit.changes[uri]![0]!.newText, 'net_admin');
+});

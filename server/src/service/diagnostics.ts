@@ -46,6 +46,8 @@ export function toDiagnostic(problem: Problem, lines: LineIndex): Diagnostic {
     code: problem.code,
     source: 'apparmor',
     message: formatMessage(problem.code, problem.args),
+    // Quick fixes read what to offer from here, not from the message text.
+    ...(problem.args['suggestion'] ? { data: { suggestion: problem.args['suggestion'] } } : {}),
   };
 }
 

@@ -163,7 +163,7 @@ export abstract class RuleParser extends ExprParser {
     if (MODE_WORD.test(word)) return this.parseFileRule(qualifiers, start);
     const tok = this.nextWord('path');
     const best = closest(tok.text, RULE_START_WORDS);
-    this.error('unknown-keyword', tok, { word: tok.text, hint: best ? ` Did you mean '${best}'?` : '' });
+    this.error('unknown-keyword', tok, best ? { word: tok.text, hint: ` Did you mean '${best}'?`, suggestion: best } : { word: tok.text, hint: '' });
     this.recoverRule();
     return undefined;
   }

@@ -4,7 +4,7 @@ import {
   NETWORK_PROTOCOLS, NETWORK_TYPES, PTRACE_PERMS, RLIMITS, SIGNAL_PERMS, SIGNALS, UNIX_PERMS, USERNS_PERMS,
   isRealtimeSignal,
 } from '../data/facts';
-import { didYouMean, ProblemSink } from './problems';
+import { ProblemSink, suggest } from './problems';
 
 type Kind = CondRuleNode['kind'];
 
@@ -56,7 +56,7 @@ export function checkCondRule(rule: CondRuleNode, sink: ProblemSink): void {
   }
   for (const p of rule.perms ?? []) {
     if (!spec.perms) sink.add('unexpected-word', p, { word: p.text, kind, hint: '' });
-    else if (!spec.perms.has(p.value)) sink.add('unknown-permission', p, { name: p.text, kind, hint: didYouMean(p.value, spec.perms.keys()) });
+    else if (!spec.perms.has(p.value)) sink.add('unknown-permission', p, { name: p.text, kind, ...suggest(p.value, spec.perms.keys()) });
   }
   for (const c of rule.conds) checkCond(c, spec.conds, kind, sink, spec.peerConds);
   if (rule.arrow && !spec.target) sink.add('unexpected-token', rule.arrow, { found: "'->'", expected: "',' at the end of the rule" });
@@ -70,7 +70,7 @@ export function checkCondRule(rule: CondRuleNode, sink: ProblemSink): void {
 function checkCond(c: CondNode, allowed: readonly string[], kind: string, sink: ProblemSink, peer?: readonly string[]): void {
   const name = c.name.value;
   if (!allowed.includes(name)) {
-    sink.add('unknown-conditional', c.name, { name, kind, hint: didYouMean(name, allowed) });
+    sink.add('unknown-conditional', c.name, { name, kind, ...suggest(name, allowed) });
     return;
   }
   if (c.nested) {
@@ -86,8 +86,8 @@ const SPECIFIC: Partial<Record<Kind, (rule: CondRuleNode, sink: ProblemSink) => 
       if (CAPABILITIES.has(w.text)) continue;
       // `CAP_NET_ADMIN` is how the kernel headers spell it; policy uses `net_admin`.
       const plain = w.value.replace(/^cap_/i, '').toLowerCase();
-      const hint = CAPABILITIES.has(plain) ? ` Write '${plain}': lower case, without CAP_.` : didYouMean(w.value, CAPABILITIES.keys());
-      sink.add('unknown-capability', w, { name: w.text, hint });
+      const fix = CAPABILITIES.has(plain) ? { hint: ` Write '${plain}': lower case, without CAP_.`, suggestion: plain } : suggest(w.value, CAPABILITIES.keys());
+      sink.add('unknown-capability', w, { name: w.text, ...fix });
     }
   },
   network: checkNetworkWords,
@@ -106,8 +106,8 @@ const SPECIFIC: Partial<Record<Kind, (rule: CondRuleNode, sink: ProblemSink) => 
       for (const v of c.values) {
         if (!SIGNALS.has(v.value) && !isRealtimeSignal(v.value)) {
           const plain = v.value.replace(/^sig/i, '').toLowerCase();
-          const hint = SIGNALS.has(plain) ? ` Write '${plain}': lower case, without SIG.` : didYouMean(v.value, SIGNALS.keys());
-          sink.add('unknown-signal', v, { name: v.value, hint });
+          const fix = SIGNALS.has(plain) ? { hint: ` Write '${plain}': lower case, without SIG.`, suggestion: plain } : suggest(v.value, SIGNALS.keys());
+          sink.add('unknown-signal', v, { name: v.value, ...fix });
         }
       }
     }
@@ -145,7 +145,7 @@ function checkNetworkWords(rule: CondRuleNode, sink: ProblemSink): void {
       sawType = w;
     } else {
       const all = [...NETWORK_FAMILIES.keys(), ...NETWORK_TYPES.keys(), ...NETWORK_PROTOCOLS.keys()];
-      sink.add('unknown-network-word', w, { name: v, hint: didYouMean(v, all) });
+      sink.add('unknown-network-word', w, { name: v, ...suggest(v, all) });
     }
   }
 }
@@ -175,7 +175,7 @@ function checkMountOptions(rule: CondRuleNode, sink: ProblemSink): void {
     if (c.name.value !== 'options' && c.name.value !== 'option') continue;
     for (const v of c.values) {
       for (const part of v.value.split(',')) {
-        if (part && !MOUNT_OPTIONS.has(part)) sink.add('mount-bad-option', v, { name: part, hint: didYouMean(part, MOUNT_OPTIONS.keys()) });
+        if (part && !MOUNT_OPTIONS.has(part)) sink.add('mount-bad-option', v, { name: part, ...suggest(part, MOUNT_OPTIONS.keys()) });
       }
     }
   }
@@ -189,7 +189,7 @@ export function checkRlimitRule(rule: RlimitRuleNode, sink: ProblemSink): void {
   const name = rule.name?.value;
   if (!rule.name || name === undefined) return;
   if (!RLIMITS.has(name)) {
-    sink.add('unknown-rlimit', rule.name, { name, hint: didYouMean(name, RLIMITS.keys()) });
+    sink.add('unknown-rlimit', rule.name, { name, ...suggest(name, RLIMITS.keys()) });
     return;
   }
   const value = rule.value;

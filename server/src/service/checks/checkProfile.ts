@@ -1,7 +1,7 @@
 import type { ProfileNode, Qualifiers, QualifierBlockNode } from '../ast';
 import { ERRNO_NAMES, PROFILE_FLAGS, SIGNALS, isRealtimeSignal } from '../data/facts';
 import { checkGlob } from './checkGlob';
-import { didYouMean, ProblemSink } from './problems';
+import { ProblemSink, suggest } from './problems';
 
 export function checkProfile(p: ProfileNode, sink: ProblemSink): void {
   if (!p.name && !p.hat) sink.add('profile-name-required', p.keyword ?? { start: p.start, end: p.start + 1 });
@@ -22,7 +22,7 @@ function checkFlags(p: ProfileNode, sink: ProblemSink): void {
     const name = f.name.value;
     const fact = PROFILE_FLAGS.get(name);
     if (!fact) {
-      sink.add('unknown-flag', f.name, { name, hint: didYouMean(name, PROFILE_FLAGS.keys()) });
+      sink.add('unknown-flag', f.name, { name, ...suggest(name, PROFILE_FLAGS.keys()) });
       continue;
     }
     checkFlagValue(name, fact.value, f.value?.value, f, sink);

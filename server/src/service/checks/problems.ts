@@ -10,13 +10,18 @@ export interface Problem extends Span {
 export class ProblemSink {
   readonly problems: Problem[] = [];
 
-  add(code: string, span: Span, args: Record<string, string> = {}): void {
-    this.problems.push({ code, start: span.start, end: span.end, args });
+  add(code: string, span: Span, args: Record<string, string | undefined> = {}): void {
+    const defined: Record<string, string> = {};
+    for (const [k, v] of Object.entries(args)) if (v !== undefined) defined[k] = v;
+    this.problems.push({ code, start: span.start, end: span.end, args: defined });
   }
 }
 
-/** " Did you mean 'x'?" or '' — appended to messages about unknown names. */
-export function didYouMean(word: string, names: Iterable<string>): string {
+/**
+ * Message arguments for an unknown name: `hint` (" Did you mean 'x'?" or '') for the
+ * message, and `suggestion` for the quick fix that replaces the name.
+ */
+export function suggest(word: string, names: Iterable<string>): { hint: string; suggestion?: string } {
   const best = closest(word, names);
-  return best ? ` Did you mean '${best}'?` : '';
+  return best ? { hint: ` Did you mean '${best}'?`, suggestion: best } : { hint: '' };
 }

@@ -1,0 +1,90 @@
+import { CodeAction, CodeActionKind, Diagnostic, TextEdit } from 'vscode-languageserver-types';
+import type { FileNode } from '../ast';
+import type { LineIndex } from '../diagnostics';
+
+type Fix = (d: Diagnostic, ctx: FixContext) => CodeAction | undefined;
+
+interface FixContext {
+  readonly uri: string;
+  readonly text: string;
+  readonly ast: FileNode;
+  readonly lines: LineIndex;
+}
+
+const action = (title: string, d: Diagnostic, uri: string, edits: TextEdit[], preferred = true): CodeAction => ({
+  title,
+  kind: CodeActionKind.QuickFix,
+  diagnostics: [d],
+  isPreferred: preferred,
+  edit: { changes: { [uri]: edits } },
+});
+
+const slice = (ctx: FixContext, d: Diagnostic): string =>
+  ctx.text.slice(ctx.lines.offsetAt(d.range.start), ctx.lines.offsetAt(d.range.end));
+
+const replaceWithSuggestion: Fix = (d, ctx) => {
+  const suggestion = (d.data as { suggestion?: string } | undefined)?.suggestion;
+  return suggestion ? action(`Change to '${suggestion}'`, d, ctx.uri, [TextEdit.replace(d.range, suggestion)]) : undefined;
+};
+
+/** Quick fixes by diagnostic code. Each is tested: applied, its diagnostic goes and nothing else changes. */
+const FIXES: Readonly<Record<string, Fix>> = {
+  'missing-comma': (d, ctx) => action('Add the missing comma', d, ctx.uri, [TextEdit.insert(d.range.end, ',')]),
+  'include-comma': (d, ctx) => action('Remove the comma', d, ctx.uri, [TextEdit.del(d.range)]),
+  'stray-comma': (d, ctx) => action('Remove the comma', d, ctx.uri, [TextEdit.del(d.range)]),
+  'variable-trailing-comma': (d, ctx) => {
+    const end = { line: d.range.end.line, character: d.range.end.character - 1 };
+    return action('Remove the trailing comma', d, ctx.uri, [TextEdit.del({ start: end, end: d.range.end })]);
+  },
+  'write-and-append': (d, ctx) => {
+    const perms = slice(ctx, d);
+    return action(`Keep 'w' (drop 'a'): ${perms.replace('a', '')}`, d, ctx.uri, [TextEdit.replace(d.range, perms.replace('a', ''))]);
+  },
+  'include-not-found': (d, ctx) => {
+    const text = slice(ctx, d);
+    if (!/^#?include\s+</.test(text) || !/<\s*local\//.test(text)) return undefined;
+    return action("Make it optional: 'include if exists'", d, ctx.uri, [TextEdit.replace(d.range, text.replace(/^(#?include)\s+/, '$1 if exists '))]);
+  },
+  'variable-undefined': (d, ctx) => {
+    const message = typeof d.message === 'string' ? d.message : d.message.value;
+    const m = /^@\{(\w+)\}/.exec(slice(ctx, d)) ?? /@\{(\w+)\}/.exec(message);
+    if (!m) return undefined;
+    const firstProfile = ctx.ast.items.find((i) => i.type === 'profile');
+    const at = ctx.lines.positionAt(firstProfile ? firstProfile.start : 0);
+    // An explicit empty value is valid and marks what is left to fill in.
+    return action(`Declare @{${m[1]}}`, d, ctx.uri, [TextEdit.insert({ line: at.line, character: 0 }, `@{${m[1]}} = ""\n`)], false);
+  },
+  'qualifier-order': (d, ctx) => {
+    const start = ctx.lines.offsetAt(d.range.start);
+    const lineStart = ctx.text.lastIndexOf('\n', start - 1) + 1;
+    const m = /^(\s*)((?:(?:priority\s*=\s*\S+|audit|allow|deny|prompt|owner|user|other)\s+)+)/.exec(ctx.text.slice(lineStart));
+    if (!m) return undefined;
+    const rank = (w: string): number => (w.startsWith('priority') ? 0 : w === 'audit' ? 1 : ['allow', 'deny', 'prompt'].includes(w) ? 2 : 3);
+    const words = m[2]!.replace(/priority\s*=\s*/, 'priority=').trim().split(/\s+/);
+    const sorted = [...words].sort((a, b) => rank(a) - rank(b)).join(' ') + ' ';
+    const from = ctx.lines.positionAt(lineStart + m[1]!.length);
+    const to = ctx.lines.positionAt(lineStart + m[0].length);
+    return action(`Reorder as '${sorted.trim()}'`, d, ctx.uri, [TextEdit.replace({ start: from, end: to }, sorted)]);
+  },
+  'unknown-capability': replaceWithSuggestion,
+  'unknown-keyword': replaceWithSuggestion,
+  'unknown-flag': replaceWithSuggestion,
+  'unknown-network-word': replaceWithSuggestion,
+  'unknown-signal': replaceWithSuggestion,
+  'unknown-permission': replaceWithSuggestion,
+  'unknown-conditional': replaceWithSuggestion,
+  'unknown-rlimit': replaceWithSuggestion,
+  'mount-bad-option': replaceWithSuggestion,
+};
+
+/** Quick fixes for the diagnostics the editor sends with a code-action request. */
+export function getCodeActions(uri: string, text: string, ast: FileNode, lines: LineIndex, diagnostics: readonly Diagnostic[]): CodeAction[] {
+  const ctx: FixContext = { uri, text, ast, lines };
+  const out: CodeAction[] = [];
+  for (const d of diagnostics) {
+    const fix = typeof d.code === 'string' ? FIXES[d.code] : undefined;
+    const a = fix?.(d, ctx);
+    if (a) out.push(a);
+  }
+  return out;
+}

@@ -1,0 +1,51 @@
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import type { Diagnostic, TextEdit } from 'vscode-languageserver-types';
+import { Analyzer } from '../../server/src/service/analyze';
+import { LineIndex, toDiagnostics } from '../../server/src/service/diagnostics';
+import { getCodeActions } from '../../server/src/service/features/getCodeActions';
+import { memoryFs } from '../support/helpers';
+
+const URI = 'file:///etc/apparmor.d/p';
+const FILES = { '/etc/apparmor.d/abstractions/base': '', '/etc/apparmor.d/tunables/global': '@{HOME}=/home/*/\n' };
+
+function diagnose(text: string): Diagnostic[] {
+  const analyzer = new Analyzer({ fs: memoryFs(FILES), includeDirs: ['/etc/apparmor.d'] });
+  return toDiagnostics(text, analyzer.analyze('/etc/apparmor.d/p', text).problems);
+}
+
+function apply(text: string, edits: readonly TextEdit[]): string {
+  const lines = new LineIndex(text);
+  const sorted = [...edits].sort((a, b) => lines.offsetAt(b.range.start) - lines.offsetAt(a.range.start));
+  let out = text;
+  for (const e of sorted) out = out.slice(0, lines.offsetAt(e.range.start)) + e.newText + out.slice(lines.offsetAt(e.range.end));
+  return out;
+}
+
+/** Applies the one fix offered for `code`: that diagnostic goes, every other one stays, the text is as expected. */
+function fixes(before: string, code: string, after: string): void {
+  const diags = diagnose(before);
+  const target = diags.find((d) => d.code === code);
+  assert.ok(target, `no ${code} in ${JSON.stringify(diags.map((d) => d.code))}`);
+  const { ast } = new Analyzer({ fs: memoryFs(FILES), includeDirs: ['/etc/apparmor.d'] }).analyze('/etc/apparmor.d/p', before).parse;
+  const actions = getCodeActions(URI, before, ast, new LineIndex(before), [target]);
+  assert.equal(actions.length, 1);
+  const fixed = apply(before, actions[0]!.edit!.changes![URI]!);
+  assert.equal(fixed, after);
+  const others = (ds: Diagnostic[]): string[] => ds.filter((d) => d !== target && d.code !== code).map((d) => String(d.code));
+  assert.deepEqual(diagnose(fixed).map((d) => String(d.code)), others(diags));
+}
+
+test('add the missing comma', () => fixes('profile p {\n  /a r\n  /b r,\n}\n', 'missing-comma', 'profile p {\n  /a r,\n  /b r,\n}\n'));
+test('did-you-mean for capabilities', () => fixes('profile p { capability net_admn, }\n', 'unknown-capability', 'profile p { capability net_admin, }\n'));
+test('CAP_ spelling', () => fixes('profile p { capability CAP_CHOWN, }\n', 'unknown-capability', 'profile p { capability chown, }\n'));
+test('did-you-mean for keywords', () => fixes('profile p {\n  capabilty chown,\n}\n', 'unknown-keyword', 'profile p {\n  capability chown,\n}\n'));
+test('did-you-mean for flags', () => fixes('profile p flags=(complian) { }\n', 'unknown-flag', 'profile p flags=(complain) { }\n'));
+test('did-you-mean for families', () => fixes('profile p { network inte stream, }\n', 'unknown-network-word', 'profile p { network inet stream, }\n'));
+test('did-you-mean for signals', () => fixes('profile p { signal set=(SIGHUP), }\n', 'unknown-signal', 'profile p { signal set=(hup), }\n'));
+test('w with a keeps w', () => fixes('profile p { /a rwa, }\n', 'write-and-append', 'profile p { /a rw, }\n'));
+test('include takes no comma', () => fixes('profile p {\n  include <abstractions/base>,\n}\n', 'include-comma', 'profile p {\n  include <abstractions/base>\n}\n'));
+test('a missing local include becomes optional', () => fixes('profile p {\n  include <local/p>\n}\n', 'include-not-found', 'profile p {\n  include if exists <local/p>\n}\n'));
+test('declare an undefined variable', () => fixes('profile p {\n  @{DATA}/x r,\n}\n', 'variable-undefined', '@{DATA} = ""\nprofile p {\n  @{DATA}/x r,\n}\n'));
+test('reorder qualifiers', () => fixes('profile p {\n  owner deny audit /a w,\n}\n', 'qualifier-order', 'profile p {\n  audit deny owner /a w,\n}\n'));
+test('variable values take no trailing comma', () => fixes('@{V}=/a,\nprofile p { @{V} r, }\n', 'variable-trailing-comma', '@{V}=/a\nprofile p { @{V} r, }\n'));
