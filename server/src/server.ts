@@ -2,7 +2,11 @@ import { Connection, TextDocuments, TextDocumentSyncKind } from 'vscode-language
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { toDiagnostics } from './service/diagnostics';
 import { doComplete } from './service/features/doComplete';
+import { doRename, prepareRename } from './service/features/doRename';
+import { findDefinition } from './service/features/findDefinition';
+import { findDocumentHighlights, findReferences } from './service/features/findReferences';
 import { getCodeActions } from './service/features/getCodeActions';
+import { uriToPath } from './service/uri';
 import { doHover } from './service/features/doHover';
 import { findDocumentSymbols } from './service/features/findDocumentSymbols';
 import { getFoldingRanges } from './service/features/getFoldingRanges';
@@ -56,6 +60,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         documentSymbolProvider: true,
         foldingRangeProvider: true,
         codeActionProvider: { codeActionKinds: ['quickfix'] },
+        definitionProvider: true,
+        referencesProvider: true,
+        documentHighlightProvider: true,
+        renameProvider: { prepareProvider: true },
       },
       serverInfo: { name: 'apparmor-language-server' },
     };
@@ -95,6 +103,27 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   connection.onCodeAction(guard('code actions', (p) => withDoc(p.textDocument.uri, (doc) => {
     const { analysis, lines } = workspace.get(doc);
     return getCodeActions(doc.uri, doc.getText(), analysis.parse.ast, lines, p.context.diagnostics);
+  })));
+
+  connection.onDefinition(guard('definition', (p) => withDoc(p.textDocument.uri, (doc) => {
+    const { analysis } = workspace.get(doc);
+    return findDefinition(workspace.analyzer, uriToPath(doc.uri), doc.getText(), analysis.parse.ast, doc.offsetAt(p.position));
+  })));
+  connection.onReferences(guard('references', (p) => withDoc(p.textDocument.uri, (doc) => {
+    const { analysis, lines } = workspace.get(doc);
+    return findReferences(doc.uri, doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position));
+  })));
+  connection.onDocumentHighlight(guard('highlight', (p) => withDoc(p.textDocument.uri, (doc) => {
+    const { analysis, lines } = workspace.get(doc);
+    return findDocumentHighlights(doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position));
+  })));
+  connection.onPrepareRename(guard('prepare rename', (p) => withDoc(p.textDocument.uri, (doc) => {
+    const { analysis, lines } = workspace.get(doc);
+    return prepareRename(doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position));
+  })));
+  connection.onRenameRequest(guard('rename', (p) => withDoc(p.textDocument.uri, (doc) => {
+    const { analysis, lines } = workspace.get(doc);
+    return doRename(doc.uri, doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position), p.newName);
   })));
 
   documents.listen(connection);

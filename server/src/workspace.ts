@@ -21,7 +21,8 @@ interface Entry {
  * edit shares one parse. Edits to a file invalidate what other files learnt of it.
  */
 export class Workspace {
-  private analyzer: Analyzer;
+  /** The checker, for features that follow includes (definitions). */
+  analyzer: Analyzer;
   private readonly entries = new Map<string, Entry>();
 
   constructor(private readonly fs: FileSystem, private settings: Settings) {

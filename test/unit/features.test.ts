@@ -1,11 +1,16 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
+import { Analyzer } from '../../server/src/service/analyze';
 import { EXEC_DOCS, PERMISSION_DOCS } from '../../server/src/service/data/docs';
 import { CAPABILITIES } from '../../server/src/service/data/facts';
 import { LineIndex } from '../../server/src/service/diagnostics';
 import { doComplete } from '../../server/src/service/features/doComplete';
 import { doHover } from '../../server/src/service/features/doHover';
+import { doRename, prepareRename } from '../../server/src/service/features/doRename';
+import { findDefinition } from '../../server/src/service/features/findDefinition';
+import { findReferences } from '../../server/src/service/features/findReferences';
 import { parse } from '../../server/src/service/parser';
+import { memoryFs } from '../support/helpers';
 
 /** Splits a snippet at its `|` cursor. */
 function cursor(src: string): { text: string; offset: number } {
@@ -62,4 +67,39 @@ test('completion depends on where the cursor is', () => {
   assert.ok(labels('profile p flags=(|) {\n}').includes('complain'));
   assert.ok(labels('profile p {\n  |\n}').includes('capability'));
   assert.deepEqual(labels('profile p {\n  /etc/x r, # a comment |\n}'), []);
+});
+
+
+const NAV = '@{APP} = /usr/bin/app\ninclude <tunables/global>\nprofile app @{APP} {\n  @{APP} mr,\n  @{HOME}/.app/** rw,\n  /usr/bin/helper Px -> helper,\n}\nprofile helper {\n}\n';
+
+test('definition: variables here and in included tunables, profiles named as targets, include files', () => {
+  const fs = memoryFs({ '/etc/apparmor.d/tunables/global': '# tunables\n@{HOME}=/home/*/\n' });
+  const analyzer = new Analyzer({ fs, includeDirs: ['/etc/apparmor.d'] });
+  const ast = analyzer.analyze('/p', NAV).parse.ast;
+  const at = (needle: string, delta = 1): number => NAV.indexOf(needle) + delta;
+  const home = findDefinition(analyzer, '/p', NAV, ast, at('@{HOME}/.app', 3));
+  assert.deepEqual(home.map((l) => [l.uri, l.range.start.line, l.range.start.character]), [['file:///etc/apparmor.d/tunables/global', 1, 2]]);
+  const app = findDefinition(analyzer, '/p', NAV, ast, at('@{APP} mr', 3));
+  assert.deepEqual(app.map((l) => [l.uri, l.range.start.line]), [['file:///p', 0]]);
+  const helper = findDefinition(analyzer, '/p', NAV, ast, at('-> helper', 5));
+  assert.deepEqual(helper.map((l) => l.range.start.line), [7]);
+  const inc = findDefinition(analyzer, '/p', NAV, ast, at('tunables/global', 2));
+  assert.deepEqual(inc.map((l) => l.uri), ['file:///etc/apparmor.d/tunables/global']);
+});
+
+test('references and rename cover the declaration and every use; built-ins cannot be renamed', () => {
+  const ast = parse(NAV).ast;
+  const lines = new LineIndex(NAV);
+  const at = NAV.indexOf('@{APP} mr') + 3;
+  assert.deepEqual(findReferences('u', NAV, ast, lines, at).map((l) => l.range.start.line), [0, 2, 3]);
+  const edit = doRename('u', NAV, ast, lines, at, 'BIN')!;
+  let renamed = NAV;
+  for (const e of [...edit.changes!['u']!].reverse()) renamed = renamed.slice(0, lines.offsetAt(e.range.start)) + e.newText + renamed.slice(lines.offsetAt(e.range.end));
+  assert.equal(renamed, NAV.replace(/@\{APP\}/g, '@{BIN}'));
+  assert.equal(doRename('u', NAV, ast, lines, at, 'not valid'), null);
+  const profileEdit = doRename('u', NAV, ast, lines, NAV.indexOf('-> helper') + 5, 'assistant')!;
+  assert.equal(profileEdit.changes!['u']!.length, 2);
+  const builtin = 'profile p { @{profile_name} r, }';
+  assert.equal(prepareRename(builtin, parse(builtin).ast, new LineIndex(builtin), 15), null);
+  assert.equal(prepareRename(NAV, ast, lines, at)!.placeholder, 'APP');
 });
