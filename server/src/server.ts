@@ -9,6 +9,7 @@ import { getCodeActions } from './service/features/getCodeActions';
 import { uriToPath } from './service/uri';
 import { doHover } from './service/features/doHover';
 import { findDocumentSymbols } from './service/features/findDocumentSymbols';
+import { formatDocument } from './service/features/format';
 import { getFoldingRanges } from './service/features/getFoldingRanges';
 import type { FileSystem } from './service/includes';
 import { Settings, Workspace } from './workspace';
@@ -64,6 +65,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         referencesProvider: true,
         documentHighlightProvider: true,
         renameProvider: { prepareProvider: true },
+        documentFormattingProvider: true,
       },
       serverInfo: { name: 'apparmor-language-server' },
     };
@@ -124,6 +126,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   connection.onRenameRequest(guard('rename', (p) => withDoc(p.textDocument.uri, (doc) => {
     const { analysis, lines } = workspace.get(doc);
     return doRename(doc.uri, doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position), p.newName);
+  })));
+
+  connection.onDocumentFormatting(guard('formatting', (p) => withDoc(p.textDocument.uri, (doc) => {
+    const { analysis, lines } = workspace.get(doc);
+    return formatDocument(doc.getText(), lines, { tabSize: p.options.tabSize, insertSpaces: p.options.insertSpaces }, analysis.fragment);
   })));
 
   documents.listen(connection);

@@ -105,3 +105,10 @@ test('a quick fix arrives for a diagnostic the server published', async () => {
   assert.equal(actions[0]!.title, "Change to 'net_admin'");
   assert.equal(actions[0]!.edit.changes[uri]![0]!.newText, 'net_admin');
 });
+
+test('formatting returns the whole formatted document', async () => {
+  const uri = 'file:///tmp/lsp-test/format';
+  await open(uri, 'profile p {  /a   wr,\n    capability chown,\n}\n');
+  const edits = (await conn.sendRequest('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } })) as { newText: string }[];
+  assert.equal(edits[0]!.newText, 'profile p {\n  /a rw,\n  capability chown,\n}\n');
+});

@@ -1,0 +1,173 @@
+import type { TextEdit } from 'vscode-languageserver-types';
+import type { BlockNode, BodyItem, FileNode, RuleNode, Span, TopItem } from '../ast';
+import type { LineIndex } from '../diagnostics';
+import { parse } from '../parser';
+import { ifBlocks } from '../walk';
+
+export interface FormatOptions {
+  /** Spaces per nesting level. */
+  readonly tabSize: number;
+  readonly insertSpaces: boolean;
+  /** Rewrite the legacy `#include` as `include`. */
+  readonly modernIncludes?: boolean;
+}
+
+const PERM_ORDER = 'mrwalk';
+
+/**
+ * Formats a whole file: indentation by nesting, one rule per line, single spaces
+ * between words, permission letters in one order, comments kept where they are.
+ * A file with syntax errors is left alone: guessing there could change its meaning.
+ */
+export function formatText(text: string, options: FormatOptions, fragment = false): string {
+  const { ast, errors } = parse(text, { fragment });
+  if (errors.length > 0) return text;
+  const spaced = applyEdits(text, spacingEdits(text, ast, options));
+  const reparsed = parse(spaced, { fragment });
+  if (reparsed.errors.length > 0) return text;
+  return indent(spaced, reparsed.ast, options);
+}
+
+export function formatDocument(text: string, lines: LineIndex, options: FormatOptions, fragment = false): TextEdit[] {
+  const out = formatText(text, options, fragment);
+  if (out === text) return [];
+  return [{ range: lines.rangeOf(0, text.length), newText: out }];
+}
+
+interface Edit { start: number; end: number; text: string }
+
+function applyEdits(text: string, edits: Edit[]): string {
+  let out = '';
+  let at = 0;
+  for (const e of edits.sort((a, b) => a.start - b.start)) {
+    if (e.start < at) continue;
+    out += text.slice(at, e.start) + e.text;
+    at = e.end;
+  }
+  return out + text.slice(at);
+}
+
+/** Single spaces inside rules, canonical permissions, and a line of its own for each item. */
+function spacingEdits(text: string, ast: FileNode, options: FormatOptions): Edit[] {
+  const edits: Edit[] = [];
+  // Quoted strings and comments are kept exactly as written.
+  const quoted = [...quotedSpans(ast, text), ...ast.comments];
+  const visitBlock = (items: readonly (TopItem | BodyItem)[], block?: BlockNode): void => {
+    let prevEnd = block ? block.start + 1 : -1;
+    for (const item of items) {
+      if (prevEnd >= 0 && sameLine(text, prevEnd, item.start) && !commentBetween(ast, prevEnd, item.start)) {
+        edits.push({ start: prevEnd, end: item.start, text: '\n' });
+      }
+      prevEnd = item.end;
+      if (item.type === 'rule') ruleEdits(text, item, quoted, edits);
+      if (item.type === 'profile') collapseBlanks(text, { start: item.start, end: item.body.start }, quoted, edits);
+      if (item.type === 'include' && options.modernIncludes && item.legacy) edits.push({ start: item.keyword.start, end: item.keyword.end, text: 'include' });
+      for (const child of childBlocks(item)) visitBlock(child.items, child);
+    }
+    if (block && block.closed) {
+      const close = block.end - 1;
+      if (items.length > 0 && sameLine(text, prevEnd, close)) edits.push({ start: prevEnd, end: close, text: '\n' });
+    }
+  };
+  visitBlock(ast.items);
+  return edits;
+}
+
+function childBlocks(item: TopItem | BodyItem): BlockNode[] {
+  if (item.type === 'profile' || item.type === 'qualifierBlock') return [item.body];
+  if (item.type === 'if') return ifBlocks(item);
+  return [];
+}
+
+function ruleEdits(text: string, rule: RuleNode, quoted: Span[], edits: Edit[]): void {
+  collapseBlanks(text, rule, quoted, edits, rule.comma?.start);
+  if (rule.kind === 'file' && rule.perms) {
+    const canonical = orderPerms(rule.perms.text);
+    if (canonical !== rule.perms.text) edits.push({ start: rule.perms.start, end: rule.perms.end, text: canonical });
+  }
+}
+
+/** Runs of blanks inside `span` become one space, and none is left before `commaAt`. */
+function collapseBlanks(text: string, span: Span, quoted: Span[], edits: Edit[], commaAt?: number): void {
+  const re = /[ \t]+/g;
+  const body = text.slice(span.start, span.end);
+  for (let m = re.exec(body); m; m = re.exec(body)) {
+    const start = span.start + m.index;
+    const end = start + m[0].length;
+    if (text[start - 1] === '\n' || quoted.some((q) => q.start <= start && start < q.end)) continue;
+    const want = end === commaAt ? '' : ' ';
+    if (m[0] !== want) edits.push({ start, end, text: want });
+  }
+}
+
+/** Plain letters first in the order m r w a l k, then the exec transition as written. */
+export function orderPerms(perms: string): string {
+  const exec = /(?:[pPcC][iIuU]?|[iIuU])[xX]|[xX]/.exec(perms);
+  const rest = exec ? perms.slice(0, exec.index) + perms.slice(exec.index + exec[0].length) : perms;
+  if (!/^[mrwalk]*$/.test(rest) || (exec && /[xX]/.test(rest))) return perms;
+  const letters = [...rest].sort((a, b) => PERM_ORDER.indexOf(a) - PERM_ORDER.indexOf(b)).join('');
+  return letters + (exec ? exec[0] : '');
+}
+
+/** Re-indents each line by its nesting; lines inside strings and value continuations keep their text. */
+function indent(text: string, ast: FileNode, options: FormatOptions): string {
+  const unit = options.insertSpaces ? ' '.repeat(options.tabSize) : '\t';
+  const blocks: Span[] = [];
+  const continued: Span[] = [];
+  const visit = (items: readonly (TopItem | BodyItem)[]): void => {
+    for (const item of items) {
+      const children = childBlocks(item);
+      for (const b of children) {
+        blocks.push(b);
+        visit(b.items);
+      }
+      if (children.length === 0 && item.type !== 'variable') continued.push(item);
+    }
+  };
+  visit(ast.items);
+  const frozen = [...quotedSpans(ast, text), ...ast.items.filter((i) => i.type === 'variable')];
+  const lines = text.split('\n');
+  let offset = 0;
+  const out = lines.map((line) => {
+    const start = offset;
+    offset += line.length + 1;
+    if (frozen.some((f) => f.start < start && start < f.end)) return line;
+    const trimmed = line.replace(/^[ \t]+/, '').replace(/[ \t]+$/, '');
+    if (trimmed === '') return '';
+    const first = start + (line.length - line.replace(/^[ \t]+/, '').length);
+    let depth = blocks.filter((b) => b.start < first && first < b.end - 1).length;
+    if (continued.some((r) => r.start < first && first < r.end)) depth += 2;
+    return unit.repeat(depth) + trimmed;
+  });
+  return out.join('\n');
+}
+
+/** Quoted strings outside comments: their insides are never touched. */
+function quotedSpans(ast: FileNode, text: string): Span[] {
+  const out: Span[] = [];
+  let c = 0;
+  for (let i = 0; i < text.length; i++) {
+    while (c < ast.comments.length && ast.comments[c]!.end <= i) c++;
+    const comment = ast.comments[c];
+    if (comment && comment.start <= i) {
+      i = comment.end - 1;
+      continue;
+    }
+    if (text[i] === '\\') { i++; continue; }
+    if (text[i] !== '"') continue;
+    let j = i + 1;
+    while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+    out.push({ start: i, end: j + 1 });
+    i = j;
+  }
+  return out;
+}
+
+function sameLine(text: string, a: number, b: number): boolean {
+  const nl = text.indexOf('\n', a);
+  return nl < 0 || nl >= b;
+}
+
+function commentBetween(ast: FileNode, a: number, b: number): boolean {
+  return ast.comments.some((c) => c.start >= a && c.start < b);
+}
