@@ -24,6 +24,7 @@ export class Workspace {
   /** The checker, for features that follow includes (definitions). */
   analyzer: Analyzer;
   private readonly entries = new Map<string, Entry>();
+  private names: readonly string[] | undefined;
 
   constructor(private readonly fs: FileSystem, private settings: Settings) {
     this.analyzer = this.makeAnalyzer();
@@ -33,6 +34,7 @@ export class Workspace {
     this.settings = settings;
     this.analyzer = this.makeAnalyzer();
     this.entries.clear();
+    this.names = undefined;
   }
 
   get(doc: TextDocument): Entry {
@@ -50,8 +52,13 @@ export class Workspace {
     this.entries.delete(uri);
   }
 
-  /** Include names found under the search path, for completion. */
-  includeNames(): string[] {
+  /** Include names found under the search path, for completion; read once per configuration. */
+  includeNames(): readonly string[] {
+    this.names ??= this.readIncludeNames();
+    return this.names;
+  }
+
+  private readIncludeNames(): string[] {
     const out: string[] = [];
     for (const dir of this.settings.includeDirs) {
       for (const sub of ['abstractions', 'tunables']) {

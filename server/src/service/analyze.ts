@@ -76,12 +76,25 @@ export class Analyzer {
 
   constructor(readonly options: AnalyzeOptions) {}
 
-  /** Forgets what was learnt of the file system (after a file was edited, created or removed). */
-  invalidate(path?: string): void {
-    if (path) this.files.delete(path);
-    else this.files.clear();
+  /**
+   * Forgets a file whose text changed. What was derived from the include graph is only
+   * dropped when the file is part of it, so editing a profile keeps every abstraction's facts.
+   */
+  invalidate(path: string): void {
+    if (!this.files.has(path)) return;
+    this.files.delete(path);
+    this.forgetDerived();
+  }
+
+  /** Forgets everything learnt of the file system (files created, removed or moved). */
+  invalidateAll(): void {
+    this.files.clear();
     this.resolved.clear();
     this.byNode = new WeakMap();
+    this.forgetDerived();
+  }
+
+  private forgetDerived(): void {
     this.reaches.clear();
     this.definitions.clear();
     this.definitionIds.clear();

@@ -52,8 +52,7 @@ export function toDiagnostic(problem: Problem, lines: LineIndex): Diagnostic {
 }
 
 /** Diagnostics sorted by position; exact duplicates (same code and place) dropped. */
-export function toDiagnostics(text: string, problems: readonly Problem[]): Diagnostic[] {
-  const lines = new LineIndex(text);
+export function toDiagnostics(text: string, problems: readonly Problem[], lines: LineIndex = new LineIndex(text)): Diagnostic[] {
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
   for (const p of [...problems].sort((a, b) => a.start - b.start || a.end - b.end)) {

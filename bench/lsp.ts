@@ -1,0 +1,132 @@
+/**
+ * The language server driven over stdio, as an editor drives it.
+ *   node out/bench/lsp.js [--corpus DIR] [--runs N] [--write]
+ * Measures spawn → initialized, edit → published diagnostics, hover and completion,
+ * on profiles/gnome-shell of the shared corpus and on a generated 5,000-line profile.
+ */
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { syntheticProfile } from './run';
+
+const SERVER = path.resolve(__dirname, '../../bin/apparmor-language-server.js');
+
+interface Stats { median: number; p95: number }
+
+function stats(samples: number[]): Stats {
+  const s = [...samples].sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)]!, p95: s[Math.min(s.length - 1, Math.floor(s.length * 0.95))]! };
+}
+
+const now = (): number => Number(process.hrtime.bigint()) / 1e6;
+
+interface Session { conn: MessageConnection; kill: () => void; startup: number; published: (uri: string, version: number) => Promise<void> }
+
+async function startSession(includeDirs: string[]): Promise<Session> {
+  const t0 = now();
+  const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+  const waiting = new Map<string, () => void>();
+  conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number }) => {
+    const key = `${p.uri}#${p.version}`;
+    waiting.get(key)?.();
+    waiting.delete(key);
+  });
+  conn.listen();
+  await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { includeDirs } });
+  await conn.sendNotification('initialized', {});
+  const startup = now() - t0;
+  return {
+    conn,
+    startup,
+    kill: () => { conn.dispose(); proc.kill(); },
+    published: (uri, version) => new Promise<void>((resolve) => waiting.set(`${uri}#${version}`, resolve)),
+  };
+}
+
+/** Edits a comment-free spot back and forth so the diagnostics stay the same. */
+async function measureFile(s: Session, uri: string, text: string, runs: number, hoverAt: { line: number; character: number }, completeLine: number): Promise<Record<string, Stats>> {
+  const opened = s.published(uri, 1);
+  await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'apparmor', version: 1, text } });
+  await opened;
+  const edit: number[] = [];
+  let version = 1;
+  const at = { line: completeLine, character: 0 };
+  for (let i = 0; i < runs + 5; i++) {
+    version++;
+    const insert = version % 2 === 0;
+    const change = insert ? { range: { start: at, end: at }, text: ' ' } : { range: { start: at, end: { line: at.line, character: 1 } }, text: '' };
+    const done = s.published(uri, version);
+    const t = now();
+    await s.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
+    await done;
+    if (i >= 5) edit.push(now() - t);
+  }
+  const hover: number[] = [];
+  const complete: number[] = [];
+  for (let i = 0; i < runs + 5; i++) {
+    let t = now();
+    await s.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: hoverAt });
+    if (i >= 5) hover.push(now() - t);
+    t = now();
+    await s.conn.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: completeLine, character: 2 } });
+    if (i >= 5) complete.push(now() - t);
+  }
+  return { 'edit → diagnostics': stats(edit), hover: stats(hover), completion: stats(complete) };
+}
+
+function findPerms(text: string): { line: number; character: number } {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^(\s+[/@][^\s]*\s+)(r|rw|mr|rix|Px|ix)\b/.exec(lines[i]!);
+    if (m) return { line: i, character: m[1]!.length };
+  }
+  return { line: 0, character: 0 };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const opt = (name: string, dflt: string): string => {
+    const i = args.indexOf(name);
+    return i >= 0 && args[i + 1] ? args[i + 1]! : dflt;
+  };
+  const corpus = path.resolve(opt('--corpus', path.join(__dirname, '../../../shared/corpus/apparmor.d')));
+  const runs = Number(opt('--runs', '50'));
+  const out: string[] = [];
+  const log = (s: string): void => { out.push(s); console.log(s); };
+  const startups: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const s = await startSession([]);
+    startups.push(s.startup);
+    s.kill();
+  }
+  log('## Language server over stdio (bench/lsp.ts)');
+  log('');
+  const st = stats(startups);
+  log(`spawn → initialized: median ${st.median.toFixed(0)} ms, p95 ${st.p95.toFixed(0)} ms (10 runs).`);
+  log('');
+  log(`| file | measure | median ms | p95 ms |`);
+  log('|---|---|---|---|');
+  const files: [string, string, string[]][] = [['generated 5,000-line profile', syntheticProfile(5000), []]];
+  const gnome = path.join(corpus, 'profiles/gnome-shell');
+  if (fs.existsSync(gnome)) files.unshift(['profiles/gnome-shell (537 lines)', fs.readFileSync(gnome, 'utf8'), [corpus]]);
+  for (const [name, text, includeDirs] of files) {
+    const s = await startSession(includeDirs);
+    const lines = text.split('\n');
+    const completeLine = lines.findIndex((l, i) => i > 10 && /^\s*$/.test(l));
+    const results = await measureFile(s, `file:///bench/${name.replace(/\W+/g, '-')}`, text, runs, findPerms(text), completeLine);
+    for (const [measure, r] of Object.entries(results)) log(`| ${name} | ${measure} | ${r.median.toFixed(2)} | ${r.p95.toFixed(2)} |`);
+    s.kill();
+  }
+  if (args.includes('--write')) {
+    const file = path.join(__dirname, '../../bench/RESULTS.md');
+    const before = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').replace(/\n## Language server over stdio[\s\S]*$/, '') : '';
+    fs.writeFileSync(file, `${before.trimEnd()}\n\n${out.join('\n')}\n`);
+  }
+}
+
+main().catch((e: Error) => {
+  console.error(e);
+  process.exitCode = 1;
+});
