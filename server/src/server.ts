@@ -11,6 +11,8 @@ import { doHover } from './service/features/doHover';
 import { findDocumentSymbols } from './service/features/findDocumentSymbols';
 import { formatDocument } from './service/features/format';
 import { getFoldingRanges } from './service/features/getFoldingRanges';
+import { getSelectionRanges } from './service/features/getSelectionRanges';
+import { getSemanticTokens, SEMANTIC_LEGEND } from './service/features/getSemanticTokens';
 import type { FileSystem } from './service/includes';
 import { Settings, Workspace } from './workspace';
 
@@ -69,6 +71,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         documentHighlightProvider: true,
         renameProvider: { prepareProvider: true },
         documentFormattingProvider: true,
+        selectionRangeProvider: true,
+        semanticTokensProvider: { legend: { tokenTypes: [...SEMANTIC_LEGEND.tokenTypes], tokenModifiers: [...SEMANTIC_LEGEND.tokenModifiers] }, full: true },
       },
       serverInfo: { name: 'apparmor-language-server' },
     };
@@ -84,59 +88,44 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
-  const withDoc = <R>(uri: string, fn: (doc: TextDocument) => R): R | null => {
+  /** Runs a feature on an open document's current analysis; null for unknown documents. */
+  const withDoc = <R>(uri: string, fn: (doc: TextDocument, entry: ReturnType<Workspace['get']>) => R): R | null => {
     const doc = documents.get(uri);
-    return doc ? fn(doc) : null;
+    return doc ? fn(doc, workspace.get(doc)) : null;
   };
 
-  connection.onHover(guard('hover', (p) => withDoc(p.textDocument.uri, (doc) => {
-    const { analysis, lines } = workspace.get(doc);
-    return doHover(analysis.parse.ast, lines, doc.offsetAt(p.position));
-  })));
-  connection.onCompletion(guard('completion', (p) => withDoc(p.textDocument.uri, (doc) => {
-    const { analysis } = workspace.get(doc);
+  connection.onHover(guard('hover', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
+    doHover(analysis.parse.ast, lines, doc.offsetAt(p.position)))));
+  connection.onCompletion(guard('completion', (p) => withDoc(p.textDocument.uri, (doc, { analysis }) => {
     const variables = analysis.parse.ast.items.flatMap((i) => (i.type === 'variable' && i.sigil === '@' ? [i.name.value] : []));
     return doComplete(doc.getText(), doc.offsetAt(p.position), { includeNames: workspace.includeNames(), variables });
   })));
-  connection.onDocumentSymbol(guard('symbols', (p) => withDoc(p.textDocument.uri, (doc) => {
-    const { analysis, lines } = workspace.get(doc);
-    return findDocumentSymbols(analysis.parse.ast, lines);
-  })));
-  connection.onFoldingRanges(guard('folding', (p) => withDoc(p.textDocument.uri, (doc) => {
-    const { analysis, lines } = workspace.get(doc);
-    return getFoldingRanges(analysis.parse.ast, lines);
-  })));
+  connection.onDocumentSymbol(guard('symbols', (p) => withDoc(p.textDocument.uri, (_doc, { analysis, lines }) =>
+    findDocumentSymbols(analysis.parse.ast, lines))));
+  connection.onFoldingRanges(guard('folding', (p) => withDoc(p.textDocument.uri, (_doc, { analysis, lines }) =>
+    getFoldingRanges(analysis.parse.ast, lines))));
 
-  connection.onCodeAction(guard('code actions', (p) => withDoc(p.textDocument.uri, (doc) => {
-    const { analysis, lines } = workspace.get(doc);
-    return getCodeActions(doc.uri, doc.getText(), analysis.parse.ast, lines, p.context.diagnostics);
-  })));
+  connection.onCodeAction(guard('code actions', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
+    getCodeActions(doc.uri, doc.getText(), analysis.parse.ast, lines, p.context.diagnostics))));
 
-  connection.onDefinition(guard('definition', (p) => withDoc(p.textDocument.uri, (doc) => {
-    const { analysis } = workspace.get(doc);
-    return findDefinition(workspace.analyzer, uriToPath(doc.uri), doc.getText(), analysis.parse.ast, doc.offsetAt(p.position));
-  })));
-  connection.onReferences(guard('references', (p) => withDoc(p.textDocument.uri, (doc) => {
-    const { analysis, lines } = workspace.get(doc);
-    return findReferences(doc.uri, doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position));
-  })));
-  connection.onDocumentHighlight(guard('highlight', (p) => withDoc(p.textDocument.uri, (doc) => {
-    const { analysis, lines } = workspace.get(doc);
-    return findDocumentHighlights(doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position));
-  })));
-  connection.onPrepareRename(guard('prepare rename', (p) => withDoc(p.textDocument.uri, (doc) => {
-    const { analysis, lines } = workspace.get(doc);
-    return prepareRename(doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position));
-  })));
-  connection.onRenameRequest(guard('rename', (p) => withDoc(p.textDocument.uri, (doc) => {
-    const { analysis, lines } = workspace.get(doc);
-    return doRename(doc.uri, doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position), p.newName);
-  })));
+  connection.onDefinition(guard('definition', (p) => withDoc(p.textDocument.uri, (doc, { analysis }) =>
+    findDefinition(workspace.analyzer, uriToPath(doc.uri), doc.getText(), analysis.parse.ast, doc.offsetAt(p.position)))));
+  connection.onReferences(guard('references', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
+    findReferences(doc.uri, doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position)))));
+  connection.onDocumentHighlight(guard('highlight', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
+    findDocumentHighlights(doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position)))));
+  connection.onPrepareRename(guard('prepare rename', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
+    prepareRename(doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position)))));
+  connection.onRenameRequest(guard('rename', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
+    doRename(doc.uri, doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position), p.newName))));
 
-  connection.onDocumentFormatting(guard('formatting', (p) => withDoc(p.textDocument.uri, (doc) => {
-    const { analysis, lines } = workspace.get(doc);
-    return formatDocument(doc.getText(), lines, { tabSize: p.options.tabSize, insertSpaces: p.options.insertSpaces }, analysis.fragment);
-  })));
+  connection.onDocumentFormatting(guard('formatting', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
+    formatDocument(doc.getText(), lines, { tabSize: p.options.tabSize, insertSpaces: p.options.insertSpaces }, analysis.fragment))));
+
+  connection.onSelectionRanges(guard('selection ranges', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
+    getSelectionRanges(analysis.parse.ast, lines, p.positions.map((q) => doc.offsetAt(q))))));
+  connection.languages.semanticTokens.on((p) => guard('semantic tokens', () => withDoc(p.textDocument.uri, (_doc, { analysis, lines }) =>
+    ({ data: getSemanticTokens(analysis.parse.ast, lines) })))() ?? { data: [] });
 
   documents.listen(connection);
   connection.listen();

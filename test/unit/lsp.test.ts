@@ -3,6 +3,7 @@ import { spawn, ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { rng } from '../support/random';
 import type { CompletionList, Diagnostic, DocumentSymbol, FoldingRange, Hover } from 'vscode-languageserver-types';
 
 interface PublishDiagnosticsParams { uri: string; version?: number; diagnostics: Diagnostic[] }
@@ -12,6 +13,8 @@ const SERVER = path.resolve(__dirname, '../../../bin/apparmor-language-server.js
 let proc: ChildProcess;
 let conn: MessageConnection;
 const published = new Map<string, PublishDiagnosticsParams[]>();
+/** Errors the server logged: a feature that threw (and was contained by its guard). */
+const serverErrors: string[] = [];
 const waiters: (() => void)[] = [];
 
 before(async () => {
@@ -21,7 +24,9 @@ before(async () => {
     published.set(p.uri, [...(published.get(p.uri) ?? []), p]);
     waiters.splice(0).forEach((w) => w());
   });
-  conn.onNotification('window/logMessage', () => undefined);
+  conn.onNotification('window/logMessage', (m: { type: number; message: string }) => {
+    if (m.type === 1) serverErrors.push(m.message);
+  });
   conn.listen();
   const init = await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { includeDirs: [] } });
   assert.ok((init as { capabilities: { hoverProvider: boolean } }).capabilities.hoverProvider);
@@ -111,4 +116,66 @@ test('formatting returns the whole formatted document', async () => {
   await open(uri, 'profile p {  /a   wr,\n    capability chown,\n}\n');
   const edits = (await conn.sendRequest('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } })) as { newText: string }[];
   assert.equal(edits[0]!.newText, 'profile p {\n  /a rw,\n  capability chown,\n}\n');
+});
+
+const NAV = '@{APP} = /usr/bin/app\nprofile app @{APP} {\n  @{APP} mr,\n  /usr/bin/helper Px -> helper,\n}\nprofile helper {\n}\n';
+
+test('definition, references, highlight and rename over the connection', async () => {
+  const uri = 'file:///tmp/lsp-test/nav';
+  await open(uri, NAV);
+  const use = { line: 2, character: 4 };
+  const defs = (await conn.sendRequest('textDocument/definition', { textDocument: { uri }, position: use })) as { uri: string; range: { start: { line: number } } }[];
+  assert.deepEqual(defs.map((d) => [d.uri, d.range.start.line]), [[uri, 0]]);
+  const refs = (await conn.sendRequest('textDocument/references', { textDocument: { uri }, position: use, context: { includeDeclaration: true } })) as { range: { start: { line: number } } }[];
+  assert.deepEqual(refs.map((r) => r.range.start.line), [0, 1, 2]);
+  const highlights = (await conn.sendRequest('textDocument/documentHighlight', { textDocument: { uri }, position: use })) as unknown[];
+  assert.equal(highlights.length, 3);
+  const prep = (await conn.sendRequest('textDocument/prepareRename', { textDocument: { uri }, position: use })) as { placeholder: string };
+  assert.equal(prep.placeholder, 'APP');
+  const edit = (await conn.sendRequest('textDocument/rename', { textDocument: { uri }, position: use, newName: 'BIN' })) as { changes: Record<string, unknown[]> };
+  assert.equal(edit.changes[uri]!.length, 3);
+  const target = (await conn.sendRequest('textDocument/definition', { textDocument: { uri }, position: { line: 3, character: 26 } })) as { range: { start: { line: number } } }[];
+  assert.deepEqual(target.map((d) => d.range.start.line), [5]);
+});
+
+test('selection ranges grow from a word to the file; semantic tokens mark variables, profiles and modes', async () => {
+  const uri = 'file:///tmp/lsp-test/nav';
+  const [sel] = (await conn.sendRequest('textDocument/selectionRange', { textDocument: { uri }, positions: [{ line: 2, character: 10 }] })) as { range: { start: { line: number; character: number }; end: { line: number; character: number } }; parent?: unknown }[];
+  assert.deepEqual(sel!.range, { start: { line: 2, character: 9 }, end: { line: 2, character: 11 } });
+  let depth = 0;
+  for (let r: { parent?: unknown } | undefined = sel; r; r = r.parent as { parent?: unknown } | undefined) depth++;
+  assert.ok(depth >= 4, `only ${depth} levels`);
+  const tokens = (await conn.sendRequest('textDocument/semanticTokens/full', { textDocument: { uri } })) as { data: number[] };
+  assert.equal(tokens.data.length % 5, 0);
+  assert.deepEqual(tokens.data.slice(0, 5), [0, 0, 6, 0, 1], 'the declaration of @{APP} comes first');
+});
+
+test('no request answers with an internal error on fuzz inputs', async () => {
+  const random = rng(4242);
+  const pieces = ['profile', '{', '}', '(', ')', ',', '->', '=', '"', '#', '@{X}', '/a', 'rw', 'Px', 'capability', 'if', 'else', '\n', ' ', 'owner', 'dbus', 'peer=(', 'include <', '^h'];
+  for (let n = 0; n < 60; n++) {
+    let text = '';
+    for (let i = 0; i < 80; i++) text += pieces[Math.floor(random() * pieces.length)]!;
+    const uri = `file:///tmp/lsp-test/fuzz-${n}`;
+    await open(uri, text);
+    const lines = text.split('\n');
+    const line = Math.floor(random() * lines.length);
+    const position = { line, character: Math.floor(random() * (lines[line]!.length + 1)) };
+    const td = { textDocument: { uri } };
+    await conn.sendRequest('textDocument/hover', { ...td, position });
+    await conn.sendRequest('textDocument/completion', { ...td, position });
+    await conn.sendRequest('textDocument/definition', { ...td, position });
+    await conn.sendRequest('textDocument/references', { ...td, position, context: { includeDeclaration: true } });
+    await conn.sendRequest('textDocument/documentSymbol', td);
+    await conn.sendRequest('textDocument/foldingRange', td);
+    await conn.sendRequest('textDocument/formatting', { ...td, options: { tabSize: 2, insertSpaces: true } });
+    await conn.sendRequest('textDocument/selectionRange', { ...td, positions: [position] });
+    await conn.sendRequest('textDocument/semanticTokens/full', td);
+    await conn.sendRequest('textDocument/prepareRename', { ...td, position });
+    await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: text.slice(0, text.length >> 1) }] });
+    await conn.sendNotification('textDocument/didClose', td);
+  }
+  // A round trip so the server has logged anything it was going to.
+  await conn.sendRequest('textDocument/hover', { textDocument: { uri: 'file:///none' }, position: { line: 0, character: 0 } });
+  assert.deepEqual(serverErrors, []);
 });
