@@ -1,4 +1,4 @@
-import { Connection, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver';
+import { Connection, Diagnostic, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { toDiagnostics } from './service/diagnostics';
 import { doComplete } from './service/features/doComplete';
@@ -14,11 +14,15 @@ import { getFoldingRanges } from './service/features/getFoldingRanges';
 import { getSelectionRanges } from './service/features/getSelectionRanges';
 import { getSemanticTokens, SEMANTIC_LEGEND } from './service/features/getSemanticTokens';
 import type { FileSystem } from './service/includes';
+import { mergeDiagnostics, parserDiagnostics } from './service/mergeParserDiagnostics';
+import type { ParserMessage, ParserRun } from './service/parserMessages';
 import { Settings, Workspace } from './workspace';
 
 export interface ServerOptions {
   readonly fs: FileSystem;
   readonly defaults: Settings;
+  /** The real apparmor_parser, where the platform has one (Node, not the browser). */
+  readonly runParser?: (parser: string, path: string, includeDirs: readonly string[], base?: string) => Promise<ParserRun>;
 }
 
 /** Wires the language service to a connection; shared by the Node and browser entries. */
@@ -37,12 +41,35 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     }
   };
 
+  /** apparmor_parser's findings from the last save, by URI, until the file changes again. */
+  const second = new Map<string, Diagnostic[]>();
+  let parserMissingLogged = false;
+
   const validate = guard('diagnostics', (doc: TextDocument) => {
     const { analysis, lines } = workspace.get(doc);
     const current = documents.get(doc.uri);
     if (!current || current.version !== doc.version) return; // a newer edit will publish
-    void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: toDiagnostics(doc.getText(), analysis.problems, lines) });
+    const ours = toDiagnostics(doc.getText(), analysis.problems, lines);
+    void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: mergeDiagnostics(ours, second.get(doc.uri) ?? []) });
   });
+
+  const checkWithParser = async (doc: TextDocument): Promise<void> => {
+    const settings = workspace.settings;
+    if (!options.runParser || settings.checkOnSave === false) return;
+    const run = await options.runParser(settings.parserPath ?? '/usr/sbin/apparmor_parser', uriToPath(doc.uri), settings.includeDirs, settings.base);
+    if (!run.available) {
+      if (!parserMissingLogged) connection.console.log(`apparmor_parser not found at ${settings.parserPath ?? '/usr/sbin/apparmor_parser'}; saves are checked by this server only.`);
+      parserMissingLogged = true;
+      return;
+    }
+    const byUri = parserDiagnostics(run.messages as ParserMessage[], uriToPath(doc.uri), (uri, line) => documents.get(uri)?.getText().split('\n')[line]);
+    for (const uri of new Set([...second.keys(), ...byUri.keys()])) {
+      second.set(uri, byUri.get(uri) ?? []);
+      const open = documents.get(uri);
+      if (open) validate(open);
+      else void connection.sendDiagnostics({ uri, diagnostics: second.get(uri)! });
+    }
+  };
 
   // Checking takes about a millisecond per 500 lines, so edits are checked at once; a burst
   // of changes queued together is checked once, at its last version.
@@ -55,12 +82,24 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     }));
   };
 
+  let canPullConfiguration = false;
+  /** Settings come from `workspace/configuration` (section `apparmor`) where the client offers it. */
+  const pullSettings = async (): Promise<void> => {
+    if (!canPullConfiguration) return;
+    const pulled = ((await connection.workspace.getConfiguration('apparmor')) ?? {}) as Partial<Settings>;
+    workspace.configure({ ...options.defaults, ...definedOnly(pulled) });
+    documents.all().forEach(schedule);
+  };
+  connection.onInitialized(() => void pullSettings().catch((e: Error) => connection.console.error(`settings: ${e.message}`)));
+  connection.onDidChangeConfiguration(() => void pullSettings().catch((e: Error) => connection.console.error(`settings: ${e.message}`)));
+
   connection.onInitialize((params) => {
+    canPullConfiguration = !!params.capabilities.workspace?.configuration;
     const init = (params.initializationOptions ?? {}) as Partial<Settings>;
-    if (init.includeDirs) workspace.configure({ ...options.defaults, ...init });
+    if (Object.keys(init).length > 0) workspace.configure({ ...options.defaults, ...definedOnly(init) });
     return {
       capabilities: {
-        textDocumentSync: TextDocumentSyncKind.Incremental,
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         hoverProvider: true,
         completionProvider: { triggerCharacters: [' ', '<', '{', '(', '/'] },
         documentSymbolProvider: true,
@@ -78,8 +117,12 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     };
   });
 
-  // Fires on open as well as on every change.
-  documents.onDidChangeContent((e) => schedule(e.document));
+  // Fires on open as well as on every change; the parser's last verdict is stale after an edit.
+  documents.onDidChangeContent((e) => {
+    if (e.document.version > 1) second.delete(e.document.uri);
+    schedule(e.document);
+  });
+  documents.onDidSave((e) => void checkWithParser(e.document).catch((err: Error) => connection.console.error(`apparmor_parser check failed: ${err.message}`)));
   documents.onDidClose((e) => {
     const queued = pending.get(e.document.uri);
     if (queued) clearImmediate(queued);
@@ -129,4 +172,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   documents.listen(connection);
   connection.listen();
+}
+
+/** Drops unset keys, so an empty setting keeps the default. */
+function definedOnly(settings: Partial<Settings>): Partial<Settings> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(settings)) if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0 && k !== 'includeDirs')) out[k] = v;
+  return out as Partial<Settings>;
 }

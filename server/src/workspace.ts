@@ -8,6 +8,10 @@ export interface Settings {
   readonly includeDirs: readonly string[];
   readonly base?: string;
   readonly abi?: string;
+  /** Path of apparmor_parser for the check on save. */
+  readonly parserPath?: string;
+  /** Run apparmor_parser -Q -K when a file is saved (default on). */
+  readonly checkOnSave?: boolean;
 }
 
 interface Entry {
@@ -26,7 +30,7 @@ export class Workspace {
   private readonly entries = new Map<string, Entry>();
   private names: readonly string[] | undefined;
 
-  constructor(private readonly fs: FileSystem, private settings: Settings) {
+  constructor(private readonly fs: FileSystem, public settings: Settings) {
     this.analyzer = this.makeAnalyzer();
   }
 

@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { spawn, ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
@@ -178,4 +180,29 @@ test('no request answers with an internal error on fuzz inputs', async () => {
   // A round trip so the server has logged anything it was going to.
   await conn.sendRequest('textDocument/hover', { textDocument: { uri: 'file:///none' }, position: { line: 0, character: 0 } });
   assert.deepEqual(serverErrors, []);
+});
+
+const PARSER = '/usr/sbin/apparmor_parser';
+test('on save, apparmor_parser gives a second opinion at the right line', { skip: fs.existsSync(PARSER) ? false : `apparmor_parser is not installed at ${PARSER}` }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aa-lsp-save-'));
+  try {
+    // 3.0.8 does not know userns rules (4.0); we accept them, so only the parser objects.
+    const file = path.join(dir, 'newer');
+    const text = 'profile newer {\n  /a r,\n  userns,\n}\n';
+    fs.writeFileSync(file, text);
+    const uri = `file://${file}`;
+    await open(uri, text);
+    await diagnosticsFor(uri, 1);
+    const before = published.get(uri)!.length;
+    await conn.sendNotification('textDocument/didSave', { textDocument: { uri } });
+    for (let i = 0; i < 100 && published.get(uri)!.length === before; i++) await new Promise((r) => setTimeout(r, 50));
+    const last = published.get(uri)!.at(-1)!.diagnostics;
+    const theirs = last.filter((d) => d.source === 'apparmor_parser');
+    assert.equal(theirs.length, 1, JSON.stringify(last));
+    assert.equal(theirs[0]!.range.start.line, 2);
+    assert.match(String(theirs[0]!.message), /syntax error/);
+    assert.doesNotMatch(String(theirs[0]!.message), /Cache read\/write/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
