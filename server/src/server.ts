@@ -7,6 +7,7 @@ import { findDefinition } from './service/features/findDefinition';
 import { findDocumentHighlights, findReferences } from './service/features/findReferences';
 import { getCodeActions } from './service/features/getCodeActions';
 import { uriToPath } from './service/uri';
+import { profilesOf } from './service/walk';
 import { doHover } from './service/features/doHover';
 import { findDocumentSymbols } from './service/features/findDocumentSymbols';
 import { formatDocument } from './service/features/format';
@@ -138,10 +139,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   };
 
   connection.onHover(guard('hover', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
-    doHover(analysis.parse.ast, lines, doc.offsetAt(p.position)))));
+    doHover(analysis.parse.ast, lines, doc.offsetAt(p.position), { analyzer: workspace.analyzer, path: uriToPath(doc.uri), text: doc.getText() }))));
   connection.onCompletion(guard('completion', (p) => withDoc(p.textDocument.uri, (doc, { analysis }) => {
     const variables = analysis.parse.ast.items.flatMap((i) => (i.type === 'variable' && i.sigil === '@' ? [i.name.value] : []));
-    return doComplete(doc.getText(), doc.offsetAt(p.position), { includeNames: workspace.includeNames(), variables });
+    const profileNames = profilesOf(analysis.parse.ast);
+    return doComplete(doc.getText(), doc.offsetAt(p.position), { includeNames: workspace.includeNames(), variables, profileNames });
   })));
   connection.onDocumentSymbol(guard('symbols', (p) => withDoc(p.textDocument.uri, (_doc, { analysis, lines }) =>
     findDocumentSymbols(analysis.parse.ast, lines))));

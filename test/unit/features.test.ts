@@ -26,7 +26,7 @@ function hover(src: string): string | undefined {
 
 function labels(src: string, includeNames: string[] = []): string[] {
   const { text, offset } = cursor(src);
-  return doComplete(text, offset, { includeNames, variables: ['HOME', 'APP'] }).items.map((i) => String(i.label));
+  return doComplete(text, offset, { includeNames, variables: ['HOME', 'APP'], profileNames: ['helper', 'app'] }).items.map((i) => String(i.label));
 }
 
 test('hover explains every permission letter', () => {
@@ -67,6 +67,13 @@ test('completion depends on where the cursor is', () => {
   assert.ok(labels('profile p flags=(|) {\n}').includes('complain'));
   assert.ok(labels('profile p {\n  |\n}').includes('capability'));
   assert.deepEqual(labels('profile p {\n  /etc/x r, # a comment |\n}'), []);
+  assert.ok(labels('profile p {\n  signal (send) set=(hup, |\n}').includes('term'));
+  assert.ok(labels('profile p {\n  dbus (|\n}').includes('eavesdrop'));
+  assert.ok(labels('profile p {\n  ptrace (read, |\n}').includes('tracedby'));
+  assert.ok(labels('profile p {\n  mount options=(ro, |\n}').includes('nosuid'));
+  assert.ok(labels('profile p {\n  set rlimit |\n}').includes('nofile'));
+  assert.deepEqual(labels('profile p {\n  /usr/bin/h Px -> |\n}'), ['helper', 'app']);
+  assert.deepEqual(labels('profile p {\n  signal peer=|\n}'), ['helper', 'app']);
 });
 
 
@@ -102,4 +109,22 @@ test('references and rename cover the declaration and every use; built-ins canno
   const builtin = 'profile p { @{profile_name} r, }';
   assert.equal(prepareRename(builtin, parse(builtin).ast, new LineIndex(builtin), 15), null);
   assert.equal(prepareRename(NAV, ast, lines, at)!.placeholder, 'APP');
+});
+
+test('hover on variables lists every definition with its values; includes show their files; profiles their attachment', () => {
+  const fs = memoryFs({ '/etc/apparmor.d/tunables/global': '# tunables\n@{HOME}=/home/*/ /root/\n' });
+  const analyzer = new Analyzer({ fs, includeDirs: ['/etc/apparmor.d'] });
+  const text = 'include <tunables/global>\n@{HOME} += /srv/home/\nprofile app /usr/bin/app flags=(complain) {\n  @{HOME}/.app r,\n  network inet6 raw,\n}\n';
+  const ast = analyzer.analyze('/p', text).parse.ast;
+  const at = (needle: string, delta: number): string | undefined => {
+    const h = doHover(ast, new LineIndex(text), text.indexOf(needle) + delta, { analyzer, path: '/p', text });
+    return h ? (h.contents as { value: string }).value : undefined;
+  };
+  const home = at('@{HOME}/.app', 3)!;
+  assert.match(home, /`=` `\/home\/\*\/` `\/root\/` — \/etc\/apparmor.d\/tunables\/global, line 2/);
+  assert.match(home, /`\+=` `\/srv\/home\/` — this file, line 2/);
+  assert.match(at('tunables/global', 3)!, /\/etc\/apparmor.d\/tunables\/global`: 0 rules, 1 variable/);
+  assert.match(at('app /usr', 1)!, /profile app\*\* — attaches to `\/usr\/bin\/app` — flags: `complain`/);
+  assert.match(at('raw', 1)!, /SOCK_RAW[\s\S]*forge/);
+  assert.match(at('inet6', 1)!, /AF_INET6/);
 });

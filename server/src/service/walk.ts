@@ -63,3 +63,12 @@ export function forEachExpr(expr: Expr | undefined, visit: (e: Expr) => void): v
       break;
   }
 }
+
+/** Names of every profile, hat and child profile in a file. */
+export function profilesOf(ast: { items: readonly (TopItem | BodyItem)[] }): string[] {
+  const out: string[] = [];
+  walkItems(ast.items, (item) => {
+    if (item.type === 'profile' && item.name) out.push(item.name.value);
+  });
+  return out;
+}

@@ -1,13 +1,27 @@
 import { CompletionItem, CompletionItemKind, CompletionList, MarkupKind } from 'vscode-languageserver-types';
 import { CAPABILITY_DOCS, DANGEROUS_CAPABILITIES, EXEC_DOCS, PERMISSION_DOCS, RULE_DOCS } from '../data/docs';
-import { BUILTIN_VARIABLES, CAPABILITIES, NETWORK_FAMILIES, NETWORK_TYPES, PROFILE_FLAGS } from '../data/facts';
+import {
+  BUILTIN_VARIABLES, CAPABILITIES, DBUS_PERMS, FactTable, IO_URING_PERMS, MOUNT_OPTIONS, MQUEUE_PERMS, NETWORK_FAMILIES,
+  NETWORK_PERMS, NETWORK_TYPES, PROFILE_FLAGS, PTRACE_PERMS, RLIMITS, SIGNAL_PERMS, SIGNALS, UNIX_PERMS, USERNS_PERMS,
+} from '../data/facts';
 
 export interface CompletionContext {
   /** Include names the search path offers (`abstractions/base`, `tunables/global` …). */
   readonly includeNames?: readonly string[];
   /** Variables in scope, without `@{ }`. */
   readonly variables?: readonly string[];
+  /** Profile names known in the file (and workspace), for `-> target` and `peer=`. */
+  readonly profileNames?: readonly string[];
 }
+
+/** Permissions by rule keyword, for `RULE (` and a bare first word. */
+const PERMS_BY_RULE: Readonly<Record<string, FactTable>> = {
+  dbus: DBUS_PERMS, signal: SIGNAL_PERMS, ptrace: PTRACE_PERMS, unix: UNIX_PERMS, network: NETWORK_PERMS,
+  mqueue: MQUEUE_PERMS, io_uring: IO_URING_PERMS, userns: USERNS_PERMS,
+};
+
+const words = (names: Iterable<string>, kind: CompletionItemKind = CompletionItemKind.EnumMember, detail?: string): CompletionItem[] =>
+  [...names].map((label) => ({ label, kind, ...(detail ? { detail } : {}) }));
 
 const doc = (value: string): CompletionItem['documentation'] => ({ kind: MarkupKind.Markdown, value });
 
@@ -25,6 +39,19 @@ function itemsFor(before: string, context: CompletionContext): CompletionItem[] 
   let m: RegExpExecArray | null;
   if ((m = /(?:^|\s)#?include(?:\s+if\s+exists)?\s*<([^>]*)$/.exec(before))) {
     return (context.includeNames ?? []).map((label) => ({ label, kind: CompletionItemKind.File }));
+  }
+  if ((m = /\bset=\(([^)]*)$/.exec(before)) && /^\s*(?:(?:audit|deny|allow)\s+)*signal\b/.test(before)) {
+    return words([...SIGNALS.keys(), 'rtmin+0'], CompletionItemKind.EnumMember, 'signal');
+  }
+  if ((m = /^\s*(?:(?:audit|deny|allow)\s+)*(dbus|signal|ptrace|unix|network|mqueue|io_uring|userns)\s*\([^)]*$/.exec(before))) {
+    return words(PERMS_BY_RULE[m[1]!]!.keys(), CompletionItemKind.EnumMember, `${m[1]} permission`);
+  }
+  if (/\boptions?\s*(=|in)\s*(\([^)]*|[^\s,(]*)$/.test(before) && /^\s*(?:(?:audit|deny|allow)\s+)*(mount|remount|umount)\b/.test(before)) {
+    return words(MOUNT_OPTIONS.keys(), CompletionItemKind.EnumMember, 'mount option');
+  }
+  if (/^\s*set\s+rlimit\s+\w*$/.test(before)) return words(RLIMITS.keys(), CompletionItemKind.EnumMember, 'rlimit');
+  if (/(->\s*|\bpeer=\(?(?:label=)?)[^\s,)]*$/.test(before)) {
+    return words(context.profileNames ?? [], CompletionItemKind.Class, 'profile');
   }
   if (/@\{[A-Za-z0-9_]*$/.test(before)) {
     const names = new Set([...(context.variables ?? []), ...BUILTIN_VARIABLES]);
