@@ -29,6 +29,8 @@ export class Workspace {
   analyzer: Analyzer;
   private readonly entries = new Map<string, Entry>();
   private names: readonly string[] | undefined;
+  /** Called when an edit may change other open files' diagnostics. */
+  onDependentsChanged?: (changedUri: string) => void;
 
   constructor(private readonly fs: FileSystem, public settings: Settings) {
     this.analyzer = this.makeAnalyzer();
@@ -46,7 +48,11 @@ export class Workspace {
     if (known && known.version === doc.version) return known;
     const text = doc.getText();
     const path = uriToPath(doc.uri);
-    this.analyzer.invalidate(path);
+    // An edited tunable or abstraction changes what the files including it mean.
+    if (known && this.analyzer.invalidate(path)) {
+      this.entries.clear();
+      this.onDependentsChanged?.(doc.uri);
+    }
     const entry = { version: doc.version, analysis: this.analyzer.analyze(path, text), lines: new LineIndex(text) };
     this.entries.set(doc.uri, entry);
     return entry;
@@ -77,4 +83,11 @@ export class Workspace {
   private makeAnalyzer(): Analyzer {
     return new Analyzer({ fs: this.fs, includeDirs: this.settings.includeDirs, base: this.settings.base, abi: this.settings.abi });
   }
+}
+
+/** Drops unset keys, so a setting left empty keeps its default. */
+export function withoutUnset(settings: Partial<Settings>): Partial<Settings> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(settings)) if (v !== undefined && v !== null && v !== '') out[k] = v;
+  return out as Partial<Settings>;
 }

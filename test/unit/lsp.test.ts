@@ -13,6 +13,8 @@ interface PublishDiagnosticsParams { uri: string; version?: number; diagnostics:
 const SERVER = path.resolve(__dirname, '../../../bin/apparmor-language-server.js');
 
 let proc: ChildProcess;
+/** A workspace folder with a profile and a tunable of its own, for the index. */
+const WS = fs.mkdtempSync(path.join(os.tmpdir(), 'aa-lsp-ws-'));
 let conn: MessageConnection;
 const published = new Map<string, PublishDiagnosticsParams[]>();
 /** Errors the server logged: a feature that threw (and was contained by its guard). */
@@ -30,12 +32,20 @@ before(async () => {
     if (m.type === 1) serverErrors.push(m.message);
   });
   conn.listen();
-  const init = await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { includeDirs: [] } });
+  fs.writeFileSync(path.join(WS, 'usr.bin.remote-helper'), 'profile remote-helper /usr/bin/rh {\n  /etc/rh r,\n}\n');
+  fs.mkdirSync(path.join(WS, 'tunables'), { recursive: true });
+  fs.writeFileSync(path.join(WS, 'tunables', 'site'), '@{SITE_DIR}=/srv/site\n');
+  const init = await conn.sendRequest('initialize', {
+    processId: process.pid, rootUri: null, capabilities: {},
+    workspaceFolders: [{ uri: `file://${WS}`, name: 'ws' }],
+    initializationOptions: { includeDirs: [] },
+  });
   assert.ok((init as { capabilities: { hoverProvider: boolean } }).capabilities.hoverProvider);
   await conn.sendNotification('initialized', {});
 });
 
 after(async () => {
+  fs.rmSync(WS, { recursive: true, force: true });
   await conn.sendRequest('shutdown');
   await conn.sendNotification('exit');
   conn.dispose();
@@ -202,6 +212,41 @@ test('on save, apparmor_parser gives a second opinion at the right line', { skip
     assert.equal(theirs[0]!.range.start.line, 2);
     assert.match(String(theirs[0]!.message), /syntax error/);
     assert.doesNotMatch(String(theirs[0]!.message), /Cache read\/write/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the workspace is indexed: workspace symbols, profile names from other files, definitions across files', async () => {
+  let symbols: { name: string; location: { uri: string } }[] = [];
+  for (let i = 0; i < 50 && symbols.length === 0; i++) {
+    symbols = (await conn.sendRequest('workspace/symbol', { query: 'remote' })) as typeof symbols;
+    if (symbols.length === 0) await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.deepEqual(symbols.map((s) => s.name), ['remote-helper']);
+  const vars = (await conn.sendRequest('workspace/symbol', { query: 'SITE' })) as { name: string }[];
+  assert.deepEqual(vars.map((s) => s.name), ['@{SITE_DIR}']);
+  const uri = 'file:///tmp/lsp-test/uses-remote';
+  await open(uri, 'profile p {\n  /usr/bin/rh Px -> remote-helper,\n  /usr/bin/rh2 Px -> \n}\n');
+  const list = (await conn.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: 2, character: 21 } })) as CompletionList;
+  assert.ok(list.items.some((i) => i.label === 'remote-helper'));
+  const defs = (await conn.sendRequest('textDocument/definition', { textDocument: { uri }, position: { line: 1, character: 24 } })) as { uri: string }[];
+  assert.deepEqual(defs.map((d) => d.uri), [`file://${path.join(WS, 'usr.bin.remote-helper')}`]);
+});
+
+test('editing an included tunable re-checks the open profiles that include it', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aa-lsp-dep-'));
+  try {
+    const tunable = path.join(dir, 'vars');
+    fs.writeFileSync(tunable, '@{A}=/a\n');
+    const profileUri = 'file:///tmp/lsp-test/dependent';
+    await open(profileUri, `include "${tunable}"\nprofile p { @{A} r, @{B} r, }\n`);
+    assert.deepEqual((await diagnosticsFor(profileUri, 1)).map((d) => d.code), ['variable-undefined']);
+    const count = published.get(profileUri)!.length;
+    await open(`file://${tunable}`, '@{A}=/a\n');
+    await conn.sendNotification('textDocument/didChange', { textDocument: { uri: `file://${tunable}`, version: 2 }, contentChanges: [{ text: '@{A}=/a\n@{B}=/b\n' }] });
+    for (let i = 0; i < 100 && published.get(profileUri)!.length === count; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(published.get(profileUri)!.at(-1)!.diagnostics, []);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -79,11 +79,13 @@ export class Analyzer {
   /**
    * Forgets a file whose text changed. What was derived from the include graph is only
    * dropped when the file is part of it, so editing a profile keeps every abstraction's facts.
+   * Returns whether other files' results may have changed (the file is included somewhere).
    */
-  invalidate(path: string): void {
-    if (!this.files.has(path)) return;
+  invalidate(path: string): boolean {
+    if (!this.files.has(path)) return false;
     this.files.delete(path);
     this.forgetDerived();
+    return true;
   }
 
   /** Forgets everything learnt of the file system (files created, removed or moved). */

@@ -1,0 +1,105 @@
+import type { Range, SymbolInformation } from 'vscode-languageserver-types';
+import { SymbolKind } from 'vscode-languageserver-types';
+import { isFragmentPath } from './analyze';
+import { LineIndex } from './diagnostics';
+import { FileSystem, isSkippedName, joinPath } from './includes';
+import { parse } from './parser';
+import { pathToUri } from './uri';
+import { walkItems } from './walk';
+
+interface IndexedName {
+  readonly name: string;
+  readonly range: Range;
+  readonly detail?: string;
+}
+
+interface IndexedFile {
+  readonly profiles: IndexedName[];
+  readonly variables: IndexedName[];
+}
+
+/** Folders of an apparmor.d tree that hold no policy source. */
+const NON_POLICY = new Set(['abi', 'cache', 'disable', 'force-complain', 'node_modules', '.git']);
+
+/**
+ * Profiles and variables of every policy file under some folders, for workspace symbols,
+ * completion of profile names, and definitions across files. Built in slices so the
+ * server keeps answering requests while a large tree is read.
+ */
+export class WorkspaceIndex {
+  private readonly files = new Map<string, IndexedFile>();
+
+  constructor(private readonly fs: FileSystem) {}
+
+  /** Every policy file below `roots` (recursively), skipping dot files, backups and non-policy folders. */
+  listFiles(roots: readonly string[]): string[] {
+    const out: string[] = [];
+    const walk = (dir: string, depth: number): void => {
+      if (depth > 12) return;
+      for (const name of this.fs.readDirectory(dir).sort()) {
+        if (isSkippedName(name) || name.endsWith('.md')) continue;
+        const p = joinPath(dir, name);
+        const kind = this.fs.stat(p);
+        if (kind === 'directory' && !NON_POLICY.has(name)) walk(p, depth + 1);
+        else if (kind === 'file') out.push(p);
+      }
+    };
+    for (const r of roots) walk(r, 0);
+    return [...new Set(out)];
+  }
+
+  /** Reads one file into the index (or refreshes it from new text). */
+  update(path: string, text?: string): void {
+    const source = text ?? this.fs.readFile(path);
+    if (source === undefined || source.length > 4_000_000) {
+      this.files.delete(path);
+      return;
+    }
+    const { ast } = parse(source, { fragment: isFragmentPath(path) });
+    const lines = new LineIndex(source);
+    const profiles: IndexedName[] = [];
+    const variables: IndexedName[] = [];
+    walkItems(ast.items, (item) => {
+      if (item.type === 'profile' && item.name) {
+        profiles.push({ name: item.name.value, range: lines.rangeOf(item.name.start, item.name.end), detail: item.attachment?.text });
+      } else if (item.type === 'variable') {
+        variables.push({ name: `${item.sigil}{${item.name.value}}`, range: lines.rangeOf(item.name.start, item.name.end) });
+      }
+    });
+    this.files.set(path, { profiles, variables });
+  }
+
+  get size(): number {
+    return this.files.size;
+  }
+
+  profileNames(): string[] {
+    const names = new Set<string>();
+    for (const f of this.files.values()) for (const p of f.profiles) names.add(p.name);
+    return [...names].sort();
+  }
+
+  /** Where profiles of this name are defined. */
+  findProfile(name: string): { path: string; range: Range }[] {
+    const out: { path: string; range: Range }[] = [];
+    for (const [path, f] of this.files) for (const p of f.profiles) if (p.name === name) out.push({ path, range: p.range });
+    return out;
+  }
+
+  /** Workspace symbols: profiles and variables whose name contains the query's characters in order. */
+  symbols(query: string, limit = 500): SymbolInformation[] {
+    const q = query.toLowerCase();
+    const matches = (name: string): boolean => {
+      let i = 0;
+      for (const c of name.toLowerCase()) if (c === q[i]) i++;
+      return i === q.length;
+    };
+    const out: SymbolInformation[] = [];
+    for (const [path, f] of this.files) {
+      for (const p of f.profiles) if (matches(p.name)) out.push({ name: p.name, kind: SymbolKind.Class, location: { uri: pathToUri(path), range: p.range }, ...(p.detail ? { containerName: p.detail } : {}) });
+      for (const v of f.variables) if (matches(v.name)) out.push({ name: v.name, kind: SymbolKind.Variable, location: { uri: pathToUri(path), range: v.range } });
+      if (out.length >= limit) break;
+    }
+    return out.slice(0, limit);
+  }
+}
