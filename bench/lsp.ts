@@ -21,25 +21,38 @@ function stats(samples: number[]): Stats {
 
 const now = (): number => Number(process.hrtime.bigint()) / 1e6;
 
-interface Session { conn: MessageConnection; kill: () => void; startup: number; published: (uri: string, version: number) => Promise<void> }
+interface Session { conn: MessageConnection; kill: () => void; startup: number; pid: number; published: (uri: string, version: number) => Promise<void>; indexed: Promise<number> }
 
-async function startSession(includeDirs: string[]): Promise<Session> {
+async function startSession(includeDirs: string[], folders: string[] = []): Promise<Session> {
   const t0 = now();
   const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   const waiting = new Map<string, () => void>();
+  let markIndexed: (at: number) => void = () => undefined;
+  const indexed = new Promise<number>((resolve) => { markIndexed = resolve; });
+  conn.onNotification('window/logMessage', (m: { message: string }) => {
+    if (m.message.startsWith('Indexed ')) markIndexed(now());
+  });
+  conn.onRequest('window/workDoneProgress/create', () => null);
+  conn.onNotification('$/progress', () => undefined);
   conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number }) => {
     const key = `${p.uri}#${p.version}`;
     waiting.get(key)?.();
     waiting.delete(key);
   });
   conn.listen();
-  await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { includeDirs } });
+  await conn.sendRequest('initialize', {
+    processId: process.pid, rootUri: null, capabilities: { window: { workDoneProgress: true } },
+    workspaceFolders: folders.map((f) => ({ uri: `file://${f}`, name: path.basename(f) })),
+    initializationOptions: { includeDirs },
+  });
   await conn.sendNotification('initialized', {});
   const startup = now() - t0;
   return {
     conn,
     startup,
+    pid: proc.pid!,
+    indexed,
     kill: () => { conn.dispose(); proc.kill(); },
     published: (uri, version) => new Promise<void>((resolve) => waiting.set(`${uri}#${version}`, resolve)),
   };
@@ -117,6 +130,16 @@ async function main(): Promise<void> {
     const completeLine = lines.findIndex((l, i) => i > 10 && /^\s*$/.test(l));
     const results = await measureFile(s, `file:///bench/${name.replace(/\W+/g, '-')}`, text, runs, findPerms(text), completeLine);
     for (const [measure, r] of Object.entries(results)) log(`| ${name} | ${measure} | ${r.median.toFixed(2)} | ${r.p95.toFixed(2)} |`);
+    s.kill();
+  }
+  if (fs.existsSync(corpus)) {
+    const s = await startSession([corpus], [corpus]);
+    const t0 = now();
+    const done = await s.indexed;
+    const rss = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${s.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+    const hwm = Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${s.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+    log('');
+    log(`Whole shared corpus as the workspace: indexed in ${(done - t0).toFixed(0)} ms after initialized; server RSS ${rss.toFixed(0)} MB (peak ${hwm.toFixed(0)} MB).`);
     s.kill();
   }
   if (args.includes('--write')) {
