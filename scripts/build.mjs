@@ -19,3 +19,12 @@ await build({
   outfile: 'dist/apparmor-language-server.js',
   format: 'cjs',
 });
+
+// The same server for VS Code for the Web: a web worker, no file system.
+await build({
+  ...common,
+  platform: 'browser',
+  entryPoints: ['server/src/browser/serverMain.ts'],
+  outfile: 'dist/browser/apparmor-language-server.js',
+  format: 'iife',
+});

@@ -10,12 +10,15 @@ export type RunParser = (parser: string, path: string, includeDirs: readonly str
 
 const DEFAULT_PARSER = '/usr/sbin/apparmor_parser';
 
+/** Runs `fn` after the messages already queued: setImmediate in Node, a zero timeout in browsers. */
+const defer: (fn: () => void) => unknown = typeof setImmediate === 'function' ? setImmediate : (fn) => setTimeout(fn, 0);
+
 /**
  * Publishes our diagnostics for each version of a document, with apparmor_parser's
  * findings from the last save merged in until the file changes again.
  */
 export class DiagnosticsPublisher {
-  private readonly pending = new Map<string, ReturnType<typeof setImmediate>>();
+  private readonly pending = new Set<string>();
   private readonly second = new Map<string, Diagnostic[]>();
   private parserMissingLogged = false;
 
@@ -33,11 +36,13 @@ export class DiagnosticsPublisher {
   schedule(doc: TextDocument): void {
     if (doc.version > 1) this.second.delete(doc.uri);
     if (this.pending.has(doc.uri)) return;
-    this.pending.set(doc.uri, setImmediate(() => {
-      this.pending.delete(doc.uri);
+    this.pending.add(doc.uri);
+    defer(() => {
+      // A document closed meanwhile is no longer pending and is not published.
+      if (!this.pending.delete(doc.uri)) return;
       const latest = this.documents.get(doc.uri);
       if (latest) this.publish(latest);
-    }));
+    });
   }
 
   /** Checks and publishes; a failure is logged, never thrown into the event loop. */
@@ -58,8 +63,6 @@ export class DiagnosticsPublisher {
   }
 
   clear(uri: string): void {
-    const queued = this.pending.get(uri);
-    if (queued) clearImmediate(queued);
     this.pending.delete(uri);
     this.second.delete(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });

@@ -14,7 +14,7 @@ export async function buildIndex(connection: Connection, index: WorkspaceIndex, 
     for (const f of files.slice(i, i + 100)) index.update(f);
     const done = Math.min(files.length, i + 100);
     progress?.report(Math.round((100 * done) / files.length), `${done}/${files.length}`);
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 0));
   }
   progress?.done();
   connection.console.log(`Indexed ${index.size} policy files.`);

@@ -1,0 +1,11 @@
+import { BrowserMessageReader, BrowserMessageWriter, createConnection } from 'vscode-languageserver/browser';
+import type { FileSystem } from '../service/includes';
+import { startServer } from '../server';
+
+// In a web worker there is no disk: includes stay unresolved (one warning says so), and
+// everything else works on the open documents.
+const noFiles: FileSystem = { readFile: () => undefined, stat: () => undefined, readDirectory: () => [] };
+
+declare const self: unknown;
+const connection = createConnection(new BrowserMessageReader(self as never), new BrowserMessageWriter(self as never));
+startServer(connection, { fs: noFiles, defaults: { includeDirs: [] } });
