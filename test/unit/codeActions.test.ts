@@ -7,7 +7,7 @@ import { getCodeActions } from '../../server/src/service/features/getCodeActions
 import { memoryFs } from '../support/helpers';
 
 const URI = 'file:///etc/apparmor.d/p';
-const FILES = { '/etc/apparmor.d/abstractions/base': '', '/etc/apparmor.d/tunables/global': '@{HOME}=/home/*/\n' };
+const FILES = { '/etc/apparmor.d/abstractions/base': '', '/etc/apparmor.d/tunables/global': '@{HOME}=/home/*/\n', '/etc/apparmor.d/abi/3.0': '' };
 
 function diagnose(text: string): Diagnostic[] {
   const analyzer = new Analyzer({ fs: memoryFs(FILES), includeDirs: ['/etc/apparmor.d'] });
@@ -49,3 +49,7 @@ test('a missing local include becomes optional', () => fixes('profile p {\n  inc
 test('declare an undefined variable', () => fixes('profile p {\n  @{DATA}/x r,\n}\n', 'variable-undefined', '@{DATA} = ""\nprofile p {\n  @{DATA}/x r,\n}\n'));
 test('reorder qualifiers', () => fixes('profile p {\n  owner deny audit /a w,\n}\n', 'qualifier-order', 'profile p {\n  audit deny owner /a w,\n}\n'));
 test('variable values take no trailing comma', () => fixes('@{V}=/a,\nprofile p { @{V} r, }\n', 'variable-trailing-comma', '@{V}=/a\nprofile p { @{V} r, }\n'));
+
+test('advice: a repeated rule goes', () => fixes('abi <abi/3.0>,\nprofile p {\n  /a r,\n  /b r,\n  /a  r,\n}\n', 'duplicate-rule', 'abi <abi/3.0>,\nprofile p {\n  /a r,\n  /b r,\n}\n'));
+test('advice: #include becomes include', () => fixes('abi <abi/3.0>,\n#include <tunables/global>\nprofile p { }\n', 'legacy-include', 'abi <abi/3.0>,\ninclude <tunables/global>\nprofile p { }\n'));
+test('advice: add an abi line', () => fixes('profile p { }\n', 'missing-abi', 'abi <abi/3.0>,\n\nprofile p { }\n'));

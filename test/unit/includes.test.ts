@@ -1,10 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { Analyzer } from '../../server/src/service/analyze';
-import { formatMessage } from '../../server/src/service/diagnosticRules';
+import { formatMessage, severityOf } from '../../server/src/service/diagnosticRules';
+import type { Problem } from '../../server/src/service/checks/problems';
 import { check, describe, memoryFs } from '../support/helpers';
 
 const D = '/etc/apparmor.d';
+const findings = (ps: readonly Problem[]): Problem[] => ps.filter((p) => severityOf(p.code) !== 'hint');
 
 function codes(text: string, files: Record<string, string>, path?: string): string[] {
   return check(text, { files, path }).map((p) => `${p.code}:${text.slice(p.start, p.end).split('\n')[0]}`);
@@ -81,7 +83,7 @@ test('exec modes that conflict once an abstraction is merged are reported at the
 test('with no include search path at all, one warning says how to give one', () => {
   const analyzer = new Analyzer({ fs: memoryFs({}), includeDirs: [] });
   const text = 'include <tunables/global>\nprofile p {\n  include <abstractions/base>\n  include <abstractions/x>\n}\n';
-  const problems = analyzer.analyze('/tmp/p', text).problems;
+  const problems = analyzer.analyze('/tmp/p', text).problems.filter((p) => severityOf(p.code) !== 'hint');
   assert.deepEqual(problems.map((p) => p.code), ['include-unresolved'], describe(problems, text));
   assert.match(formatMessage(problems[0]!.code, problems[0]!.args), /3 include\(s\) unresolved.*--include-dir/);
 });
@@ -90,18 +92,18 @@ test('relative includes resolve against the base, else the including file\'s fol
   const files = { '/srv/base/frag': '/a r,\n', '/srv/policy/frag2': '/b r,\n' };
   const fs = memoryFs(files);
   const withBase = new Analyzer({ fs, includeDirs: [D], base: '/srv/base' });
-  assert.deepEqual(withBase.analyze('/srv/policy/p', 'profile p {\n include "frag"\n}\n').problems, []);
+  assert.deepEqual(findings(withBase.analyze('/srv/policy/p', 'profile p {\n include "frag"\n}\n').problems), []);
   const noBase = new Analyzer({ fs, includeDirs: [D] });
-  assert.deepEqual(noBase.analyze('/srv/policy/p', 'profile p {\n include frag2\n}\n').problems, []);
-  assert.deepEqual(noBase.analyze('/srv/policy/p', 'profile p {\n include "/srv/base/frag"\n}\n').problems, []);
+  assert.deepEqual(findings(noBase.analyze('/srv/policy/p', 'profile p {\n include frag2\n}\n').problems), []);
+  assert.deepEqual(findings(noBase.analyze('/srv/policy/p', 'profile p {\n include "/srv/base/frag"\n}\n').problems), []);
 });
 
 test('invalidate() forgets files so edits are seen', () => {
   const files: Record<string, string> = { [`${D}/tunables/global`]: '@{A}=/a\n' };
   const analyzer = new Analyzer({ fs: memoryFs(files), includeDirs: [D] });
   const text = 'include <tunables/global>\nprofile p { @{A} r, @{B} r, }\n';
-  assert.equal(analyzer.analyze('/p', text).problems.length, 1);
+  assert.equal(findings(analyzer.analyze('/p', text).problems).length, 1);
   files[`${D}/tunables/global`] = '@{A}=/a\n@{B}=/b\n';
   analyzer.invalidate(`${D}/tunables/global`);
-  assert.equal(analyzer.analyze('/p', text).problems.length, 0);
+  assert.equal(findings(analyzer.analyze('/p', text).problems).length, 0);
 });

@@ -55,7 +55,8 @@ after(async () => {
 async function diagnosticsFor(uri: string, version: number): Promise<Diagnostic[]> {
   for (;;) {
     const hit = published.get(uri)?.find((p) => p.version === version);
-    if (hit) return hit.diagnostics;
+    // Hints (advice such as a missing abi line) are not what these tests look at.
+    if (hit) return hit.diagnostics.filter((d) => d.severity !== 4);
     await new Promise<void>((resolve) => waiters.push(resolve));
   }
 }
@@ -246,7 +247,7 @@ test('editing an included tunable re-checks the open profiles that include it', 
     await open(`file://${tunable}`, '@{A}=/a\n');
     await conn.sendNotification('textDocument/didChange', { textDocument: { uri: `file://${tunable}`, version: 2 }, contentChanges: [{ text: '@{A}=/a\n@{B}=/b\n' }] });
     for (let i = 0; i < 100 && published.get(profileUri)!.length === count; i++) await new Promise((r) => setTimeout(r, 20));
-    assert.deepEqual(published.get(profileUri)!.at(-1)!.diagnostics, []);
+    assert.deepEqual(published.get(profileUri)!.at(-1)!.diagnostics.filter((d) => d.severity !== 4), []);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

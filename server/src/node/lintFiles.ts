@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as nodePath from 'path';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { Analyzer } from '../service/analyze';
+import { severityOf } from '../service/diagnosticRules';
 import { toDiagnostics } from '../service/diagnostics';
 import { isSkippedName } from '../service/includes';
 import { nodeFileSystem } from './nodeFileSystem';
@@ -92,6 +93,8 @@ export class Linter {
   lintText(path: string, text: string): LintedFile {
     const abs = path === '-' ? nodePath.resolve('stdin') : nodePath.resolve(path);
     const { problems } = this.analyzer.analyze(abs, text, this.settings.fragment);
-    return { path, text, diagnostics: toDiagnostics(text, problems) };
+    // Hints are editor advice (a repeated rule, '#include'); the command line reports findings.
+    const findings = problems.filter((p) => severityOf(p.code) !== 'hint');
+    return { path, text, diagnostics: toDiagnostics(text, findings) };
   }
 }

@@ -11,6 +11,7 @@ export interface DiagnosticRule {
 }
 
 const E = (message: string): DiagnosticRule => ({ severity: 'error', message });
+const H = (message: string): DiagnosticRule => ({ severity: 'hint', message });
 const W = (message: string): DiagnosticRule => ({ severity: 'warning', message });
 
 export const DIAGNOSTIC_RULES = {
@@ -121,6 +122,10 @@ export const DIAGNOSTIC_RULES = {
   'profile-name-form': E("A profile name without the 'profile' keyword must start with '/' or a namespace ':ns:'."),
   'attachment-form': E("Attachment '{value}' must be an absolute path or start with a variable."),
   'xattrs-on-hat': E('Hats cannot have xattrs.'),
+  // Advice
+  'duplicate-rule': H('This rule repeats the one at line {line}; it can go.'),
+  'legacy-include': H("'#include' is the old spelling (deprecated since AppArmor 3.1): write 'include'."),
+  'missing-abi': H("This file declares no abi: add 'abi <abi/3.0>,' (or the version it targets) so the same policy means the same on every kernel."),
   // Merged rules
   'exec-conflict': E("'{path}' has conflicting exec modes: {a} here and {b} {where}."),
   'duplicate-profile': E("Profile '{name}' is defined twice{where}."),

@@ -66,6 +66,19 @@ const FIXES: Readonly<Record<string, Fix>> = {
     const to = ctx.lines.positionAt(lineStart + m[0].length);
     return action(`Reorder as '${sorted.trim()}'`, d, ctx.uri, [TextEdit.replace({ start: from, end: to }, sorted)]);
   },
+  'legacy-include': (d, ctx) => action("Write 'include'", d, ctx.uri, [TextEdit.replace(d.range, 'include')]),
+  'duplicate-rule': (d, ctx) => {
+    // Remove the whole line when the rule stands alone on it.
+    const start = ctx.lines.offsetAt(d.range.start);
+    const end = ctx.lines.offsetAt(d.range.end);
+    const lineStart = ctx.text.lastIndexOf('\n', start - 1) + 1;
+    const nl = ctx.text.indexOf('\n', end);
+    const lineEnd = nl < 0 ? ctx.text.length : nl + 1;
+    const alone = ctx.text.slice(lineStart, start).trim() === '' && ctx.text.slice(end, lineEnd).trim() === '';
+    const range = alone ? ctx.lines.rangeOf(lineStart, lineEnd) : d.range;
+    return action('Remove the repeated rule', d, ctx.uri, [TextEdit.del(range)]);
+  },
+  'missing-abi': (d, ctx) => action("Add 'abi <abi/3.0>,'", d, ctx.uri, [TextEdit.insert({ line: d.range.start.line, character: 0 }, 'abi <abi/3.0>,\n\n')], false),
   'unknown-capability': replaceWithSuggestion,
   'unknown-keyword': replaceWithSuggestion,
   'unknown-flag': replaceWithSuggestion,
