@@ -15,5 +15,6 @@ export const CAPABILITIES: ServerCapabilities = {
   documentHighlightProvider: true,
   renameProvider: { prepareProvider: true },
   documentFormattingProvider: true,
+  documentRangeFormattingProvider: true,
   semanticTokensProvider: { legend: { tokenTypes: [...SEMANTIC_LEGEND.tokenTypes], tokenModifiers: [...SEMANTIC_LEGEND.tokenModifiers] }, full: true },
 };

@@ -14,7 +14,7 @@ import { symbolAt } from './service/features/symbolAt';
 import { profilesOf } from './service/walk';
 import { doHover } from './service/features/doHover';
 import { findDocumentSymbols } from './service/features/findDocumentSymbols';
-import { formatDocument } from './service/features/format';
+import { formatDocument, formatRange } from './service/features/format';
 import { getFoldingRanges } from './service/features/getFoldingRanges';
 import { getSelectionRanges } from './service/features/getSelectionRanges';
 import { getSemanticTokens } from './service/features/getSemanticTokens';
@@ -129,6 +129,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   connection.onRenameRequest(guard('rename', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
     doRename(doc.uri, doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position), p.newName))));
 
+  connection.onDocumentRangeFormatting(guard('range formatting', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
+    formatRange(doc.getText(), lines, p.range, { tabSize: p.options.tabSize, insertSpaces: p.options.insertSpaces }, analysis.fragment))));
   connection.onDocumentFormatting(guard('formatting', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
     formatDocument(doc.getText(), lines, { tabSize: p.options.tabSize, insertSpaces: p.options.insertSpaces }, analysis.fragment))));
 

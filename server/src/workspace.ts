@@ -1,5 +1,6 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analyzer, FileAnalysis } from './service/analyze';
+import { STANDARD_INCLUDES } from './service/data/facts';
 import { LineIndex } from './service/diagnostics';
 import type { FileSystem } from './service/includes';
 import { uriToPath } from './service/uri';
@@ -62,7 +63,7 @@ export class Workspace {
     this.entries.delete(uri);
   }
 
-  /** Include names found under the search path, for completion; read once per configuration. */
+  /** Include names found under the search path (and the standard ones), for completion; read once per configuration. */
   includeNames(): readonly string[] {
     this.names ??= this.readIncludeNames();
     return this.names;
@@ -77,7 +78,7 @@ export class Workspace {
         }
       }
     }
-    return [...new Set(out)].sort();
+    return [...new Set([...out, ...STANDARD_INCLUDES])].sort();
   }
 
   private makeAnalyzer(): Analyzer {

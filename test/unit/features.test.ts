@@ -53,6 +53,12 @@ test('hover on capabilities marks the powerful ones; keywords and flags have doc
   assert.match(hover('profile p { net|work inet, }')!, /Network access/);
   assert.match(hover('profile p flags=(compl|ain) { }')!, /profile mode/);
   assert.equal(hover('profile p { /a r, }|'), undefined);
+  assert.match(hover('a|bi <abi/3.0>,\nprofile p { }')!, /kernel feature set/);
+  assert.match(hover('profile p { dbus (se|nd) bus=session, }')!, /dbus permission: send messages/);
+  assert.match(hover('profile p { signal set=(h|up), }')!, /SIGHUP/);
+  assert.match(hover('profile p { mount options=(nos|uid) -> /m/, }')!, /mount option/);
+  assert.match(hover('profile p { set rlimit no|file <= 10, }')!, /RLIMIT_NOFILE/);
+  assert.match(hover('profile p { prior|ity=3 /a r, }')!, /-1000 to 1000/);
 });
 
 test('completion depends on where the cursor is', () => {

@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { FileNode } from '../../server/src/service/ast';
 import { isFragmentPath } from '../../server/src/service/analyze';
-import { formatText, orderPerms } from '../../server/src/service/features/format';
+import { formatRange, formatText, orderPerms } from '../../server/src/service/features/format';
+import { LineIndex } from '../../server/src/service/diagnostics';
 import { parse } from '../../server/src/service/parser';
 import { collectFiles } from '../../server/src/node/lintFiles';
 import { VALID } from '../support/snippets';
@@ -44,6 +45,15 @@ test('formats nesting, one rule per line, single spaces, canonical permissions',
   ].join('\n'));
   assert.equal(formatText('#include <tunables/global>\n', { ...OPTIONS, modernIncludes: true }), 'include <tunables/global>\n');
   assert.equal(formatText('profile p {\n\t/a r,\n}\n', { tabSize: 4, insertSpaces: false }), 'profile p {\n\t/a r,\n}\n');
+});
+
+test('range formatting changes only the lines of the range', () => {
+  const src = 'profile p {\n      /a   r,\n   /b    wr,\n      /c   r,\n}\n';
+  const lines = new LineIndex(src);
+  const edits = formatRange(src, lines, { start: { line: 2, character: 0 }, end: { line: 2, character: 3 } }, OPTIONS);
+  assert.deepEqual(edits.map((e) => [e.range.start.line, e.newText]), [[2, '  /b rw,']]);
+  // Splitting lines (two rules on one) would reach outside the range: nothing is done.
+  assert.deepEqual(formatRange('profile p { /a r, /b r, }\n', new LineIndex('profile p { /a r, /b r, }\n'), { start: { line: 0, character: 0 }, end: { line: 0, character: 5 } }, OPTIONS), []);
 });
 
 test('permission letters in the order m r w a l k, exec transition last', () => {

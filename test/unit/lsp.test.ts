@@ -252,3 +252,22 @@ test('editing an included tunable re-checks the open profiles that include it', 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('over the connection: hover for every access mode and exec transition, include completion, range formatting', async () => {
+  const uri = 'file:///tmp/lsp-test/modes';
+  const modes = ['r', 'w', 'a', 'l', 'k', 'm', 'ix', 'ux', 'Ux', 'px', 'Px', 'cx', 'Cx', 'pix', 'Pix', 'cix', 'Cix', 'pux', 'PUx', 'cux', 'CUx'];
+  const text = `profile p {\n${modes.map((m, i) => `  /f${String(i).padStart(2, '0')} ${m},`).join('\n')}\n  deny /g x,\n  include <\n}\n`;
+  await open(uri, text);
+  for (let i = 0; i < modes.length; i++) {
+    const h = (await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: i + 1, character: 7 } })) as Hover;
+    assert.match((h.contents as { value: string }).value, new RegExp(`\\*\\*${modes[i]}\\*\\*`), modes[i]);
+  }
+  const x = (await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: modes.length + 1, character: 10 } })) as Hover;
+  assert.match((x.contents as { value: string }).value, /execute/);
+  const list = (await conn.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: modes.length + 2, character: 11 } })) as CompletionList;
+  assert.ok(list.items.some((i) => i.label === 'abstractions/base'));
+  const edits = (await conn.sendRequest('textDocument/rangeFormatting', {
+    textDocument: { uri: 'file:///tmp/lsp-test/format' }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 3 } }, options: { tabSize: 2, insertSpaces: true },
+  })) as unknown[];
+  assert.ok(Array.isArray(edits));
+});

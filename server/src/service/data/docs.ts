@@ -116,4 +116,28 @@ export const RULE_DOCS: Readonly<Record<string, string>> = {
   allow: 'Qualifier: allow the access (the default).',
   profile: 'A profile (or child profile): `profile NAME [ATTACHMENT] [flags=(…)] { … }`.',
   hat: 'A hat: a sub-profile entered with change_hat.',
+  abi: 'Declares the kernel feature set the policy is written for: `abi <abi/3.0>,`. Without it the parser assumes an old default.',
+  alias: 'Rewrites a path prefix before matching: `alias /usr/ -> /mnt/usr/,` (before the first profile).',
+  rewrite: 'Same as `alias`.',
+  priority: 'Qualifier (4.1): `priority=N`, from -1000 to 1000; a higher-priority rule overrides lower ones instead of merging.',
+  prompt: 'Qualifier (4.1): ask a user-space prompt daemon instead of allowing or denying.',
+  user: 'Same as `owner`.',
+  other: 'Qualifier: the rule applies only to files not owned by the task\'s user.',
+  subset: 'In a link rule: the link may only have permissions the target already has.',
+  safe: 'Before an exec rule: force the environment to be scrubbed.',
+  unsafe: 'Before an exec rule: keep the environment (LD_PRELOAD and the like) across the transition.',
+  if: 'Conditional rules: `if ${BOOL} { … } else { … }`; 5.0 adds `and`, `or`, comparisons and `in`.',
+  else: 'The other branch of an `if`.',
+  rlimit: 'See `set rlimit`.',
+};
+
+/** Permission words of the non-file rules (dbus, signal, ptrace, unix, network, mqueue, io_uring, userns). */
+export const PERMISSION_WORD_DOCS: Readonly<Record<string, string>> = {
+  send: 'send messages or signals', receive: 'receive messages or signals', bind: 'bind a name or address',
+  eavesdrop: 'see messages meant for others on the bus', read: 'read (also `r`)', write: 'write (also `w`)',
+  r: 'read', w: 'write', rw: 'read and write', trace: 'trace the peer (ptrace attach)', tracedby: 'be traced by the peer',
+  readby: 'be read by the peer', create: 'create', listen: 'listen for connections', accept: 'accept connections',
+  connect: 'connect', shutdown: 'shut down a connection', getattr: 'read attributes', setattr: 'change attributes',
+  getopt: 'read socket options', setopt: 'set socket options', open: 'open', delete: 'delete',
+  override_creds: 'submit io_uring work with other credentials', sqpoll: 'create an io_uring submission-queue polling thread',
 };

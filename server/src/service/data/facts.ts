@@ -451,3 +451,27 @@ export function closest(word: string, names: Iterable<string>): string | undefin
   }
   return best;
 }
+
+/**
+ * Abstractions and tunables shipped with AppArmor 3.0 (Debian's apparmor package), so
+ * `include <` completes sensibly even where /etc/apparmor.d is absent.
+ */
+export const STANDARD_INCLUDES: readonly string[] = [
+  ...['X', 'apache2-common', 'apparmor_api', 'aspell', 'audio', 'authentication', 'base', 'bash', 'consoles', 'crypto',
+    'cups-client', 'dbus', 'dbus-accessibility', 'dbus-accessibility-strict', 'dbus-network-manager-strict', 'dbus-session',
+    'dbus-session-strict', 'dbus-strict', 'dconf', 'dovecot-common', 'dri-common', 'dri-enumerate', 'enchant', 'exo-open',
+    'fcitx', 'fcitx-strict', 'fonts', 'freedesktop.org', 'gio-open', 'gnome', 'gnupg', 'gstreamer', 'gtk', 'gvfs-open',
+    'hosts_access', 'ibus', 'kde', 'kde-globals-write', 'kde-icon-cache-write', 'kde-language-write', 'kde-open5',
+    'kerberosclient', 'ldapclient', 'libpam-systemd', 'likewise', 'mdns', 'mesa', 'mir', 'mozc', 'mysql', 'nameservice',
+    'nis', 'nss-systemd', 'nvidia', 'opencl', 'opencl-common', 'opencl-intel', 'opencl-mesa', 'opencl-nvidia',
+    'opencl-pocl', 'openssl', 'orbit2', 'p11-kit', 'perl', 'php', 'php-worker', 'php5', 'postfix-common', 'private-files',
+    'private-files-strict', 'python', 'qt5', 'qt5-compose-cache-write', 'qt5-settings-write', 'recent-documents-write',
+    'ruby', 'samba', 'samba-rpcd', 'smbpass', 'snap_browsers', 'ssl_certs', 'ssl_keys', 'svn-repositories', 'totem',
+    'ubuntu-bittorrent-clients', 'ubuntu-browsers', 'ubuntu-console-browsers', 'ubuntu-console-email', 'ubuntu-email',
+    'ubuntu-feed-readers', 'ubuntu-gnome-terminal', 'ubuntu-helpers', 'ubuntu-konsole', 'ubuntu-media-players',
+    'ubuntu-unity7-base', 'ubuntu-unity7-launcher', 'ubuntu-unity7-messaging', 'ubuntu-xterm', 'user-download',
+    'user-mail', 'user-manpages', 'user-tmp', 'user-write', 'video', 'vulkan', 'wayland', 'web-data', 'winbind', 'wutmp',
+    'xad', 'xdg-desktop', 'xdg-open'].map((n) => `abstractions/${n}`),
+  ...['alias', 'apparmorfs', 'dovecot', 'etc', 'global', 'home', 'kernelvars', 'multiarch', 'proc', 'run', 'securityfs',
+    'share', 'sys', 'xdg-user-dirs'].map((n) => `tunables/${n}`),
+];

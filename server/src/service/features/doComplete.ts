@@ -1,4 +1,4 @@
-import { CompletionItem, CompletionItemKind, CompletionList, MarkupKind } from 'vscode-languageserver-types';
+import { CompletionItem, CompletionItemKind, CompletionList, InsertTextFormat, MarkupKind } from 'vscode-languageserver-types';
 import { CAPABILITY_DOCS, DANGEROUS_CAPABILITIES, EXEC_DOCS, PERMISSION_DOCS, RULE_DOCS } from '../data/docs';
 import {
   BUILTIN_VARIABLES, CAPABILITIES, DBUS_PERMS, FactTable, IO_URING_PERMS, MOUNT_OPTIONS, MQUEUE_PERMS, NETWORK_FAMILIES,
@@ -22,6 +22,27 @@ const PERMS_BY_RULE: Readonly<Record<string, FactTable>> = {
 
 const words = (names: Iterable<string>, kind: CompletionItemKind = CompletionItemKind.EnumMember, detail?: string): CompletionItem[] =>
   [...names].map((label) => ({ label, kind, ...(detail ? { detail } : {}) }));
+
+/** What a rule keyword expands to when completed: the rule's shape, with tab stops. */
+const RULE_SNIPPETS: Readonly<Record<string, string>> = {
+  capability: 'capability ${1:net_bind_service},',
+  network: 'network ${1|inet,inet6,unix,netlink|} ${2|stream,dgram,raw|},',
+  unix: 'unix (${1:send, receive}) type=${2|stream,dgram,seqpacket|},',
+  dbus: 'dbus ${1|send,receive,bind|} bus=${2|session,system|} path=${3:/org/example} interface=${4:org.example.Interface} member=${5:Method},',
+  signal: 'signal (${1|send,receive|}) set=(${2:term}) peer=${3:peer},',
+  ptrace: 'ptrace (${1|read,trace|}) peer=${2:peer},',
+  mount: 'mount fstype=${1:tmpfs} ${2:none} -> ${3:/mnt/},',
+  umount: 'umount ${1:/mnt/},',
+  pivot_root: 'pivot_root oldroot=${1:/old/} ${2:/new/},',
+  change_profile: 'change_profile -> ${1:profile},',
+  file: 'file ${1:/path} ${2:r},',
+  link: 'link ${1:/src} -> ${2:/dst},',
+  set: 'set rlimit ${1|nofile,nproc,data,cpu|} <= ${2:1024},',
+  include: 'include <${1:abstractions/base}>',
+  profile: 'profile ${1:name} ${2:/usr/bin/name} {\n\t$0\n}',
+  hat: '^${1:hat} {\n\t$0\n}',
+  abi: 'abi <abi/${1:3.0}>,',
+};
 
 const doc = (value: string): CompletionItem['documentation'] => ({ kind: MarkupKind.Markdown, value });
 
@@ -79,7 +100,15 @@ function itemsFor(before: string, context: CompletionContext): CompletionItem[] 
     ];
   }
   if (/^\s*[a-z_]*$/.test(before)) {
-    return Object.entries(RULE_DOCS).map(([label, d]) => ({ label, kind: CompletionItemKind.Keyword, documentation: doc(d) }));
+    return Object.entries(RULE_DOCS).map(([label, d]) => {
+      const snippet = RULE_SNIPPETS[label];
+      return {
+        label,
+        kind: CompletionItemKind.Keyword,
+        documentation: doc(d),
+        ...(snippet ? { insertText: snippet, insertTextFormat: InsertTextFormat.Snippet } : {}),
+      };
+    });
   }
   return [];
 }

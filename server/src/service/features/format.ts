@@ -1,4 +1,4 @@
-import type { TextEdit } from 'vscode-languageserver-types';
+import type { Range, TextEdit } from 'vscode-languageserver-types';
 import type { BlockNode, BodyItem, FileNode, RuleNode, Span, TopItem } from '../ast';
 import type { LineIndex } from '../diagnostics';
 import { parse } from '../parser';
@@ -32,6 +32,29 @@ export function formatDocument(text: string, lines: LineIndex, options: FormatOp
   const out = formatText(text, options, fragment);
   if (out === text) return [];
   return [{ range: lines.rangeOf(0, text.length), newText: out }];
+}
+
+/**
+ * Formats the lines a range touches. Where formatting keeps the line structure, only
+ * those lines change; where it splits lines (several rules on one), the lines of the
+ * range are replaced by their formatted counterparts as long as they map one to one,
+ * else nothing is done rather than touching text outside the range.
+ */
+export function formatRange(text: string, lines: LineIndex, range: Range, options: FormatOptions, fragment = false): TextEdit[] {
+  const out = formatText(text, options, fragment);
+  if (out === text) return [];
+  const before = text.split('\n');
+  const after = out.split('\n');
+  if (before.length !== after.length) return [];
+  const edits: TextEdit[] = [];
+  const last = range.end.character === 0 && range.end.line > range.start.line ? range.end.line - 1 : range.end.line;
+  for (let i = range.start.line; i <= Math.min(last, before.length - 1); i++) {
+    if (before[i] !== after[i]) {
+      const start = lines.offsetAt({ line: i, character: 0 });
+      edits.push({ range: lines.rangeOf(start, start + before[i]!.length), newText: after[i]! });
+    }
+  }
+  return edits;
 }
 
 interface Edit { start: number; end: number; text: string }

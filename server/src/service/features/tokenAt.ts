@@ -41,6 +41,9 @@ function findIn(items: readonly (TopItem | BodyItem)[], offset: number, profile:
         return { item, token: item.keyword, role: 'keyword', profile };
       case 'rule':
         return ruleToken(item, offset, profile);
+      case 'abi':
+      case 'alias':
+        return item.keyword.start <= offset && offset <= item.keyword.end ? { item, token: item.keyword, role: 'keyword', profile } : undefined;
       default:
         return undefined;
     }
