@@ -4,7 +4,8 @@ import { CAPABILITIES } from './capabilities';
 import { DiagnosticsPublisher, RunParser } from './diagnosticsPublisher';
 import { buildIndex } from './indexing';
 import { doComplete } from './service/features/doComplete';
-import { doRename, prepareRename } from './service/features/doRename';
+import { isFragmentPath } from './service/analyze';
+import { doRename, OtherFile, prepareRename } from './service/features/doRename';
 import { findDefinition } from './service/features/findDefinition';
 import { findDocumentHighlights, findReferences } from './service/features/findReferences';
 import { getCodeActions } from './service/features/getCodeActions';
@@ -91,6 +92,15 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     publisher.clear(e.document.uri);
   });
 
+  /** The workspace's other policy files, as they are now (open ones as edited). */
+  function* otherFiles(): Generator<OtherFile> {
+    const paths = new Set([...index.paths(), ...documents.all().map((d) => uriToPath(d.uri))]);
+    for (const path of paths) {
+      const text = overlay.readFile(path);
+      if (text !== undefined) yield { uri: pathToUri(path), text, fragment: isFragmentPath(path) };
+    }
+  }
+
   /** Runs a feature on an open document's current analysis; null for unknown documents. */
   const withDoc = <R>(uri: string, fn: (doc: TextDocument, entry: ReturnType<Workspace['get']>) => R): R | null => {
     const doc = documents.get(uri);
@@ -127,7 +137,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   connection.onPrepareRename(guard('prepare rename', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
     prepareRename(doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position)))));
   connection.onRenameRequest(guard('rename', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
-    doRename(doc.uri, doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position), p.newName))));
+    doRename(doc.uri, doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position), p.newName, otherFiles()))));
 
   connection.onDocumentRangeFormatting(guard('range formatting', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
     formatRange(doc.getText(), lines, p.range, { tabSize: p.options.tabSize, insertSpaces: p.options.insertSpaces }, analysis.fragment))));

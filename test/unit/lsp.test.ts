@@ -271,3 +271,18 @@ test('over the connection: hover for every access mode and exec transition, incl
   })) as unknown[];
   assert.ok(Array.isArray(edits));
 });
+
+test('rename reaches the other files of the workspace', async () => {
+  const uri = 'file:///tmp/lsp-test/rename-across';
+  await open(uri, 'profile p {\n  /usr/bin/rh Px -> remote-helper,\n  @{SITE_DIR}/** r,\n}\n');
+  for (let i = 0; i < 50; i++) {
+    const s = (await conn.sendRequest('workspace/symbol', { query: 'remote' })) as unknown[];
+    if (s.length > 0) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const profileEdit = (await conn.sendRequest('textDocument/rename', { textDocument: { uri }, position: { line: 1, character: 24 }, newName: 'rh' })) as { changes: Record<string, { newText: string }[]> };
+  // Every file naming the profile changes, open ones (such as an earlier test's) included.
+  for (const u of [`file://${path.join(WS, 'usr.bin.remote-helper')}`, uri, 'file:///tmp/lsp-test/uses-remote']) assert.ok(profileEdit.changes[u], u);
+  const varEdit = (await conn.sendRequest('textDocument/rename', { textDocument: { uri }, position: { line: 2, character: 5 }, newName: 'WEB_DIR' })) as { changes: Record<string, { newText: string }[]> };
+  for (const u of [`file://${path.join(WS, 'tunables', 'site')}`, uri]) assert.ok(varEdit.changes[u], u);
+});

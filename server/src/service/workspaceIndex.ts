@@ -69,6 +69,11 @@ export class WorkspaceIndex {
     this.files.set(path, { profiles, variables });
   }
 
+  /** Every indexed file. */
+  paths(): IterableIterator<string> {
+    return this.files.keys();
+  }
+
   get size(): number {
     return this.files.size;
   }

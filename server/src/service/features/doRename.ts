@@ -1,6 +1,7 @@
-import type { Range, WorkspaceEdit } from 'vscode-languageserver-types';
+import type { Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
 import type { FileNode } from '../ast';
-import type { LineIndex } from '../diagnostics';
+import { LineIndex } from '../diagnostics';
+import { parse } from '../parser';
 import { BUILTIN_VARIABLES } from '../data/facts';
 import { occurrences, symbolAt } from './symbolAt';
 
@@ -17,11 +18,30 @@ export function prepareRename(text: string, ast: FileNode, lines: LineIndex, off
 }
 
 /** Renames a variable or profile everywhere in this file; refuses names AppArmor would not accept. */
-export function doRename(uri: string, text: string, ast: FileNode, lines: LineIndex, offset: number, newName: string): WorkspaceEdit | null {
+/** Another file of the workspace that may name the same variable or profile. */
+export interface OtherFile {
+  readonly uri: string;
+  readonly text: string;
+  readonly fragment: boolean;
+}
+
+/**
+ * Renames a variable or profile in this file and in the other files given (the tunables
+ * that define it, the profiles that use it); refuses names AppArmor would not accept.
+ */
+export function doRename(uri: string, text: string, ast: FileNode, lines: LineIndex, offset: number, newName: string, others: Iterable<OtherFile> = []): WorkspaceEdit | null {
   const ref = symbolAt(ast, text, offset);
   if (!ref || ref.kind === 'include') return null;
   if (ref.kind === 'variable' && (!NAME.test(newName) || BUILTIN_VARIABLES.has(ref.name))) return null;
   if (ref.kind === 'profile' && !/^[^\s,{}()"#]+$/.test(newName)) return null;
-  const edits = occurrences(ast, text, ref).map((s) => ({ range: lines.rangeOf(s.start, s.end), newText: newName }));
-  return { changes: { [uri]: edits } };
+  const changes: Record<string, TextEdit[]> = {};
+  changes[uri] = occurrences(ast, text, ref).map((s) => ({ range: lines.rangeOf(s.start, s.end), newText: newName }));
+  for (const other of others) {
+    if (other.uri === uri || other.text.indexOf(ref.name) < 0) continue;
+    const otherAst = parse(other.text, { fragment: other.fragment }).ast;
+    const otherLines = new LineIndex(other.text);
+    const edits = occurrences(otherAst, other.text, ref).map((s) => ({ range: otherLines.rangeOf(s.start, s.end), newText: newName }));
+    if (edits.length > 0) changes[other.uri] = edits;
+  }
+  return { changes };
 }
