@@ -26,27 +26,34 @@ function time(fn: () => void): number {
   return Number(process.hrtime.bigint() - t) / 1e6;
 }
 
+/** Rule shapes of real profiles; `{i}` makes each line unique, as in a real profile. */
 const RULES = [
-  '  /usr/lib/@{multiarch}/libfoo.so* mr,',
-  '  owner @{HOME}/.config/app/** rw,',
-  '  /etc/app/{conf,conf.d/*} r,',
-  '  capability net_bind_service,',
-  '  network inet stream,',
-  '  deny /proc/sys/kernel/** w,',
-  '  /usr/bin/helper Px -> helper,',
-  '  signal (send) set=(term, kill) peer=helper,',
-  '  dbus send bus=session path=/org/app interface=org.app.Iface member=Ping peer=(name=org.app),',
-  '  unix (send, receive) type=stream peer=(label=helper),',
-  '  owner /tmp/app-*/{,**} rwk,',
-  '  ptrace (read) peer=helper,',
+  '  /usr/lib/@{multiarch}/libapp{i}.so* mr,',
+  '  owner @{HOME}/.config/app{i}/** rw,',
+  '  /etc/app{i}/{conf,conf.d/*} r,',
+  '  capability {cap},',
+  '  network {family} stream,',
+  '  deny /proc/sys/kernel/app{i}/** w,',
+  '  /usr/bin/helper{i} Px -> helper{i},',
+  '  signal (send) set=(term, kill) peer=helper{i},',
+  '  dbus send bus=session path=/org/app{i} interface=org.app.Iface member=Ping peer=(name=org.app{i}),',
+  '  unix (send, receive) type=stream peer=(label=helper{i}),',
+  '  owner /tmp/app{i}-*/{,**} rwk,',
+  '  ptrace (read) peer=helper{i},',
 ];
+const CAPS = ['chown', 'fowner', 'kill', 'setuid', 'setgid', 'net_bind_service', 'sys_nice', 'ipc_lock'];
+const FAMILIES = ['inet', 'inet6', 'unix', 'netlink'];
 
 /** A profile of about `lines` lines, in the shape of real ones. */
 export function syntheticProfile(lines: number): string {
-  const out = ['abi <abi/3.0>,', '', '@{APP} = /usr/bin/app', '', 'profile app @{APP} flags=(attach_disconnected) {'];
+  const out = ['abi <abi/3.0>,', '', '@{APP} = /usr/bin/app', '@{HOME} = /home/*/ /root/', '@{multiarch} = *-linux-gnu*', '', 'profile app @{APP} flags=(attach_disconnected) {'];
   for (let i = 0; out.length < lines - 1; i++) {
     if (i % 50 === 0) out.push(`  # section ${i / 50}`);
-    out.push(RULES[i % RULES.length]!.replace('app', `app${i}`));
+    const rule = RULES[i % RULES.length]!;
+    if (rule.includes('{cap}') && i / RULES.length >= CAPS.length) continue;
+    if (rule.includes('{family}') && i / RULES.length >= FAMILIES.length) continue;
+    const n = Math.floor(i / RULES.length);
+    out.push(rule.replace(/\{i\}/g, String(i)).replace('{cap}', CAPS[n] ?? '').replace('{family}', FAMILIES[n] ?? ''));
   }
   out.push('}');
   return out.join('\n') + '\n';

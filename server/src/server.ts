@@ -15,7 +15,7 @@ import { symbolAt } from './service/features/symbolAt';
 import { profilesOf } from './service/walk';
 import { doHover } from './service/features/doHover';
 import { findDocumentSymbols } from './service/features/findDocumentSymbols';
-import { formatDocument, formatRange } from './service/features/format';
+import { formatDocument, FormatOptions, formatRange } from './service/features/format';
 import { getFoldingRanges } from './service/features/getFoldingRanges';
 import { getSelectionRanges } from './service/features/getSelectionRanges';
 import { getSemanticTokens } from './service/features/getSemanticTokens';
@@ -92,6 +92,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     publisher.clear(e.document.uri);
   });
 
+  const formatOptions = (o: { tabSize: number; insertSpaces: boolean }): FormatOptions =>
+    ({ tabSize: o.tabSize, insertSpaces: o.insertSpaces, modernIncludes: workspace.settings.formatModernIncludes ?? false });
+
   /** The workspace's other policy files, as they are now (open ones as edited). */
   function* otherFiles(): Generator<OtherFile> {
     const paths = new Set([...index.paths(), ...documents.all().map((d) => uriToPath(d.uri))]);
@@ -111,7 +114,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     doHover(analysis.parse.ast, lines, doc.offsetAt(p.position), { analyzer: workspace.analyzer, path: uriToPath(doc.uri), text: doc.getText() }))));
   connection.onCompletion(guard('completion', (p) => withDoc(p.textDocument.uri, (doc, { analysis }) => {
     const variables = analysis.parse.ast.items.flatMap((i) => (i.type === 'variable' && i.sigil === '@' ? [i.name.value] : []));
-    const profileNames = [...new Set([...profilesOf(analysis.parse.ast), ...index.profileNames()])];
+    const profileNames = (): string[] => [...new Set([...profilesOf(analysis.parse.ast), ...index.profileNames()])];
     return doComplete(doc.getText(), doc.offsetAt(p.position), { includeNames: workspace.includeNames(), variables, profileNames });
   })));
   connection.onDocumentSymbol(guard('symbols', (p) => withDoc(p.textDocument.uri, (_doc, { analysis, lines }) =>
@@ -140,9 +143,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     doRename(doc.uri, doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position), p.newName, otherFiles()))));
 
   connection.onDocumentRangeFormatting(guard('range formatting', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
-    formatRange(doc.getText(), lines, p.range, { tabSize: p.options.tabSize, insertSpaces: p.options.insertSpaces }, analysis.fragment))));
+    formatRange(doc.getText(), lines, p.range, formatOptions(p.options), analysis.fragment))));
   connection.onDocumentFormatting(guard('formatting', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
-    formatDocument(doc.getText(), lines, { tabSize: p.options.tabSize, insertSpaces: p.options.insertSpaces }, analysis.fragment))));
+    formatDocument(doc.getText(), lines, formatOptions(p.options), analysis.fragment))));
 
   connection.onSelectionRanges(guard('selection ranges', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
     getSelectionRanges(analysis.parse.ast, lines, p.positions.map((q) => doc.offsetAt(q))))));

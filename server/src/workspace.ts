@@ -13,6 +13,8 @@ export interface Settings {
   readonly parserPath?: string;
   /** Run apparmor_parser -Q -K when a file is saved (default on). */
   readonly checkOnSave?: boolean;
+  /** Formatting: rewrite `#include` as `include` (default off). */
+  readonly formatModernIncludes?: boolean;
 }
 
 interface Entry {

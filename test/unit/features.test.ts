@@ -26,7 +26,7 @@ function hover(src: string): string | undefined {
 
 function labels(src: string, includeNames: string[] = []): string[] {
   const { text, offset } = cursor(src);
-  return doComplete(text, offset, { includeNames, variables: ['HOME', 'APP'], profileNames: ['helper', 'app'] }).items.map((i) => String(i.label));
+  return doComplete(text, offset, { includeNames, variables: ['HOME', 'APP'], profileNames: () => ['helper', 'app'] }).items.map((i) => String(i.label));
 }
 
 test('hover explains every permission letter', () => {
@@ -78,6 +78,8 @@ test('completion depends on where the cursor is', () => {
   assert.ok(labels('profile p {\n  ptrace (read, |\n}').includes('tracedby'));
   assert.ok(labels('profile p {\n  mount options=(ro, |\n}').includes('nosuid'));
   assert.ok(labels('profile p {\n  set rlimit |\n}').includes('nofile'));
+  assert.ok(labels('profile p {\n  set rlimit data <= 100|\n}').includes('M'));
+  assert.ok(labels('profile p {\n  set rlimit cpu <= 10|\n}').includes('seconds'));
   assert.deepEqual(labels('profile p {\n  /usr/bin/h Px -> |\n}'), ['helper', 'app']);
   assert.deepEqual(labels('profile p {\n  signal peer=|\n}'), ['helper', 'app']);
 });

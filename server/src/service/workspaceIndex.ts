@@ -28,6 +28,8 @@ const NON_POLICY = new Set(['abi', 'cache', 'disable', 'force-complain', 'node_m
  */
 export class WorkspaceIndex {
   private readonly files = new Map<string, IndexedFile>();
+  /** Profile names, kept until the index changes: completion asks on every keystroke. */
+  private names: string[] | undefined;
 
   constructor(private readonly fs: FileSystem) {}
 
@@ -51,6 +53,7 @@ export class WorkspaceIndex {
   /** Reads one file into the index (or refreshes it from new text). */
   update(path: string, text?: string): void {
     const source = text ?? this.fs.readFile(path);
+    this.names = undefined;
     if (source === undefined || source.length > 4_000_000) {
       this.files.delete(path);
       return;
@@ -67,6 +70,7 @@ export class WorkspaceIndex {
       }
     });
     this.files.set(path, { profiles, variables });
+    this.names = undefined;
   }
 
   /** Every indexed file. */
@@ -78,10 +82,13 @@ export class WorkspaceIndex {
     return this.files.size;
   }
 
-  profileNames(): string[] {
-    const names = new Set<string>();
-    for (const f of this.files.values()) for (const p of f.profiles) names.add(p.name);
-    return [...names].sort();
+  profileNames(): readonly string[] {
+    if (!this.names) {
+      const names = new Set<string>();
+      for (const f of this.files.values()) for (const p of f.profiles) names.add(p.name);
+      this.names = [...names].sort();
+    }
+    return this.names;
   }
 
   /** Where profiles of this name are defined. */

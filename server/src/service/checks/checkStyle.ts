@@ -11,7 +11,8 @@ export function checkStyle(ast: FileNode, text: string, sink: ProblemSink): void
     const seen = new Map<string, RuleNode>();
     for (const item of items) {
       if (item.type === 'rule') {
-        const key = text.slice(item.start, item.end).replace(/\s+/g, ' ');
+        const raw = text.slice(item.start, item.end);
+        const key = /\s\s|[\t\n\r]/.test(raw) ? raw.replace(/\s+/g, ' ') : raw;
         const first = seen.get(key);
         if (first) sink.add('duplicate-rule', item, { line: String(text.slice(0, first.start).split('\n').length) });
         else seen.set(key, item);

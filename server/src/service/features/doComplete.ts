@@ -2,7 +2,7 @@ import { CompletionItem, CompletionItemKind, CompletionList, InsertTextFormat, M
 import { CAPABILITY_DOCS, DANGEROUS_CAPABILITIES, EXEC_DOCS, PERMISSION_DOCS, RULE_DOCS } from '../data/docs';
 import {
   BUILTIN_VARIABLES, CAPABILITIES, DBUS_PERMS, FactTable, IO_URING_PERMS, MOUNT_OPTIONS, MQUEUE_PERMS, NETWORK_FAMILIES,
-  NETWORK_PERMS, NETWORK_TYPES, PROFILE_FLAGS, PTRACE_PERMS, RLIMITS, SIGNAL_PERMS, SIGNALS, UNIX_PERMS, USERNS_PERMS,
+  NETWORK_PERMS, NETWORK_TYPES, PROFILE_FLAGS, PTRACE_PERMS, RLIMIT_SIZE_UNITS, RLIMIT_TIME_UNITS, RLIMITS, SIGNAL_PERMS, SIGNALS, UNIX_PERMS, USERNS_PERMS,
 } from '../data/facts';
 
 export interface CompletionContext {
@@ -10,8 +10,8 @@ export interface CompletionContext {
   readonly includeNames?: readonly string[];
   /** Variables in scope, without `@{ }`. */
   readonly variables?: readonly string[];
-  /** Profile names known in the file (and workspace), for `-> target` and `peer=`. */
-  readonly profileNames?: readonly string[];
+  /** Profile names known in the file and workspace, for `-> target` and `peer=`; asked for only when needed. */
+  readonly profileNames?: () => readonly string[];
 }
 
 /** Permissions by rule keyword, for `RULE (` and a bare first word. */
@@ -71,8 +71,12 @@ function itemsFor(before: string, context: CompletionContext): CompletionItem[] 
     return words(MOUNT_OPTIONS.keys(), CompletionItemKind.EnumMember, 'mount option');
   }
   if (/^\s*set\s+rlimit\s+\w*$/.test(before)) return words(RLIMITS.keys(), CompletionItemKind.EnumMember, 'rlimit');
+  if ((m = /^\s*set\s+rlimit\s+(\w+)\s*<=\s*\d+$/.exec(before))) {
+    const timed = m[1] === 'cpu' || m[1] === 'rttime';
+    return words(timed ? RLIMIT_TIME_UNITS.keys() : m[1] === 'nice' ? [] : RLIMIT_SIZE_UNITS.keys(), CompletionItemKind.Unit, timed ? 'time unit' : 'size unit');
+  }
   if (/(->\s*|\bpeer=\(?(?:label=)?)[^\s,)]*$/.test(before)) {
-    return words(context.profileNames ?? [], CompletionItemKind.Class, 'profile');
+    return words(context.profileNames?.() ?? [], CompletionItemKind.Class, 'profile');
   }
   if (/@\{[A-Za-z0-9_]*$/.test(before)) {
     const names = new Set([...(context.variables ?? []), ...BUILTIN_VARIABLES]);
