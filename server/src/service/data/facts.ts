@@ -475,3 +475,45 @@ export const STANDARD_INCLUDES: readonly string[] = [
   ...['alias', 'apparmorfs', 'dovecot', 'etc', 'global', 'home', 'kernelvars', 'multiarch', 'proc', 'run', 'securityfs',
     'share', 'sys', 'xdg-user-dirs'].map((n) => `tunables/${n}`),
 ];
+
+// ---------------------------------------------------------------------------
+// kernel audit log (tools-and-logs.md §3)
+// ---------------------------------------------------------------------------
+
+/**
+ * audit_log_apparmor_values.txt: the `apparmor=` values. KILLED and AUTO come from the
+ * kernel's own table; libapparmor's scanner does not list them, but they occur.
+ */
+export const AUDIT_MODES: ReadonlySet<string> = new Set([
+  'AUDIT', 'ALLOWED', 'DENIED', 'HINT', 'STATUS', 'ERROR', 'KILLED', 'AUTO',
+]);
+
+/** Legacy record types (numeric 1501–1507 and their symbolic names) and the mode each stands for. */
+export const LEGACY_AUDIT_TYPES: ReadonlyMap<string, string> = new Map([
+  ['1501', 'AUDIT'], ['1502', 'ALLOWED'], ['1503', 'DENIED'], ['1504', 'HINT'],
+  ['1505', 'STATUS'], ['1506', 'ERROR'], ['1507', 'KILLED'],
+  ['APPARMOR_AUDIT', 'AUDIT'], ['APPARMOR_ALLOWED', 'ALLOWED'], ['APPARMOR_DENIED', 'DENIED'],
+  ['APPARMOR_HINT', 'HINT'], ['APPARMOR_STATUS', 'STATUS'], ['APPARMOR_ERROR', 'ERROR'],
+  ['APPARMOR_KILL', 'KILLED'],
+]);
+
+/**
+ * Linux signal numbers 1–31 by name, for the rare log that prints `signal=15` rather than
+ * `signal=term`; 0 is the `exists` probe. Realtime signals (34+) are `rtmin+N`.
+ */
+export const SIGNAL_NUMBERS: readonly string[] = [
+  'exists', 'hup', 'int', 'quit', 'ill', 'trap', 'abrt', 'bus', 'fpe', 'kill', 'usr1', 'segv',
+  'usr2', 'pipe', 'alrm', 'term', 'stkflt', 'chld', 'cont', 'stop', 'stp', 'ttin', 'ttou', 'urg',
+  'xcpu', 'xfsz', 'vtalrm', 'prof', 'winch', 'io', 'pwr', 'sys',
+];
+
+/** First realtime signal number on Linux (SIGRTMIN as the kernel counts it). */
+export const SIGRTMIN = 34;
+
+/**
+ * The kernel's file permission letters in `requested_mask`/`denied_mask` and the rule
+ * letter that grants each: create (`c`) and delete (`d`) are granted by `w`.
+ */
+export const LOG_FILE_MASK_LETTERS: ReadonlyMap<string, string> = new Map([
+  ['r', 'r'], ['w', 'w'], ['a', 'a'], ['c', 'w'], ['d', 'w'], ['x', 'x'], ['m', 'm'], ['l', 'l'], ['k', 'k'],
+]);
