@@ -1,0 +1,133 @@
+/**
+ * Repository entries for what may stand outside a rule: include directives,
+ * abi, alias, variable assignments and `if` conditions (grammar.md §3–7).
+ */
+import { type Rule, ref, scope } from './tm';
+import { QUOTED, START, STOP, VAR_NAME } from './tokens';
+
+/** `<name>`, `"name"` or a bare name, scoped as a string with its delimiters. */
+function fileName(first: number, kind: string): { regex: string; captures: Record<number, { name: string }> } {
+  const n = (i: number): number => first + i;
+  return {
+    regex: String.raw`(?:((<)[^>\n]*(>))|(${QUOTED})|([^\s"<]\S*))`,
+    captures: {
+      [n(0)]: { name: scope(`string.quoted.other.lt-gt.${kind}`) },
+      [n(1)]: { name: scope('punctuation.definition.string.begin') },
+      [n(2)]: { name: scope('punctuation.definition.string.end') },
+      [n(3)]: { name: scope(`string.quoted.double.${kind}`) },
+      [n(4)]: { name: scope(`string.unquoted.${kind}`) },
+    },
+  };
+}
+
+const includeTarget = fileName(5, 'include');
+const include: Rule = {
+  // `#include` needs no blank before its file name; `include` does (grammar.md §3).
+  match: String.raw`${START}(?:(#include)\s*|(include)\s+)(?:(if)\s+(exists)\s*)?${includeTarget.regex}`,
+  name: scope('meta.preprocessor.include'),
+  captures: {
+    1: { name: scope('keyword.control.directive.include') },
+    2: { name: scope('keyword.control.directive.include') },
+    3: { name: scope('keyword.control.directive.conditional') },
+    4: { name: scope('keyword.control.directive.conditional') },
+    ...includeTarget.captures,
+  },
+};
+
+const abiTarget = fileName(2, 'abi');
+const abi: Rule = {
+  match: String.raw`${START}(abi)\s*${abiTarget.regex}`,
+  name: scope('meta.abi'),
+  captures: { 1: { name: scope('keyword.other.abi') }, ...abiTarget.captures },
+};
+
+const alias: Rule = {
+  begin: String.raw`${START}(alias|rewrite)${STOP}`,
+  beginCaptures: { 1: { name: scope('keyword.other.alias') } },
+  end: String.raw`(,)|(?=\})`,
+  endCaptures: { 1: { name: scope('punctuation.terminator.rule') } },
+  name: scope('meta.alias'),
+  patterns: [ref('comment'), ref('path'), ref('string'), { match: '->', name: scope('keyword.operator.arrow') }],
+};
+
+const continuation: Rule = { match: String.raw`\\$`, name: scope('punctuation.separator.continuation') };
+
+/** Assignment values run to the end of the line, unless it ends in a backslash (grammar.md §5). */
+const assignment: Rule = {
+  begin: String.raw`^\s*(@\{${VAR_NAME}\}|@${VAR_NAME})\s*(\+=|\?=|:=|=)`,
+  beginCaptures: {
+    1: { name: scope('variable.other.set.definition'), patterns: [ref('variable')] },
+    2: { name: scope('keyword.operator.assignment') },
+  },
+  end: String.raw`(?<!\\)$`,
+  name: scope('meta.assignment.variable'),
+  patterns: [
+    ref('comment'),
+    continuation,
+    // "Variable declarations do not accept trailing commas": a bare comma is never part of a value.
+    { match: ',', name: scope('invalid.illegal.comma') },
+    ref('string'),
+    ref('path'),
+    ref('value'),
+  ],
+};
+
+const booleanAssignment: Rule = {
+  begin: String.raw`^\s*(\$\{${VAR_NAME}\}|\$${VAR_NAME})\s*(\?=|:=|=)`,
+  beginCaptures: {
+    1: { name: scope('variable.other.boolean.definition'), patterns: [ref('boolean-variable')] },
+    2: { name: scope('keyword.operator.assignment') },
+  },
+  end: String.raw`(?<!\\)$`,
+  name: scope('meta.assignment.boolean'),
+  patterns: [
+    ref('comment'),
+    continuation,
+    { match: String.raw`(?<![^\s(])(?i:true|false)(?![^\s)])`, name: scope('constant.language.boolean') },
+    ref('expression'),
+  ],
+};
+
+/** The condition of an `if`: 2.x `not`/`defined`, and 5.0 `and`/`or`/comparisons/parentheses. */
+const expression: Rule = {
+  patterns: [
+    ref('comment'),
+    { match: String.raw`(?<![^\s(])(?:not|and|or)(?![^\s()])`, name: scope('keyword.operator.logical') },
+    { match: String.raw`(?<![^\s(])(?:defined|in)(?![^\s()])`, name: scope('keyword.operator.word') },
+    { match: '==|!=|>=|<=|>|<', name: scope('keyword.operator.comparison') },
+    { match: String.raw`\(`, name: scope('punctuation.section.parens.begin') },
+    { match: String.raw`\)`, name: scope('punctuation.section.parens.end') },
+    ref('boolean-variable'),
+    { match: String.raw`@\{${VAR_NAME}\}(?=[\s()]|$)`, captures: { 0: { patterns: [ref('variable')] } } },
+    ref('string'),
+    { match: String.raw`(?<![^\s(])[+-]?[0-9]+(?![^\s()])`, name: scope('constant.numeric.integer') },
+    {
+      match: String.raw`(?<![^\s(])[^\s()"!<>=#]+`,
+      name: scope('string.unquoted.value'),
+      captures: { 0: { patterns: [ref('variable'), ref('escape'), ref('glob')] } },
+    },
+  ],
+};
+
+const conditional: Rule = {
+  patterns: [
+    {
+      begin: String.raw`${START}(if)(?=[\s(])`,
+      beginCaptures: { 1: { name: scope('keyword.control.conditional.if') } },
+      end: String.raw`(?=\{)`,
+      name: scope('meta.conditional.if'),
+      patterns: [ref('expression')],
+    },
+    { match: String.raw`${START}else(?![^\s{])`, name: scope('keyword.control.conditional.else') },
+  ],
+};
+
+export const preamble: Record<string, Rule> = {
+  include,
+  abi,
+  alias,
+  assignment,
+  'boolean-assignment': booleanAssignment,
+  expression,
+  conditional,
+};

@@ -1,0 +1,46 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { loadGrammar, ROOT, tokenize } from './engine';
+
+/** The shared corpus of real profiles, read in place beside this checkout. */
+const CORPUS = path.resolve(ROOT, '../shared/corpus');
+const TREE = path.join(CORPUS, 'apparmor.d');
+
+/** Profiles the real parser accepts, plus every abstraction and tunable (valid as fragments). */
+function validFiles(): string[] {
+  const valid: string[] = [];
+  for (const line of fs.readFileSync(path.join(CORPUS, 'EXPECTED.tsv'), 'utf8').split('\n').slice(1)) {
+    const [file, verdict] = line.split('\t');
+    if (file && verdict === 'valid') valid.push(path.join(CORPUS, file));
+  }
+  for (const dir of ['abstractions', 'tunables']) valid.push(...filesUnder(path.join(TREE, dir)));
+  return valid;
+}
+
+function filesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
+}
+
+test('no line of a valid corpus file gets an invalid scope', async (t) => {
+  if (!fs.existsSync(path.join(CORPUS, 'EXPECTED.tsv'))) {
+    t.skip(`no shared corpus at ${CORPUS}`);
+    return;
+  }
+  const grammar = await loadGrammar();
+  const files = validFiles();
+  const failures: string[] = [];
+  for (const file of files) {
+    const lines = tokenize(grammar, fs.readFileSync(file, 'utf8'));
+    lines.forEach((tokens, i) => {
+      const bad = tokens.find((tok) => tok.scopes.some((s) => s.startsWith('invalid.')));
+      if (bad) failures.push(`${path.relative(CORPUS, file)}:${i + 1}: ${JSON.stringify(bad.text)} ${bad.scopes.at(-1)}`);
+    });
+  }
+  t.diagnostic(`${files.length} corpus files tokenised, ${files.length - new Set(failures.map((f) => f.split(':')[0])).size} without an invalid scope`);
+  assert.deepEqual(failures.slice(0, 30), [], `${failures.length} lines with an invalid scope`);
+  assert.ok(files.length >= 1679, `only ${files.length} files`);
+});
