@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' };
+// --production (for the .vsix): minified, without source maps.
+const production = process.argv.includes('--production');
+const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: !production, minify: production, logLevel: 'warning' };
 
 await build({
   ...common,
@@ -18,6 +20,15 @@ await build({
   entryPoints: ['server/src/node/serverMain.ts'],
   outfile: 'dist/apparmor-language-server.js',
   format: 'cjs',
+});
+
+// The VS Code extension: the client, which starts the server bundle above over node IPC.
+await build({
+  ...common,
+  entryPoints: ['client/src/extension.ts'],
+  outfile: 'dist/extension.js',
+  format: 'cjs',
+  external: ['vscode'],
 });
 
 // The same server for VS Code for the Web: a web worker, no file system.

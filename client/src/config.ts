@@ -1,0 +1,37 @@
+import * as fs from 'fs';
+import * as vscode from 'vscode';
+import type { ParserSettings, Privilege } from './core/commandLines';
+import { DEFAULT_PARSER, findProgram } from './core/settings';
+
+/** The settings a command needs, read for the file it acts on (folder settings may differ). */
+export interface CommandSettings extends ParserSettings {
+  readonly privilege: Privilege;
+  readonly aaStatus: string;
+  readonly dockerImage: string;
+  readonly abi?: string;
+}
+
+const isFile = (p: string): boolean => {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+};
+
+export function readCommandSettings(scope?: vscode.Uri): CommandSettings {
+  const c = vscode.workspace.getConfiguration('apparmor', scope);
+  const path = process.env.PATH ?? '';
+  const parserSetting = c.get<string>('parserPath', '') || DEFAULT_PARSER;
+  // The default path is only a guess: where it is absent, look for apparmor_parser elsewhere.
+  const parser = parserSetting === DEFAULT_PARSER && !isFile(DEFAULT_PARSER) ? findProgram('apparmor_parser', path, isFile) : findProgram(parserSetting, path, isFile);
+  return {
+    parser,
+    includeDirs: c.get<string[]>('includeDirs', []).filter((d) => d.trim() !== ''),
+    base: c.get<string>('base', '') || undefined,
+    abi: c.get<string>('abi', '') || undefined,
+    privilege: c.get<Privilege>('privilege', 'sudo'),
+    aaStatus: findProgram('aa-status', path, isFile),
+    dockerImage: c.get<string>('dockerImage', '') || 'IMAGE',
+  };
+}

@@ -1,0 +1,89 @@
+import { performance } from 'perf_hooks';
+import * as vscode from 'vscode';
+import { CommandResult, report } from './commandResult';
+import { copyDockerRunCommand } from './dockerCommand';
+import { registerIncludeAutoClose } from './includeAutoClose';
+import { showLoadedProfiles } from './loadedProfiles';
+import { setMode } from './modeCommands';
+import { ParserProblems } from './parserProblems';
+import { checkProfile, loadProfile, ProfileCommandDeps, unloadProfile } from './profileCommands';
+import { Runner } from './runner';
+import { ServerController } from './serverController';
+import { StatusBar, StatusSnapshot } from './statusBar';
+import { TerminalRunner } from './terminalRunner';
+
+/** What activate() hands to other extensions and to the tests inside VS Code. */
+export interface AppArmorApi {
+  readonly activationMs: number;
+  status(): StatusSnapshot;
+  /** Resolves when the language server has answered `initialize` (rejects if it could not start). */
+  serverReady(): Promise<void>;
+}
+
+let server: ServerController | undefined;
+
+export function activate(context: vscode.ExtensionContext): AppArmorApi {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('AppArmor');
+  const serverLog = vscode.window.createOutputChannel('AppArmor Language Server', { log: true });
+  const controller = new ServerController(context, serverLog);
+  server = controller;
+  const terminal = new TerminalRunner();
+  const runner = new Runner(log, terminal);
+  const problems = new ParserProblems();
+  const statusBar = new StatusBar(controller);
+  context.subscriptions.push(log, serverLog, controller, terminal, problems, statusBar, registerIncludeAutoClose());
+  registerCommands(context, { runner, problems }, log, controller);
+  // Trust granted: the server may now run apparmor_parser on save.
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => controller.refreshSettings()));
+  const ready = controller.start();
+  ready.catch(() => undefined);
+  const activationMs = performance.now() - started;
+  log.appendLine(`Activated in ${activationMs.toFixed(1)} ms.`);
+  return { activationMs, status: () => statusBar.snapshot(), serverReady: () => ready };
+}
+
+export async function deactivate(): Promise<void> {
+  await server?.stop();
+}
+
+type Handler = (uri?: vscode.Uri) => Promise<CommandResult>;
+
+function registerCommands(context: vscode.ExtensionContext, deps: ProfileCommandDeps, log: vscode.OutputChannel, controller: ServerController): void {
+  const commands: Record<string, Handler> = {
+    'apparmor.loadProfile': (uri) => loadProfile(deps, uri),
+    'apparmor.unloadProfile': (uri) => unloadProfile(deps, uri),
+    'apparmor.checkProfile': (uri) => checkProfile(deps, uri),
+    'apparmor.setComplainMode': (uri) => setMode(deps, 'complain', uri),
+    'apparmor.setEnforceMode': (uri) => setMode(deps, 'enforce', uri),
+    'apparmor.showLoadedProfiles': () => showLoadedProfiles(deps.runner),
+    'apparmor.copyDockerRunCommand': (uri) => copyDockerRunCommand(log, uri),
+    'apparmor.restartServer': () => restartServer(controller),
+  };
+  for (const [id, handler] of Object.entries(commands)) {
+    context.subscriptions.push(vscode.commands.registerCommand(id, (arg?: unknown) => runReported(handler, asUri(arg), log)));
+  }
+  context.subscriptions.push(vscode.commands.registerCommand('apparmor.showOutput', () => log.show(true)));
+}
+
+/** Menus pass the clicked file's URI; the palette passes nothing. */
+function asUri(arg: unknown): vscode.Uri | undefined {
+  return arg instanceof vscode.Uri ? arg : undefined;
+}
+
+async function runReported(handler: Handler, uri: vscode.Uri | undefined, log: vscode.OutputChannel): Promise<CommandResult> {
+  try {
+    return report(await handler(uri), log);
+  } catch (e) {
+    return report({ ok: false, kind: 'failed', message: `AppArmor: ${(e as Error).message}` }, log);
+  }
+}
+
+async function restartServer(controller: ServerController): Promise<CommandResult> {
+  try {
+    await controller.restart();
+    return { ok: true, kind: 'ok', message: 'The AppArmor language server restarted.' };
+  } catch (e) {
+    return { ok: false, kind: 'failed', message: `The AppArmor language server did not start: ${(e as Error).message}` };
+  }
+}

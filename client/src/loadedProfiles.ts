@@ -1,0 +1,66 @@
+import * as vscode from 'vscode';
+import { CommandResult, fail, UNTRUSTED } from './commandResult';
+import { readCommandSettings } from './config';
+import { describeProcesses, LoadedProfile, parseAaStatus, topLevelName } from './core/aaStatus';
+import { buildStatusArgs } from './core/commandLines';
+import { classifyRun, NO_KERNEL_MESSAGE } from './core/outcome';
+import { kernelHasAppArmor } from './profileCommands';
+import type { Runner } from './runner';
+
+export interface LoadedProfilesResult extends CommandResult {
+  readonly profiles?: LoadedProfile[];
+}
+
+interface ProfileItem extends vscode.QuickPickItem {
+  readonly profile: LoadedProfile;
+}
+
+/**
+ * `aa-status --json` as a quick pick. The command resolves once the list is shown, not
+ * when something is picked, so it never waits on a person.
+ */
+export async function showLoadedProfiles(runner: Runner): Promise<LoadedProfilesResult> {
+  if (!vscode.workspace.isTrusted) return UNTRUSTED;
+  if (!kernelHasAppArmor()) return fail('noKernel', NO_KERNEL_MESSAGE);
+  const settings = readCommandSettings();
+  const execution = await runner.runAsRoot(buildStatusArgs(settings.aaStatus), settings.privilege);
+  const outcome = classifyRun(execution.result, { name: 'aa-status', program: execution.program });
+  if (outcome.kind !== 'ok') return { ok: false, ...outcome, commandLine: execution.commandLine };
+  let profiles: LoadedProfile[];
+  try {
+    profiles = parseAaStatus(execution.result.stdout);
+  } catch (e) {
+    return { ok: false, kind: 'failed', message: (e as Error).message, commandLine: execution.commandLine };
+  }
+  showPick(profiles);
+  return { ok: true, kind: 'ok', message: `${profiles.length} profiles are loaded.`, commandLine: execution.commandLine, profiles };
+}
+
+function showPick(profiles: readonly LoadedProfile[]): void {
+  const pick = vscode.window.createQuickPick<ProfileItem>();
+  pick.title = 'Loaded AppArmor profiles';
+  pick.placeholder = 'Pick a profile to open its file';
+  pick.matchOnDetail = true;
+  pick.items = profiles.map((p) => ({ label: p.name, description: p.mode, detail: describeProcesses(p.processes), profile: p }));
+  pick.onDidAccept(() => {
+    const chosen = pick.selectedItems[0];
+    pick.hide();
+    if (chosen) void openProfileSource(chosen.profile.name);
+  });
+  pick.onDidHide(() => pick.dispose());
+  pick.show();
+}
+
+/** Finds the file through the language server's index of the workspace and include folders: by profile name, else by attachment. */
+export async function openProfileSource(loadedName: string): Promise<boolean> {
+  const name = topLevelName(loadedName);
+  const symbols = (await vscode.commands.executeCommand<vscode.SymbolInformation[] | undefined>('vscode.executeWorkspaceSymbolProvider', name)) ?? [];
+  const profiles = symbols.filter((s) => s.kind === vscode.SymbolKind.Class);
+  const found = profiles.find((s) => s.name === name) ?? profiles.find((s) => s.containerName === name);
+  if (!found) {
+    void vscode.window.showWarningMessage(`No file in the workspace or the include folders defines the profile ${name}.`);
+    return false;
+  }
+  await vscode.window.showTextDocument(found.location.uri, { selection: found.location.range });
+  return true;
+}

@@ -1,0 +1,73 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { CommandResult, fail, UNTRUSTED } from './commandResult';
+import { readCommandSettings } from './config';
+import { buildCheckArgs, buildLoadArgs, buildUnloadArgs } from './core/commandLines';
+import { classifyRun, NO_KERNEL_MESSAGE, SECURITYFS } from './core/outcome';
+import { findProfileDocument, isResult } from './documents';
+import type { ParserProblems } from './parserProblems';
+import type { Execution, Runner } from './runner';
+
+export interface ProfileCommandDeps {
+  readonly runner: Runner;
+  readonly problems: ParserProblems;
+}
+
+/** Checked before anything that talks to the kernel, because the tools' own errors there are cryptic (or, for aa-status --json, silence). */
+export function kernelHasAppArmor(): boolean {
+  return fs.existsSync(SECURITYFS);
+}
+
+export async function checkProfile(deps: ProfileCommandDeps, uri?: vscode.Uri): Promise<CommandResult> {
+  if (!vscode.workspace.isTrusted) return UNTRUSTED;
+  const doc = await findProfileDocument(uri);
+  if (isResult(doc)) return doc;
+  const file = doc.uri.fsPath;
+  const execution = await deps.runner.run(buildCheckArgs(readCommandSettings(doc.uri), file));
+  // Once the parser ran, everything it says is about the profile (even "Permission denied" on an include).
+  if (execution.result.spawnError) return { ok: false, ...classifyRun(execution.result, { name: 'apparmor_parser', program: execution.program }), commandLine: execution.commandLine };
+  const count = deps.problems.show(file, execution.result.stderr);
+  const name = path.basename(file);
+  const accepted = execution.result.exitCode === 0;
+  const message = accepted
+    ? `apparmor_parser accepts ${name}${count > 0 ? ` (${count} warning${count === 1 ? '' : 's'} in Problems)` : ''}.`
+    : `apparmor_parser rejects ${name}: ${count} problem${count === 1 ? '' : 's'} in Problems.`;
+  return { ok: accepted, kind: accepted ? 'ok' : 'failed', message, commandLine: execution.commandLine };
+}
+
+export async function loadProfile(deps: ProfileCommandDeps, uri?: vscode.Uri): Promise<CommandResult> {
+  return runOnKernel(deps, uri, 'load');
+}
+
+export async function unloadProfile(deps: ProfileCommandDeps, uri?: vscode.Uri): Promise<CommandResult> {
+  return runOnKernel(deps, uri, 'unload');
+}
+
+/** Load (replace) or unload the file's profiles, as root. */
+export async function runOnKernel(deps: ProfileCommandDeps, uri: vscode.Uri | undefined, action: 'load' | 'unload'): Promise<CommandResult> {
+  if (!vscode.workspace.isTrusted) return UNTRUSTED;
+  const doc = await findProfileDocument(uri);
+  if (isResult(doc)) return doc;
+  if (!kernelHasAppArmor()) return fail('noKernel', NO_KERNEL_MESSAGE);
+  const settings = readCommandSettings(doc.uri);
+  const file = doc.uri.fsPath;
+  const argv = action === 'load' ? buildLoadArgs(settings, file) : buildUnloadArgs(settings, file);
+  const execution = await deps.runner.runAsRoot(argv, settings.privilege);
+  return describeKernelRun(deps, execution, file, action);
+}
+
+function describeKernelRun(deps: ProfileCommandDeps, execution: Execution, file: string, action: 'load' | 'unload'): CommandResult {
+  const outcome = classifyRun(execution.result, { name: 'apparmor_parser', program: execution.program });
+  const commandLine = execution.commandLine;
+  if (outcome.kind === 'ok') {
+    deps.problems.show(file, '');
+    const done = action === 'load' ? 'Loaded' : 'Unloaded';
+    return { ok: true, kind: 'ok', message: `${done} the profiles of ${path.basename(file)}.`, commandLine };
+  }
+  if (outcome.kind === 'failed') {
+    const count = deps.problems.show(file, execution.result.stderr);
+    if (count > 0) return { ok: false, kind: 'failed', message: `apparmor_parser could not ${action} ${path.basename(file)}: ${count} problem${count === 1 ? '' : 's'} in Problems.`, commandLine };
+  }
+  return { ok: false, ...outcome, commandLine };
+}

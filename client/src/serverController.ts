@@ -1,0 +1,101 @@
+import { performance } from 'perf_hooks';
+import * as vscode from 'vscode';
+import {
+  DidChangeConfigurationNotification, LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind,
+} from 'vscode-languageclient/node';
+import { readCommandSettings } from './config';
+import { SERVER_SETTING_KEYS, settingsForServer } from './core/settings';
+
+export type ServerState = 'starting' | 'running' | 'stopped';
+
+/** A larger young generation keeps garbage collection out of the way of re-checking a large profile on each keystroke (as bin/ does). */
+const SERVER_EXEC_ARGV = ['--max-semi-space-size=32'];
+
+/** Starts, restarts and stops the bundled language server, over node IPC. */
+export class ServerController implements vscode.Disposable {
+  private client: LanguageClient | undefined;
+  private readonly stateEmitter = new vscode.EventEmitter<ServerState>();
+  readonly onDidChangeState = this.stateEmitter.event;
+  state: ServerState = 'stopped';
+
+  constructor(private readonly context: vscode.ExtensionContext, private readonly channel: vscode.LogOutputChannel) {}
+
+  /** Resolves once the server answered `initialize`; the time it took is logged. */
+  async start(): Promise<void> {
+    const started = performance.now();
+    const client = this.createClient();
+    this.client = client;
+    client.onDidChangeState((e) => this.setState(e.newState === State.Running ? 'running' : e.newState === State.Starting ? 'starting' : 'stopped'));
+    this.setState('starting');
+    try {
+      await client.start();
+      this.channel.info(`Language server ready in ${Math.round(performance.now() - started)} ms.`);
+    } catch (e) {
+      this.setState('stopped');
+      this.channel.error(`Language server failed to start: ${(e as Error).message}`);
+      throw e;
+    }
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    // A client that never came up cannot be stopped cleanly; dispose what there is.
+    if (client) await client.dispose(2000).catch(() => undefined);
+    this.setState('stopped');
+  }
+
+  /** Makes the server pull its settings again (after trust is granted, say). */
+  refreshSettings(): void {
+    if (this.client?.isRunning()) void this.client.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+  }
+
+  dispose(): void {
+    void this.stop();
+    this.stateEmitter.dispose();
+  }
+
+  private setState(state: ServerState): void {
+    this.state = state;
+    this.stateEmitter.fire(state);
+  }
+
+  private createClient(): LanguageClient {
+    const module = this.context.asAbsolutePath('dist/apparmor-language-server.js');
+    const serverOptions: ServerOptions = {
+      run: { module, transport: TransportKind.ipc, options: { execArgv: SERVER_EXEC_ARGV } },
+      debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6019'] } },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [{ language: 'apparmor', scheme: 'file' }, { language: 'apparmor', scheme: 'untitled' }],
+      synchronize: { configurationSection: 'apparmor' },
+      outputChannel: this.channel,
+      initializationOptions: () => serverSettings(undefined),
+      middleware: { workspace: { configuration: configurationMiddleware } },
+    };
+    // The id makes vscode-languageclient read `apparmor.trace.server` for the trace level.
+    return new LanguageClient('apparmor', 'AppArmor Language Server', serverOptions, clientOptions);
+  }
+}
+
+/** The `apparmor` section as the server should see it (see settingsForServer). */
+function serverSettings(scope: vscode.Uri | undefined): Record<string, unknown> {
+  const c = vscode.workspace.getConfiguration('apparmor', scope);
+  const section: Record<string, unknown> = Object.fromEntries(SERVER_SETTING_KEYS.map((k) => [k, c.get(k)]));
+  // Where the default path has no parser, give the server the one found elsewhere.
+  section.parserPath = readCommandSettings(scope).parser;
+  return settingsForServer(section, vscode.workspace.isTrusted);
+}
+
+const configurationMiddleware: NonNullable<NonNullable<LanguageClientOptions['middleware']>['workspace']>['configuration'] =
+  async (params, token, next) => {
+    const answer = await next(params, token);
+    if (!Array.isArray(answer)) return answer;
+    return params.items.map((item, i) =>
+      item.section === 'apparmor' ? serverSettings(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined) : answer[i]);
+  };
