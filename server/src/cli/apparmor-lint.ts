@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import { collectFiles, defaultIncludeDirs, LintedFile, Linter } from '../node/lintFiles';
 import { LintArgs, parseArgs, USAGE, UsageError } from './args';
+import { printDenials } from './denials';
 import { formatGcc, formatJson, formatText } from './format';
 
 declare const APPARMOR_LINT_VERSION: string | undefined;
@@ -24,6 +25,7 @@ export function main(argv: readonly string[]): number {
     process.stdout.write(`${typeof APPARMOR_LINT_VERSION === 'string' ? APPARMOR_LINT_VERSION : 'dev'}\n`);
     return 0;
   }
+  if (args.denials) return printDenials(args, readInput);
   const { files, problems } = collectFiles(args.paths);
   const linter = new Linter({
     includeDirs: defaultIncludeDirs(args.includeDirs),

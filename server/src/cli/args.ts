@@ -5,6 +5,10 @@ export interface LintArgs {
   abi?: string;
   fragment: boolean;
   format: 'text' | 'json' | 'gcc';
+  /** Read PATHs as kernel logs and propose the rules their AppArmor denials ask for. */
+  denials: boolean;
+  /** With --denials: paths exactly as logged, no tunables. */
+  literal: boolean;
   paths: string[];
   help: boolean;
   version: boolean;
@@ -13,24 +17,30 @@ export interface LintArgs {
 export class UsageError extends Error {}
 
 export const USAGE = `Usage: apparmor-lint [--include-dir DIR]... [--base DIR] [--abi X.Y] [--fragment] [--format text|json|gcc] PATH...
+       apparmor-lint --denials [--literal] [--format text|json] LOG...
 
 Checks AppArmor profiles the way apparmor_parser reads them, and explains what is wrong.
+With --denials, reads kernel logs (dmesg, journalctl, syslog, audit.log) and prints, for
+each profile, the rules that would allow what AppArmor denied.
 
   -I, --include-dir DIR  search DIR for <...> includes (repeatable; default /etc/apparmor.d)
   -b, --base DIR         base folder for relative includes
       --abi X.Y          hold syntax against this AppArmor version when a file declares no abi
       --fragment         check files as include fragments (abstractions, tunables, local/)
   -f, --format FORMAT    text (default), json, or gcc (file:line:col: severity: message [code])
+      --denials          read LOGs (files, or - for standard input) and propose rules for their denials
+      --literal          with --denials: paths exactly as logged, without tunables such as @{HOME}
   -h, --help             show this help
   -V, --version          show the version
 
 PATH may be a file, a directory (checked recursively), or - for standard input.
-Exit status: 0 no errors, 1 errors found, 2 bad usage or unreadable input.`;
+Exit status: 0 no errors, 1 errors found, 2 bad usage or unreadable input
+(with --denials: 0 once the logs are read, 2 bad usage or unreadable input).`;
 
 const FORMATS = ['text', 'json', 'gcc'] as const;
 
 export function parseArgs(argv: readonly string[]): LintArgs {
-  const args: LintArgs = { includeDirs: [], fragment: false, format: 'text', paths: [], help: false, version: false };
+  const args: LintArgs = { includeDirs: [], fragment: false, format: 'text', denials: false, literal: false, paths: [], help: false, version: false };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i]!;
     const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
@@ -51,6 +61,8 @@ export function parseArgs(argv: readonly string[]): LintArgs {
         break;
       }
       case '--fragment': args.fragment = true; break;
+      case '--denials': args.denials = true; if (eq > 0) args.paths.push(value()); break;
+      case '--literal': args.literal = true; break;
       case '-f': case '--format': {
         const v = value();
         if (!(FORMATS as readonly string[]).includes(v)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${v}'`);
@@ -66,6 +78,7 @@ export function parseArgs(argv: readonly string[]): LintArgs {
         else args.paths.push(raw);
     }
   }
-  if (!args.help && !args.version && args.paths.length === 0) throw new UsageError('no PATH given');
+  if (!args.help && !args.version && args.paths.length === 0) throw new UsageError(args.denials ? 'no LOG given' : 'no PATH given');
+  if (args.denials && args.format === 'gcc') throw new UsageError('--denials prints text or json, not gcc');
   return args;
 }

@@ -11,6 +11,8 @@ const SOCKET_OPERATION_PERMS: Readonly<Record<string, string>> = {
   getsockname: 'getattr', getpeername: 'getattr', sendmsg: 'send', recvmsg: 'receive',
 };
 
+const SERVER_PERMS: ReadonlySet<string> = new Set(['bind', 'listen', 'accept']);
+
 function isNoAccess(x: unknown): x is NoAccess {
   return typeof x === 'object' && x !== null && 'reason' in x;
 }
@@ -38,15 +40,15 @@ export function describeSocket(record: AuditRecord): Described {
       ...opt('peerLabel', f['peer']),
     };
   }
+  // A server's own address is what a rule would name; a client's, the peer it reaches (its own port is ephemeral).
+  const server = perms.some((p) => SERVER_PERMS.has(p));
   return {
     class: 'network',
     perms,
     ...opt('family', f['family']),
     ...opt('type', f['sock_type']),
-    ...opt('ip', f['laddr'] ?? f['saddr']),
-    ...opt('port', f['lport'] ?? f['src']),
-    ...opt('peerIp', f['faddr'] ?? f['daddr']),
-    ...opt('peerPort', f['fport'] ?? f['dest']),
+    ...(server ? { ...opt('ip', f['laddr'] ?? f['saddr']), ...opt('port', f['lport'] ?? f['src']) } : {}),
+    ...(server ? {} : { ...opt('peerIp', f['faddr'] ?? f['daddr']), ...opt('peerPort', f['fport'] ?? f['dest']) }),
   };
 }
 

@@ -1,0 +1,129 @@
+/**
+ * AppArmor globs (AARE) matched against logged paths and names, as apparmor_parser
+ * compiles them: `*` any run without `/`, `**` any run, `?` one character but `/`,
+ * `[…]` classes, nested `{a,b}` alternations, `\` escapes, `@{var}` expanded from the
+ * given values; a `*` or `**` that is a whole path component must match at least one
+ * character, and repeated slashes collapse.
+ */
+
+export type Variables = ReadonlyMap<string, readonly string[]>;
+
+/** Beyond this many expansions a glob is treated as matching nothing rather than exploding. */
+const MAX_EXPANSIONS = 4096;
+const MAX_DEPTH = 16;
+const VARIABLE = /@\{([A-Za-z][A-Za-z0-9_]*)\}/;
+
+const compiled = new Map<string, RegExp | null>();
+
+/**
+ * Whether `glob` matches `value` exactly, variables expanded from `vars`. Repeated
+ * slashes collapse in paths (the default) but not in labels, where `//` separates a
+ * profile from its hat or child.
+ */
+export function matchesGlob(glob: string, value: string, vars: Variables = new Map(), path = true): boolean {
+  return expandVariables(glob, vars).some((g) => {
+    const re = compile(path ? collapseSlashes(g) : g);
+    return re !== null && re.test(value);
+  });
+}
+
+/** Every text `glob` stands for once its variables are replaced; none when one is unknown. */
+export function expandVariables(glob: string, vars: Variables, depth = 0): string[] {
+  const m = findVariable(glob);
+  if (!m) return [glob];
+  const values = vars.get(m.name);
+  if (!values || depth > MAX_DEPTH) return [];
+  const out: string[] = [];
+  const tails = expandVariables(glob.slice(m.end), vars, depth + 1);
+  for (const value of values) {
+    for (const head of expandVariables(glob.slice(0, m.start) + value, vars, depth + 1)) {
+      for (const tail of tails) {
+        out.push(head + tail);
+        if (out.length > MAX_EXPANSIONS) return [];
+      }
+    }
+  }
+  return out;
+}
+
+/** The first unescaped `@{name}`. */
+function findVariable(glob: string): { name: string; start: number; end: number } | undefined {
+  for (let from = 0; ;) {
+    const m = VARIABLE.exec(glob.slice(from));
+    if (!m) return undefined;
+    const start = from + m.index;
+    if (!isEscaped(glob, start)) return { name: m[1]!, start, end: start + m[0].length };
+    from = start + 1;
+  }
+}
+
+function isEscaped(text: string, at: number): boolean {
+  let n = 0;
+  for (let i = at - 1; i >= 0 && text[i] === '\\'; i--) n++;
+  return n % 2 === 1;
+}
+
+/** Repeated slashes collapse, as apparmor_parser's filter_slashes does. */
+function collapseSlashes(glob: string): string {
+  return glob.replace(/\/{2,}/g, '/');
+}
+
+function compile(glob: string): RegExp | null {
+  let re = compiled.get(glob);
+  if (re === undefined) {
+    const source = toRegExpSource(glob);
+    re = source === undefined ? null : new RegExp(`^${source}$`, 's');
+    if (compiled.size > 10_000) compiled.clear();
+    compiled.set(glob, re);
+  }
+  return re;
+}
+
+/** The glob as a JavaScript pattern, or undefined when it is malformed (it then matches nothing). */
+export function toRegExpSource(glob: string): string | undefined {
+  let out = '';
+  let depth = 0;
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '\\') {
+      if (i + 1 >= glob.length) return undefined;
+      out += escapeRe(glob[++i]!);
+    } else if (c === '*') {
+      let run = 1;
+      while (glob[i + run] === '*') run++;
+      const next = glob[i + run];
+      if (out.endsWith('/') && (next === '/' || next === undefined)) out += '[^/]';
+      out += run >= 2 ? '.*' : '[^/]*';
+      i += run - 1;
+    } else if (c === '?') out += '[^/]';
+    else if (c === '[') {
+      const cls = readClass(glob, i);
+      if (!cls) return undefined;
+      out += cls.source;
+      i = cls.end;
+    } else if (c === '{') { depth++; out += '(?:'; }
+    else if (c === '}') { if (--depth < 0) return undefined; out += ')'; }
+    else if (c === ',' && depth > 0) out += '|';
+    else out += escapeRe(c);
+  }
+  return depth === 0 ? out : undefined;
+}
+
+/** `[…]` from `start`: its pattern and the index of its `]`. */
+function readClass(glob: string, start: number): { source: string; end: number } | undefined {
+  let source = '[';
+  let i = start + 1;
+  if (glob[i] === '^') { source += '^'; i++; }
+  for (; i < glob.length && glob[i] !== ']'; i++) {
+    const c = glob[i]!;
+    if (c === '\\') {
+      if (i + 1 >= glob.length) return undefined;
+      source += escapeRe(glob[++i]!);
+    } else source += c === '-' ? '-' : escapeRe(c);
+  }
+  return i < glob.length ? { source: `${source}]`, end: i } : undefined;
+}
+
+function escapeRe(c: string): string {
+  return /[\\^$.*+?()[\]{}|-]/.test(c) ? `\\${c}` : c;
+}
