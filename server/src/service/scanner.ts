@@ -16,6 +16,11 @@ const enum Ch {
   LBrace = 123, RBrace = 125,
 }
 
+/** ASCII characters that never end or structure a word, in any mode. */
+const PLAIN = new Uint8Array(128);
+for (let c = 33; c < 127; c++) PLAIN[c] = 1;
+for (const c of '"!\\[]{},()=') PLAIN[c.charCodeAt(0)] = 0;
+
 export function isBlank(c: number): boolean {
   return c === Ch.Space || c === Ch.Tab || c === Ch.LF || c === Ch.CR || c === 12 || c === 11;
 }
@@ -92,13 +97,8 @@ export class Scanner {
   finish(start: number, quoted: boolean): Token {
     const text = this.text.slice(start, this.pos);
     this.lastEnd = this.pos;
-    const value = quoted ? unquote(text) : this.hasBackslash(start, this.pos) ? unescape(text) : text;
+    const value = quoted ? unquote(text) : text.indexOf('\\') >= 0 ? unescape(text) : text;
     return { start, end: this.pos, text, value, quoted };
-  }
-
-  private hasBackslash(start: number, end: number): boolean {
-    for (let i = start; i < end; i++) if (this.text.charCodeAt(i) === Ch.Backslash) return true;
-    return false;
   }
 
   /** A quoted string starting at the current `"`. Unterminated strings stop at the line end. */
@@ -136,8 +136,23 @@ export class Scanner {
     return this.text.slice(this.pos, this.wordEnd(mode));
   }
 
+  // The parser often peeks at a word before taking it (qualifier, keyword, rule):
+  // remembering the last answer saves scanning it again.
+  private memoPos = -1;
+  private memoMode: WordMode = 'path';
+  private memoEnd = 0;
+
   /** Where an unquoted word starting here ends (the current position when there is none). */
   wordEnd(mode: WordMode): number {
+    if (this.pos === this.memoPos && mode === this.memoMode) return this.memoEnd;
+    const end = this.scanWordEnd(mode);
+    this.memoPos = this.pos;
+    this.memoMode = mode;
+    this.memoEnd = end;
+    return end;
+  }
+
+  private scanWordEnd(mode: WordMode): number {
     const text = this.text;
     const start = this.pos;
     let i = start;
@@ -145,6 +160,8 @@ export class Scanner {
     let inClass = false;
     for (; i < text.length; i++) {
       const c = text.charCodeAt(i);
+      // Most characters of a word are plain; only the rarer ones need the checks below.
+      if (c < 128 && PLAIN[c] === 1) continue;
       if (isBlank(c) || c === Ch.Quote || c === Ch.Bang) break;
       if (c === Ch.Backslash) { i++; continue; }
       if (c === Ch.LBrack) inClass = true;

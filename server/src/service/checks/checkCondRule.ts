@@ -130,7 +130,8 @@ const SPECIFIC: Partial<Record<Kind, (rule: CondRuleNode, sink: ProblemSink) => 
   },
 };
 
-function allConds(conds: readonly CondNode[]): CondNode[] {
+function allConds(conds: readonly CondNode[]): readonly CondNode[] {
+  if (!conds.some((c) => c.nested)) return conds;
   return conds.flatMap((c) => [c, ...(c.nested ?? [])]);
 }
 

@@ -2,6 +2,7 @@ import type { Token } from '../ast';
 import { ProblemSink } from './problems';
 
 const MAX_ALTERNATION_DEPTH = 50;
+const GLOB_SYNTAX = /[\\@$[\]{},]/;
 const VARIABLE = /^[@$]\{[A-Za-z_][A-Za-z0-9_]*\}/;
 
 /**
@@ -35,6 +36,8 @@ function classEnd(glob: string, open: number): number | string | undefined {
  * `@{NAME}` references are skipped whole; they are expanded later.
  */
 export function globProblem(glob: string): string | undefined {
+  // Most paths hold nothing that needs balancing; one native scan clears them.
+  if (!GLOB_SYNTAX.test(glob)) return undefined;
   const alternatives: number[] = [];
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i];

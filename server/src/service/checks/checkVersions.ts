@@ -23,8 +23,11 @@ const NETWORK_COND_SINCE: Readonly<Record<string, string>> = { ip: '4.0', port: 
 export function versionChecker(ast: FileNode, abiOption: string | undefined, sink: ProblemSink): ((item: TopItem | BodyItem) => void) | undefined {
   const abi = declaredAbi(ast) ?? abiOption;
   if (!abi) return undefined;
-  const need = (since: string | undefined, what: string, span: Span): void => {
-    if (since && compareVersions(since, abi) > 0) sink.add('newer-than-abi', span, { what, since, abi });
+  const newer = new Map<string, boolean>();
+  const need = (since: string, what: string, span: Span): void => {
+    let isNewer = newer.get(since);
+    if (isNewer === undefined) newer.set(since, (isNewer = compareVersions(since, abi) > 0));
+    if (isNewer) sink.add('newer-than-abi', span, { what, since, abi });
   };
   return (item) => {
     switch (item.type) {
@@ -34,7 +37,10 @@ export function versionChecker(ast: FileNode, abiOption: string | undefined, sin
         break;
       case 'profile':
         for (const id of item.identities) need('5.0', 'identities=', id);
-        for (const f of item.flags ?? []) need(PROFILE_FLAGS.get(f.name.value)?.since, `The '${f.name.value}' flag`, f);
+        for (const f of item.flags ?? []) {
+          const since = PROFILE_FLAGS.get(f.name.value)?.since;
+          if (since) need(since, `The '${f.name.value}' flag`, f);
+        }
         break;
       case 'qualifierBlock':
         if (item.qualifiers.mode?.text === 'deny') need('4.0', 'A deny block', item.qualifiers.mode);
@@ -49,16 +55,27 @@ export function versionChecker(ast: FileNode, abiOption: string | undefined, sin
         if (q.priority) need('4.1', 'priority=', q.priority.span);
         if (q.mode?.text === 'prompt') need('4.1', "The 'prompt' qualifier", q.mode);
         if (item.kind === 'file' || item.kind === 'link' || item.kind === 'rlimit') break;
-        need(RULE_SINCE[item.kind], `The ${item.kind} rule`, item.keyword ?? item);
+        // Messages are built only for the few constructs that have a version to hold.
+        const since = RULE_SINCE[item.kind];
+        if (since) need(since, `The ${item.kind} rule`, item.keyword ?? item);
         if (item.kind === 'network') {
           if (item.perms) need('4.0', 'Network permissions', item.perms[0]!);
-          for (const c of item.conds) need(NETWORK_COND_SINCE[c.name.value], `network ${c.name.value}=`, c);
+          for (const c of item.conds) {
+            const condSince = NETWORK_COND_SINCE[c.name.value];
+            if (condSince) need(condSince, `network ${c.name.value}=`, c);
+          }
         }
         if (item.kind === 'signal') {
-          for (const c of item.conds) for (const v of c.values) need(SIGNALS.get(v.value)?.since, `The signal '${v.value}'`, v);
+          for (const c of item.conds) for (const v of c.values) {
+            const sigSince = SIGNALS.get(v.value)?.since;
+            if (sigSince) need(sigSince, `The signal '${v.value}'`, v);
+          }
         }
         if (item.kind === 'mount' || item.kind === 'remount' || item.kind === 'umount') {
-          for (const c of item.conds) for (const v of c.values) need(MOUNT_OPTIONS.get(v.value)?.since, `The mount option '${v.value}'`, v);
+          for (const c of item.conds) for (const v of c.values) {
+            const optSince = MOUNT_OPTIONS.get(v.value)?.since;
+            if (optSince) need(optSince, `The mount option '${v.value}'`, v);
+          }
         }
         break;
       }
