@@ -1,6 +1,7 @@
 import { CodeAction, CodeActionKind, Diagnostic, TextEdit } from 'vscode-languageserver-types';
 import type { FileNode } from '../ast';
 import type { LineIndex } from '../diagnostics';
+import { logLineFix } from './logLineFix';
 
 type Fix = (d: Diagnostic, ctx: FixContext) => CodeAction | undefined;
 
@@ -97,6 +98,20 @@ export function getCodeActions(uri: string, text: string, ast: FileNode, lines: 
   for (const d of diagnostics) {
     const fix = typeof d.code === 'string' ? FIXES[d.code] : undefined;
     const a = fix?.(d, ctx);
+    if (a) out.push(a);
+  }
+  out.push(...logLineFixes(ctx, diagnostics));
+  return out;
+}
+
+/** A pasted log line gets one fix, however many diagnostics the parser reported on it. */
+function logLineFixes(ctx: FixContext, diagnostics: readonly Diagnostic[]): CodeAction[] {
+  const out: CodeAction[] = [];
+  const lines = new Set<number>();
+  for (const d of diagnostics) {
+    if (lines.has(d.range.start.line)) continue;
+    lines.add(d.range.start.line);
+    const a = logLineFix(ctx.uri, ctx.text, ctx.lines, d);
     if (a) out.push(a);
   }
   return out;

@@ -9,7 +9,7 @@ export { describeAccess } from './describeAccess';
 export { proposeRules } from './proposeRules';
 export type { ProfileProposal, ProposedRule, ProposeOptions, Proposals, SkippedRecord } from './proposeRules';
 export { generalisePath } from './generalise';
-export { splitProfile } from './profileName';
+export { blockOf, splitProfile } from './profileName';
 export { matchesGlob, expandVariables } from './glob';
 export type { Variables } from './glob';
 export { findBlocks, ruleSetOf } from './ruleSet';
