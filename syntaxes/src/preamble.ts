@@ -5,22 +5,26 @@
 import { type Rule, ref, scope } from './tm';
 import { QUOTED, START, STOP, VAR_NAME } from './tokens';
 
-/** `<name>`, `"name"` or a bare name, scoped as a string with its delimiters. */
-function fileName(first: number, kind: string): { regex: string; captures: Record<number, { name: string }> } {
+/**
+ * `<name>` or `"name"` (and, for includes, a bare name), scoped as a string
+ * with its delimiters; `first` is the number of its first capture group.
+ */
+function fileName(first: number, kind: string, bare: boolean): { regex: string; captures: Record<number, { name: string }> } {
   const n = (i: number): number => first + i;
+  const captures: Record<number, { name: string }> = {
+    [n(0)]: { name: scope(`string.quoted.other.lt-gt.${kind}`) },
+    [n(1)]: { name: scope('punctuation.definition.string.begin') },
+    [n(2)]: { name: scope('punctuation.definition.string.end') },
+    [n(3)]: { name: scope(`string.quoted.double.${kind}`) },
+  };
+  if (bare) captures[n(4)] = { name: scope(`string.unquoted.${kind}`) };
   return {
-    regex: String.raw`(?:((<)[^>\n]*(>))|(${QUOTED})|([^\s"<]\S*))`,
-    captures: {
-      [n(0)]: { name: scope(`string.quoted.other.lt-gt.${kind}`) },
-      [n(1)]: { name: scope('punctuation.definition.string.begin') },
-      [n(2)]: { name: scope('punctuation.definition.string.end') },
-      [n(3)]: { name: scope(`string.quoted.double.${kind}`) },
-      [n(4)]: { name: scope(`string.unquoted.${kind}`) },
-    },
+    regex: String.raw`(?:((<)[^>\n]*(>))|(${QUOTED})${bare ? String.raw`|([^\s"<]\S*)` : ''})`,
+    captures,
   };
 }
 
-const includeTarget = fileName(5, 'include');
+const includeTarget = fileName(5, 'include', true);
 const include: Rule = {
   // `#include` needs no blank before its file name; `include` does (grammar.md §3).
   match: String.raw`${START}(?:(#include)\s*|(include)\s+)(?:(if)\s+(exists)\s*)?${includeTarget.regex}`,
@@ -34,7 +38,7 @@ const include: Rule = {
   },
 };
 
-const abiTarget = fileName(2, 'abi');
+const abiTarget = fileName(2, 'abi', false);
 const abi: Rule = {
   match: String.raw`${START}(abi)\s*${abiTarget.regex}`,
   name: scope('meta.abi'),
@@ -52,14 +56,20 @@ const alias: Rule = {
 
 const continuation: Rule = { match: String.raw`\\$`, name: scope('punctuation.separator.continuation') };
 
-/** Assignment values run to the end of the line, unless it ends in a backslash (grammar.md §5). */
+/**
+ * Assignment values run to the end of the line, unless it ends in a backslash
+ * (grammar.md §5). The engine appends a newline to each line and `$` also
+ * matches after it, so both places are checked for the backslash.
+ */
+const END_OF_VALUES = String.raw`(?<!\\)(?<!\\\n)$`;
+
 const assignment: Rule = {
   begin: String.raw`^\s*(@\{${VAR_NAME}\}|@${VAR_NAME})\s*(\+=|\?=|:=|=)`,
   beginCaptures: {
     1: { name: scope('variable.other.set.definition'), patterns: [ref('variable')] },
     2: { name: scope('keyword.operator.assignment') },
   },
-  end: String.raw`(?<!\\)$`,
+  end: END_OF_VALUES,
   name: scope('meta.assignment.variable'),
   patterns: [
     ref('comment'),
@@ -78,7 +88,7 @@ const booleanAssignment: Rule = {
     1: { name: scope('variable.other.boolean.definition'), patterns: [ref('boolean-variable')] },
     2: { name: scope('keyword.operator.assignment') },
   },
-  end: String.raw`(?<!\\)$`,
+  end: END_OF_VALUES,
   name: scope('meta.assignment.boolean'),
   patterns: [
     ref('comment'),

@@ -22,7 +22,7 @@ function header(begin: string, keyword: string, kind: 'profile' | 'hat'): Rule {
     begin,
     beginCaptures: {
       1: { name: scope(keyword) },
-      2: { name: scope(`entity.name.function.${kind}`), patterns: [ref('profile-reference')] },
+      2: { name: scope(`entity.name.function.${kind}`), patterns: [ref('profile-reference'), ref('glob')] },
     },
     // The body's `{` is left to the block pattern, so one block rule serves
     // profiles, hats, qualifier blocks and `if` alike.
@@ -43,7 +43,7 @@ const profileHeader: Rule = {
     header(String.raw`${START}(profile)(?:\s+(${NAME}))?(?=\s|$)`, 'storage.type.profile', 'profile'),
     header(String.raw`${START}(hat)(?:\s+(${NAME}))?(?=\s|$)`, 'storage.type.hat', 'hat'),
     header(String.raw`${START}(\^)(${NAME})`, 'punctuation.definition.hat', 'hat'),
-    header(String.raw`(?<![^\s{}])()(?=[/@:"])(${NAME})${HEADER_TAIL}`, 'storage.type.profile', 'profile'),
+    header(String.raw`(?<!\S)()(?=[/@:"])(${NAME})${HEADER_TAIL}`, 'storage.type.profile', 'profile'),
   ],
 };
 
@@ -127,6 +127,8 @@ const modifier = (word: string): Rule => ({
   name: scope(`storage.modifier.${word}`),
 });
 
+const owners = ['owner', 'user', 'other'].map(modifier);
+
 /** Rule prefixes, in the order the parser requires: priority, audit, allow|deny|prompt, owner|user|other. */
 const qualifiers: Rule = {
   patterns: [
@@ -138,12 +140,22 @@ const qualifiers: Rule = {
         3: { name: scope('constant.numeric.integer') },
       },
     },
-    ...['audit', 'allow', 'prompt', 'owner', 'user', 'other'].map(modifier),
-    // `deny { … }` (4.0) is a qualifier block; a deny rule is a region, so that
-    // themes can tone down what it denies (`meta.rule.deny … dangerous`).
+    ...['audit', 'allow', 'prompt'].map(modifier),
+    ...owners,
+    // Deny rules and `deny { … }` blocks (4.0) are regions, so that themes can
+    // tone down what they deny (`meta.rule.deny … dangerous`).
     {
-      match: String.raw`${START}deny(?=(?:\s+(?:owner|user|other))?\s*\{)`,
-      name: scope('storage.modifier.deny'),
+      begin: String.raw`${START}(deny)(?:\s+(owner|user|other))?\s*(\{)`,
+      beginCaptures: {
+        1: { name: scope('storage.modifier.deny') },
+        2: { patterns: owners },
+        3: { name: scope('punctuation.section.block.begin') },
+      },
+      end: String.raw`\}`,
+      endCaptures: { 0: { name: scope('punctuation.section.block.end') } },
+      name: scope('meta.rule.deny'),
+      contentName: scope('meta.block'),
+      patterns: [ref('statements')],
     },
     {
       begin: String.raw`${START}(deny)(?=\s|$)`,

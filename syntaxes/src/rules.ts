@@ -40,10 +40,20 @@ const capability = region('capability', 'capability',
 
 const typeValues = [...ranked(keys(NETWORK_TYPES), DANGEROUS_NETWORK_TYPES, 'constant.language.network.type'), ...anyValue];
 
+/** `ip=none` means "no address"; ports are numbers or ranges. */
+const addressConditionals = [
+  ...conditional(['ip'], [constants(['none'], 'constant.language.network.address'), ...anyValue]),
+  ...conditional(['port'], [
+    { match: String.raw`(?<![^\s,(=])[0-9]+(?:-[0-9]+)?(?![^\s,)])`, name: scope('constant.numeric.integer') },
+    ...anyValue,
+  ]),
+];
+
 const network = region('network', 'network', [
-  peer([...conditional(['ip', 'port'], anyValue), ...conditional(['label'], labelValue)]),
+  peer([...addressConditionals, ...conditional(['label'], labelValue)]),
+  ...addressConditionals,
   ...conditional(['label'], labelValue),
-  ...conditional(without(keys(NETWORK_CONDITIONALS), ['peer', 'label']), anyValue),
+  ...conditional(without(keys(NETWORK_CONDITIONALS), ['peer', 'label', 'ip', 'port']), anyValue),
   ...permissions(keys(NETWORK_PERMS), 'network'),
   ...ranked(keys(NETWORK_FAMILIES), DANGEROUS_NETWORK_FAMILIES, 'constant.language.network.family'),
   ...ranked(keys(NETWORK_TYPES), DANGEROUS_NETWORK_TYPES, 'constant.language.network.type'),
