@@ -41,7 +41,9 @@ const booleanVariable: Rule = {
 
 const string: Rule = {
   begin: '"',
-  end: '"',
+  // The parser lets a string run on over lines, but a quote being typed must
+  // not turn the rest of the file into a string, so strings end with the line.
+  end: '"|$',
   name: scope('string.quoted.double'),
   beginCaptures: { 0: { name: scope('punctuation.definition.string.begin') } },
   endCaptures: { 0: { name: scope('punctuation.definition.string.end') } },
@@ -54,9 +56,20 @@ const glob: Rule = {
   patterns: [
     { match: String.raw`\*\*?|\?`, name: scope('keyword.operator.glob.wildcard') },
     { match: String.raw`\[\^?(?:[^\]\\]|\\.)*\]`, name: scope('constant.other.character-class.set') },
-    { match: String.raw`\{`, name: scope('punctuation.definition.alternation.begin') },
-    { match: String.raw`\}`, name: scope('punctuation.definition.alternation.end') },
-    { match: ',', name: scope('punctuation.separator.alternation') },
+    {
+      // A region, so that only commas inside braces are separators; it also
+      // stops at a quote or the line end, in case the `}` is missing.
+      begin: String.raw`\{`,
+      beginCaptures: { 0: { name: scope('punctuation.definition.alternation.begin') } },
+      end: String.raw`\}|(?=")|$`,
+      endCaptures: { 0: { name: scope('punctuation.definition.alternation.end') } },
+      patterns: [
+        ref('variable'),
+        ref('escape'),
+        ref('glob'),
+        { match: ',', name: scope('punctuation.separator.alternation') },
+      ],
+    },
   ],
 };
 

@@ -3,7 +3,7 @@
  * abi, alias, variable assignments and `if` conditions (grammar.md §3–7).
  */
 import { type Rule, ref, scope } from './tm';
-import { QUOTED, START, STOP, VAR_NAME } from './tokens';
+import { HEADER_END, QUOTED, START, STOP, VAR_NAME } from './tokens';
 
 /**
  * `<name>` or `"name"` (and, for includes, a bare name), scoped as a string
@@ -124,7 +124,7 @@ const conditional: Rule = {
     {
       begin: String.raw`${START}(if)(?=[\s(])`,
       beginCaptures: { 1: { name: scope('keyword.control.conditional.if') } },
-      end: String.raw`(?=\{)`,
+      end: HEADER_END,
       name: scope('meta.conditional.if'),
       patterns: [ref('expression')],
     },

@@ -5,7 +5,7 @@
 import { ERRNO_NAMES, PROFILE_FLAGS } from '../../server/src/service/data/facts';
 import { DANGEROUS_FLAGS } from './danger';
 import { type Rule, ref, scope, words } from './tm';
-import { NAME, START, STOP, VALUE } from './tokens';
+import { HEADER_END, LIST_END, NAME, START, STOP, VALUE } from './tokens';
 import { constants, signalValues } from './values';
 
 const headerContents = (): Rule[] => [
@@ -26,7 +26,7 @@ function header(begin: string, keyword: string, kind: 'profile' | 'hat'): Rule {
     },
     // The body's `{` is left to the block pattern, so one block rule serves
     // profiles, hats, qualifier blocks and `if` alike.
-    end: String.raw`(?=\{)`,
+    end: HEADER_END,
     name: scope(`meta.${kind}.header`),
     patterns: headerContents(),
   };
@@ -87,7 +87,7 @@ function group(lead: string, meta: string, patterns: Rule[]): Rule {
       2: { name: scope('keyword.operator.assignment') },
       3: { name: scope('punctuation.section.parens.begin') },
     },
-    end: String.raw`\)`,
+    end: LIST_END,
     endCaptures: { 0: { name: scope('punctuation.section.parens.end') } },
     name: scope(`meta.${meta}`),
     patterns,
@@ -116,7 +116,7 @@ const identities: Rule = {
     3: { name: scope('keyword.operator.assignment') },
     4: { name: scope('punctuation.section.parens.begin') },
   },
-  end: String.raw`\)`,
+  end: LIST_END,
   endCaptures: { 0: { name: scope('punctuation.section.parens.end') } },
   name: scope('meta.identities'),
   patterns: [ref('comment'), ref('string'), ref('value'), { match: ',', name: scope('punctuation.separator.list') }],

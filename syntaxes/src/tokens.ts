@@ -49,6 +49,18 @@ export const VALUE_WORD = String.raw`(?:[^\s"!,()\\{}]|\\.|${BRACES})+`;
 /** A conditional value, quoted or not. */
 export const VALUE = String.raw`(?:${QUOTED}|${VALUE_WORD})`;
 
+/**
+ * Where a parenthesised list ends: at its `)`, or before a brace, so that a
+ * missing `)` cannot swallow the rest of the profile.
+ */
+export const LIST_END = String.raw`\)|(?=[{}])`;
+
+/**
+ * Where a profile header or an `if` condition ends: before the body's `{`, or
+ * before a `}` or `,` that shows the `{` is missing.
+ */
+export const HEADER_END = String.raw`(?=[{},])`;
+
 /** A set variable's name inside `@{…}`. */
 export const VAR_NAME = String.raw`[A-Za-z][A-Za-z0-9_]*`;
 

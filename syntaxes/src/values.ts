@@ -4,7 +4,7 @@
  */
 import { SIGNALS } from '../../server/src/service/data/facts';
 import { type Rule, ref, scope, words } from './tm';
-import { START, STOP, VALUE } from './tokens';
+import { LIST_END, START, STOP, VALUE } from './tokens';
 
 /**
  * Known words, whole: the lookarounds let them sit after `=` or `(` and
@@ -40,7 +40,7 @@ export function permissions(names: Iterable<string>, kind: string): Rule[] {
   const list: Rule = {
     begin: String.raw`\(`,
     beginCaptures: { 0: { name: scope('punctuation.section.parens.begin') } },
-    end: String.raw`\)`,
+    end: LIST_END,
     endCaptures: { 0: { name: scope('punctuation.section.parens.end') } },
     name: scope('meta.permissions'),
     patterns: [ref('comment'), word, { match: ',', name: scope('punctuation.separator.list') }],
@@ -70,7 +70,7 @@ export function conditional(names: readonly string[], values: readonly Rule[]): 
     {
       begin: String.raw`${lead}(\()`,
       beginCaptures: { ...captures, 3: { name: scope('punctuation.section.parens.begin') } },
-      end: String.raw`\)`,
+      end: LIST_END,
       endCaptures: { 0: { name: scope('punctuation.section.parens.end') } },
       name: scope('meta.conditional.list'),
       patterns: [ref('comment'), ...values, { match: ',', name: scope('punctuation.separator.list') }],
@@ -88,7 +88,7 @@ export function peer(inner: readonly Rule[]): Rule {
       2: { name: scope('keyword.operator.assignment') },
       3: { name: scope('punctuation.section.parens.begin') },
     },
-    end: String.raw`\)`,
+    end: LIST_END,
     endCaptures: { 0: { name: scope('punctuation.section.parens.end') } },
     name: scope('meta.conditional.peer'),
     patterns: [ref('comment'), ...inner, { match: ',', name: scope('punctuation.separator.list') }],
