@@ -12,7 +12,7 @@ import {
 } from '../../server/src/service/data/facts';
 import { DANGEROUS_CAPABILITIES, DANGEROUS_NETWORK_FAMILIES, DANGEROUS_NETWORK_TYPES } from './danger';
 import { type Captures, type Rule, ref, scope, words } from './tm';
-import { START, STOP } from './tokens';
+import { START, STOP, WORD } from './tokens';
 import { anyValue, conditional, constants, labelValue, peer, permissions, signalValues } from './values';
 
 const keys = (table: ReadonlyMap<string, unknown>): string[] => [...table.keys()];
@@ -23,9 +23,10 @@ function ranked(names: readonly string[], dangerous: readonly string[], name: st
   return [constants(dangerous, `${name}.dangerous`), constants(without(names, dangerous), name)];
 }
 
+/** A rule from its keyword to its comma; `captures` when the keyword is several words. */
 function region(keyword: string, kind: string, patterns: readonly Rule[], captures?: Captures): Rule {
   return {
-    begin: String.raw`${START}(${keyword})${STOP}`,
+    begin: String.raw`${START}${captures ? keyword : `(${keyword})`}${STOP}`,
     beginCaptures: captures ?? { 1: { name: scope(`keyword.other.${kind}`) } },
     // A missing comma before the closing brace must not swallow the rest of the file.
     end: String.raw`(,)|(?=\})`,
@@ -120,7 +121,7 @@ const changeProfile = region('change_profile', 'change-profile', [
       ref('comment'),
       ref('string'),
       {
-        match: String.raw`${START}(?:[^\s,"!\\]|\\.|,(?=[^\s,"!]))+`,
+        match: `${START}${WORD}`,
         name: scope('entity.name.function.target'),
         captures: { 0: { patterns: [ref('profile-reference'), ref('glob')] } },
       },
@@ -130,7 +131,7 @@ const changeProfile = region('change_profile', 'change-profile', [
   ref('string'),
 ]);
 
-const rlimit = region(String.raw`set)\s+(rlimit`, 'rlimit', [
+const rlimit = region(String.raw`(set)\s+(rlimit)`, 'rlimit', [
   constants(keys(RLIMITS), 'constant.language.rlimit'),
   { match: '<=', name: scope('keyword.operator.comparison') },
   { match: String.raw`${START}infinity${STOP}`, name: scope('constant.language.infinity') },

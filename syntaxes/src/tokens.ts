@@ -32,7 +32,11 @@ const BRACES = braces(4);
  * ordinary characters here, and a comma stays in the word when something other
  * than a blank follows it, as in the reference lexer.
  */
-export const PATH_BODY = String.raw`(?:[^\s"!,\\]|\\.|,(?=[^\s,"!]))*`;
+const PATH_CHAR = String.raw`(?:[^\s"!,\\]|\\.|,(?=[^\s,"!]))`;
+export const PATH_BODY = `${PATH_CHAR}*`;
+
+/** A whole path-mode word, whatever it starts with. */
+export const WORD = `${PATH_CHAR}+`;
 
 /** A path or a variable-led path: what a file rule's path must start with. */
 export const PATH = String.raw`(?:/|@(?=[{A-Za-z]))${PATH_BODY}`;
