@@ -49,11 +49,11 @@ export function describeAccess(record: AuditRecord): Described {
   return describe ? describe(record) : { reason: `no rule class known for operation "${record.operation}"` };
 }
 
-/** Older kernels log no class: sockets carry a family, files a name and a mask. */
+/** Older kernels log no class: sockets carry a family, files a name. */
 function guessClass(record: AuditRecord): Describe | undefined {
   const f = record.fields;
   if (f['family'] !== undefined || f['sock_type'] !== undefined) return describeSocket;
-  if (f['name'] !== undefined && (f['requested_mask'] ?? f['denied_mask']) !== undefined) return describeFile;
+  if (f['name'] !== undefined) return describeFile;
   return undefined;
 }
 

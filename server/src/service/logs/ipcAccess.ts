@@ -1,5 +1,6 @@
 import {
-  DBUS_PERMS, isRealtimeSignal, MQUEUE_PERMS, PTRACE_PERMS, SIGNAL_NUMBERS, SIGNAL_PERMS, SIGNALS, SIGRTMIN, UNIX_PERMS,
+  DBUS_PERMS, isRealtimeSignal, MQUEUE_PERMS, NETWORK_FAMILIES, NETWORK_TYPES, PTRACE_PERMS, SIGNAL_NUMBERS, SIGNAL_PERMS,
+  SIGNALS, SIGRTMIN, UNIX_PERMS,
 } from '../data/facts';
 import { Described, knownWords, NoAccess } from './access';
 import type { AuditRecord } from './auditRecord';
@@ -30,23 +31,32 @@ export function describeSocket(record: AuditRecord): Described {
   const f = record.fields;
   const perms = socketPerms(record);
   if (isNoAccess(perms)) return perms;
-  if (f['family'] === 'unix') {
-    return {
-      class: 'unix',
-      perms,
-      ...opt('type', f['sock_type']),
-      ...opt('addr', abstractAddr(f['addr'])),
-      ...opt('peerAddr', abstractAddr(f['peer_addr'])),
-      ...opt('peerLabel', f['peer']),
-    };
-  }
-  // A server's own address is what a rule would name; a client's, the peer it reaches (its own port is ephemeral).
+  const family = f['family'];
+  if (family !== undefined && !NETWORK_FAMILIES.has(family)) return { reason: `unknown network family "${family}"` };
+  // A socket type the rule language has no word for is left out: the rule then covers every type.
+  const type = f['sock_type'] !== undefined && NETWORK_TYPES.has(f['sock_type']) ? f['sock_type'] : undefined;
+  return family === 'unix' ? unixAccess(f, perms, type) : networkAccess(f, perms, family, type);
+}
+
+function unixAccess(f: Readonly<Record<string, string>>, perms: string[], type: string | undefined): Described {
+  return {
+    class: 'unix',
+    perms,
+    ...opt('type', type),
+    ...opt('addr', abstractAddr(f['addr'])),
+    ...opt('peerAddr', abstractAddr(f['peer_addr'])),
+    ...opt('peerLabel', f['peer']),
+  };
+}
+
+/** A server's own address is what a rule would name; a client's, the peer it reaches (its own port is ephemeral). */
+function networkAccess(f: Readonly<Record<string, string>>, perms: string[], family: string | undefined, type: string | undefined): Described {
   const server = perms.some((p) => SERVER_PERMS.has(p));
   return {
     class: 'network',
     perms,
-    ...opt('family', f['family']),
-    ...opt('type', f['sock_type']),
+    ...opt('family', family),
+    ...opt('type', type),
     ...(server ? { ...opt('ip', f['laddr'] ?? f['saddr']), ...opt('port', f['lport'] ?? f['src']) } : {}),
     ...(server ? {} : { ...opt('peerIp', f['faddr'] ?? f['daddr']), ...opt('peerPort', f['fport'] ?? f['dest']) }),
   };
