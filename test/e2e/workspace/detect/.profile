@@ -1,0 +1,2 @@
+# ~/.profile: run by the login shell
+export PATH="$HOME/bin:$PATH"
