@@ -12,9 +12,24 @@ import { ServerController } from './serverController';
 import { StatusBar, StatusSnapshot } from './statusBar';
 import { TerminalRunner } from './terminalRunner';
 
+/**
+ * Set by the bundle's first and last lines (scripts/build.mjs), so loading the bundle counts
+ * too. VS Code may wait between loading it and calling activate() (for the extension's
+ * storage); that wait is not ours and is not counted.
+ */
+declare const __bundleStart: number | undefined;
+declare const __bundleEnd: number | undefined;
+
+function bundleLoadMs(): number {
+  return typeof __bundleStart === 'number' && typeof __bundleEnd === 'number' ? __bundleEnd - __bundleStart : 0;
+}
+
 /** What activate() hands to other extensions and to the tests inside VS Code. */
 export interface AppArmorApi {
+  /** Loading the bundle plus the activate() call. */
   readonly activationMs: number;
+  /** The part of it spent loading (evaluating) the bundle. */
+  readonly loadMs: number;
   status(): StatusSnapshot;
   /** Resolves when the language server has answered `initialize` (rejects if it could not start). */
   serverReady(): Promise<void>;
@@ -36,11 +51,14 @@ export function activate(context: vscode.ExtensionContext): AppArmorApi {
   registerCommands(context, { runner, problems }, log, controller);
   // Trust granted: the server may now run apparmor_parser on save.
   context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => controller.refreshSettings()));
-  const ready = controller.start();
+  // Started once activate() has returned: activation never waits for the server.
+  const ready = new Promise<void>((resolve) => setImmediate(resolve)).then(() => controller.start());
   ready.catch(() => undefined);
-  const activationMs = performance.now() - started;
-  log.appendLine(`Activated in ${activationMs.toFixed(1)} ms.`);
-  return { activationMs, status: () => statusBar.snapshot(), serverReady: () => ready };
+  const activateMs = performance.now() - started;
+  const loadMs = bundleLoadMs();
+  const activationMs = loadMs + activateMs;
+  log.appendLine(`Activated in ${activationMs.toFixed(1)} ms (loading the bundle ${loadMs.toFixed(1)} ms, activate() ${activateMs.toFixed(1)} ms).`);
+  return { activationMs, loadMs, status: () => statusBar.snapshot(), serverReady: () => ready };
 }
 
 export async function deactivate(): Promise<void> {

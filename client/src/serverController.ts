@@ -1,8 +1,7 @@
+import * as path from 'path';
 import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
-import {
-  DidChangeConfigurationNotification, LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind,
-} from 'vscode-languageclient/node';
+import type { LanguageClient, LanguageClientOptions, ServerOptions } from './languageClient';
 import { readCommandSettings } from './config';
 import { SERVER_SETTING_KEYS, settingsForServer } from './core/settings';
 
@@ -10,6 +9,20 @@ export type ServerState = 'starting' | 'running' | 'stopped';
 
 /** A larger young generation keeps garbage collection out of the way of re-checking a large profile on each keystroke (as bin/ does). */
 const SERVER_EXEC_ARGV = ['--max-semi-space-size=32'];
+
+type ClientModule = typeof import('./languageClient');
+let clientModule: ClientModule | undefined;
+
+/**
+ * vscode-languageclient is most of the extension's code and builds classes on vscode's as
+ * it loads; kept in its own bundle and loaded on the first start, after activate() has
+ * returned, it stays out of activation time. The path is computed so esbuild leaves it alone.
+ */
+function loadClientModule(): ClientModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  clientModule ??= require(path.join(__dirname, 'languageClient.js')) as ClientModule;
+  return clientModule;
+}
 
 /** Starts, restarts and stops the bundled language server, over node IPC. */
 export class ServerController implements vscode.Disposable {
@@ -23,6 +36,7 @@ export class ServerController implements vscode.Disposable {
   /** Resolves once the server answered `initialize`; the time it took is logged. */
   async start(): Promise<void> {
     const started = performance.now();
+    const { State } = loadClientModule();
     const client = this.createClient();
     this.client = client;
     client.onDidChangeState((e) => this.setState(e.newState === State.Running ? 'running' : e.newState === State.Starting ? 'starting' : 'stopped'));
@@ -52,7 +66,7 @@ export class ServerController implements vscode.Disposable {
 
   /** Makes the server pull its settings again (after trust is granted, say). */
   refreshSettings(): void {
-    if (this.client?.isRunning()) void this.client.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    if (this.client?.isRunning()) void this.client.sendNotification(loadClientModule().DidChangeConfigurationNotification.type, { settings: null });
   }
 
   dispose(): void {
@@ -66,6 +80,7 @@ export class ServerController implements vscode.Disposable {
   }
 
   private createClient(): LanguageClient {
+    const { LanguageClient, TransportKind } = loadClientModule();
     const module = this.context.asAbsolutePath('dist/apparmor-language-server.js');
     const serverOptions: ServerOptions = {
       run: { module, transport: TransportKind.ipc, options: { execArgv: SERVER_EXEC_ARGV } },

@@ -9,8 +9,23 @@ const ROOT = path.resolve(__dirname, '../../..');
 const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const language = manifest.contributes.languages.find((l: { id: string }) => l.id === 'apparmor');
 
-/** VS Code's glob semantics for these patterns: `**` any folders, `*` and `?` within a segment, `[!…]` negated classes. */
-function globToRegExp(glob: string): RegExp {
+/** Splits at commas outside brackets and braces, as VS Code does for `{a,b}`. */
+function splitAlternatives(body: string): string[] {
+  const out = [''];
+  let depth = 0;
+  for (const c of body) {
+    if (c === ',' && depth === 0) out.push('');
+    else {
+      if (c === '[' || c === '{') depth++;
+      if (c === ']' || c === '}') depth--;
+      out[out.length - 1] += c;
+    }
+  }
+  return out;
+}
+
+/** VS Code's glob semantics for these patterns: `**` any folders, `*` and `?` within a segment, `[!…]` negated classes, `{…}` alternatives holding globs. */
+function globToRegExp(glob: string): string {
   let re = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i]!;
@@ -22,13 +37,22 @@ function globToRegExp(glob: string): RegExp {
       const end = glob.indexOf(']', i);
       re += `[${glob.slice(i + 1, end).replace(/^!/, '^').replace(/[\\\]]/g, '\\$&')}]`;
       i = end;
-    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
+    } else if (c === '{') {
+      let depth = 0;
+      let end = i;
+      for (; end < glob.length; end++) {
+        if (glob[end] === '{') depth++;
+        if (glob[end] === '}' && --depth === 0) break;
+      }
+      re += `(?:${splitAlternatives(glob.slice(i + 1, end)).map(globToRegExp).join('|')})`;
+      i = end;
+    } else re += c.replace(/[.+^$()|\\]/g, '\\$&');
   }
-  return new RegExp(`^${re}$`);
+  return re;
 }
 
 function isAppArmorPath(file: string): boolean {
-  const patterns = (language.filenamePatterns as string[]).map(globToRegExp);
+  const patterns = (language.filenamePatterns as string[]).map((g) => new RegExp(`^${globToRegExp(g)}$`));
   return patterns.some((p) => p.test(file)) || (language.extensions as string[]).some((e) => file.endsWith(e));
 }
 
@@ -36,18 +60,20 @@ test('filenamePatterns in package.json are the generated list', () => {
   assert.deepEqual(language.filenamePatterns, buildFilenamePatterns());
 });
 
-test('files of apparmor.d trees are AppArmor, except abi/, cache/, disable/ and force-complain/', () => {
+test('files of apparmor.d trees and usr.bin.* files are AppArmor, except abi/, cache/, disable/ and force-complain/', () => {
   const yes = [
     '/etc/apparmor.d/usr.bin.foo', '/etc/apparmor.d/tunables/global', '/etc/apparmor.d/tunables/home.d/ubuntu',
     '/etc/apparmor.d/abstractions/base', '/etc/apparmor.d/abstractions/base.d/x', '/etc/apparmor.d/local/usr.bin.foo',
     '/etc/apparmor.d/apache2.d/phpsysinfo', '/home/me/src/policy/apparmor.d/groups/x', '/etc/apparmor.d/a/x',
     '/etc/apparmor.d/abix/x', '/etc/apparmor.d/cached/x', '/etc/apparmor.d/forced/x', '/etc/apparmor.d/force-complaint/x',
     '/etc/apparmor.d/d/x', '/etc/apparmor.d/disabled-not/x', '/srv/x.apparmor',
+    '/home/me/src/profiles/usr.bin.webapp', '/home/me/usr.sbin.nginx', '/tmp/usr.lib.snapd.snap-confine',
   ];
   const no = [
     '/etc/apparmor.d/abi/3.0', '/etc/apparmor.d/abi/kernel-5.4-outoftree-network', '/etc/apparmor.d/cache/usr.bin.foo',
     '/etc/apparmor.d/disable/usr.bin.foo', '/etc/apparmor.d/force-complain/usr.bin.foo', '/etc/apparmor.d/cache/sub/x',
     '/home/me/.profile', '/etc/profile', '/etc/apparmor/parser.conf', '/home/me/apparmor.d.md',
+    '/home/me/usr.bin.', '/home/me/bin.zip', '/usr/bin/foo', '/etc/apparmor.d/disable/usr.bin.foo', '/etc/apparmor.d/cache/usr.sbin.nginx',
   ];
   for (const f of yes) assert.ok(isAppArmorPath(f), `${f} should be AppArmor`);
   for (const f of no) assert.ok(!isAppArmorPath(f), `${f} should not be AppArmor`);

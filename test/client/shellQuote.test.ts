@@ -23,6 +23,11 @@ test('every hostile name comes back from sh exactly as it went in', () => {
   for (const name of HOSTILE) assert.deepEqual(wordsOf(quoteForSh(name)), [name], `quoted as ${quoteForSh(name)}`);
 });
 
+test('a hostile first word is a command name, never an assignment', () => {
+  const out = execFileSync('sh', ['-c', `${toShellLine(['x=y', 'a'])} 2>&1; true`], { encoding: 'utf8' });
+  assert.match(out, /x=y.*not found/);
+});
+
 test('a whole argument vector survives sh word for word', () => {
   assert.deepEqual(wordsOf(toShellLine(HOSTILE)), HOSTILE);
 });
@@ -41,7 +46,8 @@ test('a file named like a command runs nothing', () => {
 
 test('plain words stay readable, and words sh would treat specially are quoted', () => {
   assert.equal(toShellLine(['apparmor_parser', '-r', '-W', '/etc/apparmor.d/usr.bin.foo']), 'apparmor_parser -r -W /etc/apparmor.d/usr.bin.foo');
-  assert.equal(quoteForSh('x=y'), "'x=y'");
+  assert.equal(toShellLine(['x=y', 'x=y', '=ls']), "'x=y' x=y '=ls'");
+  assert.equal(toShellLine(['docker', '--security-opt', 'apparmor=docker-nginx']), 'docker --security-opt apparmor=docker-nginx');
   assert.equal(quoteForSh('~'), "'~'");
   assert.equal(quoteForSh(''), "''");
 });

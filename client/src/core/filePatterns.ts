@@ -4,7 +4,8 @@
  * spelled out with character classes: for each excluded name, every other name that
  * starts with its first letter (a proper prefix, a name that differs at some letter, or a
  * longer name), and names that start with any other letter. The list in package.json is
- * checked against this function by a test.
+ * checked against this function by a test, and the patterns' meaning by the tests inside
+ * VS Code.
  */
 
 export const NON_POLICY_FOLDERS = ['abi', 'cache', 'disable', 'force-complain'] as const;
@@ -28,8 +29,25 @@ export function allowedFolderGlobs(excluded: readonly string[] = NON_POLICY_FOLD
   return [`[!${firstLetters}]*`, ...excluded.flatMap(namesNear)];
 }
 
+/**
+ * Profile files are named after the program's path with dots for slashes (usr.bin.foo);
+ * only the /usr forms, since `bin.*` or `opt.*` would take other files.
+ */
+export const PROFILE_NAME_PREFIXES = ['usr.bin', 'usr.sbin', 'usr.lib', 'usr.libexec', 'usr.local.bin', 'usr.local.sbin'] as const;
+
+/** Alternatives in one glob: VS Code's braces may hold globs of their own. */
+function anyOf(globs: readonly string[]): string {
+  return `{${globs.join(',')}}`;
+}
+
 export function buildFilenamePatterns(): string[] {
-  return ['**/apparmor.d/*', ...allowedFolderGlobs().map((g) => `**/apparmor.d/${g}/**`)];
+  const folders = anyOf(allowedFolderGlobs());
+  return [
+    '**/apparmor.d/*',
+    `**/apparmor.d/${folders}/**`,
+    // In a folder of any name but the four, so a cache/usr.bin.foo stays out.
+    `**/${folders}/${anyOf(PROFILE_NAME_PREFIXES)}.?*`,
+  ];
 }
 
 /**

@@ -3,18 +3,23 @@
  * argument vector: the integrated terminal where sudo asks for a password.
  */
 
-/** Words that mean the same to sh quoted or not; `=` and `~` are left out because a bare word with them can be an assignment or expand. */
-const PLAIN = /^[A-Za-z0-9_@%+:,./-]+$/;
+/** Characters that mean the same to sh quoted or not (`~` is left out: at a word's start it expands). */
+const PLAIN = /^[A-Za-z0-9_@%+=:,./-]+$/;
+/** A first word of this form is a variable assignment, not a command; a word starting with `=` expands in zsh. */
+const ASSIGNMENT_OR_EQUALS = /^(?:[A-Za-z_][A-Za-z0-9_]*=|=)/;
 
-/** One argument as sh reads it back unchanged: inside single quotes only `'` itself is special. */
-export function quoteForSh(arg: string): string {
-  if (PLAIN.test(arg)) return arg;
+/**
+ * One argument as sh reads it back unchanged: inside single quotes only `'` itself is
+ * special. `commandWord` is for the first word of a line, where NAME=value is an assignment.
+ */
+export function quoteForSh(arg: string, commandWord = false): string {
+  if (PLAIN.test(arg) && !(arg.startsWith('=') || (commandWord && ASSIGNMENT_OR_EQUALS.test(arg)))) return arg;
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
 /** An argument vector as one sh command line. */
 export function toShellLine(argv: readonly string[]): string {
-  return argv.map(quoteForSh).join(' ');
+  return argv.map((a, i) => quoteForSh(a, i === 0)).join(' ');
 }
 
 /**
