@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { loadGrammar, ROOT, tokenize } from './engine';
+import { loadGrammar, ROOT, tokenizeFile } from './engine';
 
 /** The shared corpus of real profiles, read in place beside this checkout. */
 const CORPUS = path.resolve(ROOT, '../shared/corpus');
@@ -25,7 +25,7 @@ function filesUnder(dir: string): string[] {
     .map((e) => path.join(e.parentPath, e.name));
 }
 
-test('no line of a valid corpus file gets an invalid scope', async (t) => {
+test('no line of a valid corpus file gets an invalid scope, and every region it opens closes', async (t) => {
   if (!fs.existsSync(path.join(CORPUS, 'EXPECTED.tsv'))) {
     t.skip(`no shared corpus at ${CORPUS}`);
     return;
@@ -34,13 +34,15 @@ test('no line of a valid corpus file gets an invalid scope', async (t) => {
   const files = validFiles();
   const failures: string[] = [];
   for (const file of files) {
-    const lines = tokenize(grammar, fs.readFileSync(file, 'utf8'));
+    const { lines, depth } = tokenizeFile(grammar, fs.readFileSync(file, 'utf8'));
+    if (depth !== 1) failures.push(`${path.relative(CORPUS, file)}: ${depth - 1} regions still open at the end`);
     lines.forEach((tokens, i) => {
       const bad = tokens.find((tok) => tok.scopes.some((s) => s.startsWith('invalid.')));
       if (bad) failures.push(`${path.relative(CORPUS, file)}:${i + 1}: ${JSON.stringify(bad.text)} ${bad.scopes.at(-1)}`);
     });
   }
-  t.diagnostic(`${files.length} corpus files tokenised, ${files.length - new Set(failures.map((f) => f.split(':')[0])).size} without an invalid scope`);
+  const failed = new Set(failures.map((f) => f.split(':')[0])).size;
+  t.diagnostic(`${files.length} corpus files tokenised (valid profiles, abstractions, tunables): ${files.length - failed} without an invalid scope`);
   assert.deepEqual(failures.slice(0, 30), [], `${failures.length} lines with an invalid scope`);
   assert.ok(files.length >= 1679, `only ${files.length} files`);
 });

@@ -40,12 +40,21 @@ async function load(): Promise<textmate.IGrammar> {
 
 /** Tokens of each line, carrying the rule stack across lines as an editor does. */
 export function tokenize(grammar: textmate.IGrammar, text: string): Token[][] {
+  return tokenizeFile(grammar, text).lines;
+}
+
+/**
+ * Tokens of each line, and how deep the rule stack is at the end: 1 when every
+ * block and rule region that opened has closed again.
+ */
+export function tokenizeFile(grammar: textmate.IGrammar, text: string): { lines: Token[][]; depth: number } {
   let stack = textmate.INITIAL;
-  return text.split(/\r?\n/).map((line) => {
+  const lines = text.split(/\r?\n/).map((line) => {
     const result = grammar.tokenizeLine(line, stack);
     stack = result.ruleStack;
     return result.tokens
       .filter((t) => t.startIndex < line.length)
       .map((t) => ({ text: line.slice(t.startIndex, Math.min(t.endIndex, line.length)), scopes: t.scopes }));
   });
+  return { lines, depth: stack.depth };
 }

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import * as oniguruma from 'vscode-oniguruma';
-import { GRAMMAR_PATH, loadGrammar, ROOT, type Token, tokenize } from './engine';
+import { GRAMMAR_PATH, loadGrammar, ROOT, type Token, tokenize, tokenizeFile } from './engine';
 import { render } from './golden';
 
 /**
@@ -37,6 +37,13 @@ test('only the invalid fixture has invalid scopes, and it has them', async () =>
     const invalid = tokens.flat().filter((t) => t.scopes.some((s) => s.startsWith('invalid.')));
     if (fixture === 'invalid.apparmor') assert.ok(invalid.length >= 3, `${fixture}: ${invalid.length} invalid tokens`);
     else assert.deepEqual(invalid.map((t) => t.text), [], fixture);
+  }
+});
+
+test('every fixture closes every block and rule region it opens', async () => {
+  for (const fixture of fixtures) {
+    const { depth } = tokenizeFile(await loadGrammar(), fs.readFileSync(path.join(FIXTURES, fixture), 'utf8'));
+    assert.equal(depth, 1, fixture);
   }
 });
 
