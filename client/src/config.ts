@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import type { ParserSettings, Privilege } from './core/commandLines';
-import { DEFAULT_PARSER, findProgram } from './core/settings';
+import { DEFAULT_PARSER, findProgram, resolveFolderSetting } from './core/settings';
 
 /** The settings a command needs, read for the file it acts on (folder settings may differ). */
 export interface CommandSettings extends ParserSettings {
@@ -27,11 +27,22 @@ export function readCommandSettings(scope?: vscode.Uri): CommandSettings {
   const parser = parserSetting === DEFAULT_PARSER && !isFile(DEFAULT_PARSER) ? findProgram('apparmor_parser', path, isFile) : findProgram(parserSetting, path, isFile);
   return {
     parser,
-    includeDirs: c.get<string[]>('includeDirs', []).filter((d) => d.trim() !== ''),
-    base: c.get<string>('base', '') || undefined,
+    ...readFolderSettings(scope),
     abi: c.get<string>('abi', '') || undefined,
     privilege: c.get<Privilege>('privilege', 'sudo'),
     aaStatus: findProgram('aa-status', path, isFile),
     dockerImage: c.get<string>('dockerImage', '') || 'IMAGE',
+  };
+}
+
+/** includeDirs and base as absolute paths (see resolveFolderSetting). */
+export function readFolderSettings(scope?: vscode.Uri): { includeDirs: string[]; base?: string } {
+  const c = vscode.workspace.getConfiguration('apparmor', scope);
+  const folder = (scope && vscode.workspace.getWorkspaceFolder(scope)) ?? vscode.workspace.workspaceFolders?.[0];
+  const root = folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
+  const base = c.get<string>('base', '');
+  return {
+    includeDirs: c.get<string[]>('includeDirs', []).filter((d) => d.trim() !== '').map((d) => resolveFolderSetting(d, root)),
+    base: base ? resolveFolderSetting(base, root) : undefined,
   };
 }

@@ -2,7 +2,7 @@ import * as path from 'path';
 import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
 import type { LanguageClient, LanguageClientOptions, ServerOptions } from './languageClient';
-import { readCommandSettings } from './config';
+import { readCommandSettings, readFolderSettings } from './config';
 import { SERVER_SETTING_KEYS, settingsForServer } from './core/settings';
 
 export type ServerState = 'starting' | 'running' | 'stopped';
@@ -102,8 +102,9 @@ export class ServerController implements vscode.Disposable {
 function serverSettings(scope: vscode.Uri | undefined): Record<string, unknown> {
   const c = vscode.workspace.getConfiguration('apparmor', scope);
   const section: Record<string, unknown> = Object.fromEntries(SERVER_SETTING_KEYS.map((k) => [k, c.get(k)]));
-  // Where the default path has no parser, give the server the one found elsewhere.
+  // Where the default path has no parser, give the server the one found elsewhere; folders as absolute paths.
   section.parserPath = readCommandSettings(scope).parser;
+  Object.assign(section, readFolderSettings(scope));
   return settingsForServer(section, vscode.workspace.isTrusted);
 }
 

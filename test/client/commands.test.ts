@@ -6,7 +6,7 @@ import {
 } from '../../client/src/core/commandLines';
 import { classifyRun, RunResult } from '../../client/src/core/outcome';
 import { profileNameAt } from '../../client/src/core/profiles';
-import { findProgram, settingsForServer } from '../../client/src/core/settings';
+import { findProgram, resolveFolderSetting, settingsForServer } from '../../client/src/core/settings';
 
 const SETTINGS = { parser: '/usr/sbin/apparmor_parser', includeDirs: ['/etc/apparmor.d', '/work/x y'], base: '/etc/apparmor.d' };
 const HOSTILE = '/tmp/a;rm -rf ~ $(x)';
@@ -88,4 +88,12 @@ test('programs named without a folder are looked up in PATH, then the sbin folde
   assert.equal(findProgram('apparmor_parser', '/opt/bin/:/usr/bin', isFile), '/opt/bin/apparmor_parser');
   assert.equal(findProgram('docker', '/usr/bin', isFile), 'docker');
   assert.equal(findProgram('./bin/x', '/usr/bin', isFile), './bin/x');
+});
+
+test('folder settings: ${workspaceFolder} and relative paths are taken from the workspace folder', () => {
+  assert.equal(resolveFolderSetting('${workspaceFolder}/policy', '/home/me/repo'), '/home/me/repo/policy');
+  assert.equal(resolveFolderSetting('policy/apparmor.d', '/home/me/repo/'), '/home/me/repo/policy/apparmor.d');
+  assert.equal(resolveFolderSetting('./x', '/r'), '/r/x');
+  assert.equal(resolveFolderSetting('/etc/apparmor.d', '/r'), '/etc/apparmor.d');
+  assert.equal(resolveFolderSetting('rel', undefined), 'rel');
 });

@@ -33,3 +33,14 @@ export function findProgram(name: string, pathEnv: string, isFile: (path: string
   const dirs = [...pathEnv.split(':').filter(Boolean), '/usr/sbin', '/sbin', '/usr/local/sbin'];
   return dirs.map((d) => `${d.replace(/\/$/, '')}/${name}`).find(isFile) ?? name;
 }
+
+/**
+ * Folder settings as paths: `${workspaceFolder}` replaced, and a relative path taken from
+ * the workspace folder (apparmor_parser and the server would take it from their own
+ * working folder, which means nothing to the user).
+ */
+export function resolveFolderSetting(value: string, workspaceFolder: string | undefined): string {
+  const replaced = workspaceFolder ? value.replace(/\$\{workspaceFolder\}/g, workspaceFolder) : value;
+  if (replaced.startsWith('/') || !workspaceFolder) return replaced;
+  return `${workspaceFolder.replace(/\/$/, '')}/${replaced.replace(/^\.\//, '')}`;
+}
