@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { expandVariables, matchesGlob } from '../../server/src/service/logs';
+import { pick, rng } from '../support/random';
 
 const VARS = new Map<string, string[]>([
   ['HOMEDIRS', ['/home/']],
@@ -47,6 +48,7 @@ const CASES: readonly [string, string, boolean][] = [
   ['@{undefined}/x', '/x', false],
   ['/tmp/{a', '/tmp/{a', false],
   ['/tmp/[a', '/tmp/a', false],
+  ['/tmp/[z-a]', '/tmp/b', false],
   ['/usr//bin/foo', '/usr/bin/foo', true],
 ];
 
@@ -64,4 +66,14 @@ test('variables expand through each other, every value once', () => {
   assert.deepEqual(expandVariables('@{HOME}/x', VARS), ['/home//*//x', '/root//x']);
   assert.deepEqual(expandVariables('@{multi}-@{multi}', VARS), ['a-a', 'a-b', 'b-a', 'b-b']);
   assert.deepEqual(expandVariables('\\@{multi}', VARS), ['\\@{multi}']);
+});
+
+test('fuzz: 3,000 seeded globs and values never throw', () => {
+  const random = rng(7);
+  const parts = ['/', '*', '**', '?', '[', ']', '[^', '{', '}', ',', '\\', '@{HOME}', '@{multi}', '@{', 'a', '-', '.', '^', '$', '(', '|'];
+  for (let i = 0; i < 3000; i++) {
+    let glob = '';
+    for (let j = Math.floor(random() * 12); j > 0; j--) glob += pick(random, parts);
+    matchesGlob(glob, pick(random, ['/a', '/home/x/a', '/', '', 'a/b']), VARS, random() < 0.5);
+  }
 });

@@ -71,12 +71,22 @@ function collapseSlashes(glob: string): string {
 function compile(glob: string): RegExp | null {
   let re = compiled.get(glob);
   if (re === undefined) {
-    const source = toRegExpSource(glob);
-    re = source === undefined ? null : new RegExp(`^${source}$`, 's');
+    re = toRegExp(glob);
     if (compiled.size > 10_000) compiled.clear();
     compiled.set(glob, re);
   }
   return re;
+}
+
+/** A class such as `[z-a]` is malformed for JavaScript too: such globs match nothing. */
+function toRegExp(glob: string): RegExp | null {
+  const source = toRegExpSource(glob);
+  if (source === undefined) return null;
+  try {
+    return new RegExp(`^${source}$`, 's');
+  } catch {
+    return null;
+  }
 }
 
 /** The glob as a JavaScript pattern, or undefined when it is malformed (it then matches nothing). */

@@ -1,6 +1,13 @@
 /**
  * From the kernel's AppArmor log lines to profile rules: pure functions over text and
  * syntax trees, for the command line, the language server and editor views alike.
+ *
+ *   parseLog(text)                      → records (+ unreadable lines)
+ *   proposeRules(records, options)      → per profile/hat/child: rules with count, last
+ *                                         seen, operations, literal and deny forms
+ *   insertRules(text, ast, profile, rules) → TextEdits placing them in the right block
+ *   ruleSetOf(analyzer, path, ast, profile) + allowsRecord(set, record)
+ *                                       → whether a profile now allows what was logged
  */
 export type { AuditRecord, LogForm, ParsedLog, UnparsedLine } from './auditRecord';
 export { parseLog } from './parseLog';
