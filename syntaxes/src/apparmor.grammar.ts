@@ -17,9 +17,6 @@ const statements: Rule = {
     ref('comment'),
     ref('include'),
     ref('abi'),
-    ref('assignment'),
-    ref('boolean-assignment'),
-    ref('alias'),
     ref('conditional'),
     ref('profile-header'),
     ref('qualifiers'),
@@ -28,17 +25,19 @@ const statements: Rule = {
     ref('terminator'),
     // Nothing else may start a rule; a word that gets here is an error the parser reports too.
     { match: String.raw`(?<![^\s,{}])[^\s,{}"]+`, name: scope('invalid.illegal.unknown') },
+    ref('bang'),
   ],
 };
+
+/** The preamble's own statements come first at the top of a file, and are errors in a block. */
+const top: Rule[] = [ref('assignment'), ref('boolean-assignment'), ref('alias'), ref('statements')];
+const block: Rule[] = [ref('misplaced-preamble'), ref('statements')];
 
 export const grammar: Grammar = {
   $schema: 'https://raw.githubusercontent.com/martinring/tmlanguage/master/tmlanguage.json',
   name: 'AppArmor',
   scopeName: 'source.apparmor',
   fileTypes: ['apparmor'],
-  patterns: [
-    ref('statements'),
-    { match: String.raw`\}`, name: scope('invalid.illegal.stray-brace') },
-  ],
-  repository: { statements, ...lexical, ...preamble, ...profiles, ...rules },
+  patterns: [...top, { match: String.raw`\}`, name: scope('invalid.illegal.stray-brace') }],
+  repository: { statements, 'block-statements': { patterns: block }, ...lexical, ...preamble, ...profiles, ...rules },
 };

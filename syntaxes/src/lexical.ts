@@ -157,6 +157,9 @@ const arrowTarget: Rule = {
   ],
 };
 
+/** `!` is never allowed outside quotes: "Lexer found unexpected character: '!'". */
+const bang: Rule = { match: '!', name: scope('invalid.illegal.character') };
+
 /** Ends a rule (or separates items of a list, where lists use it). */
 const terminator: Rule = { match: ',', name: scope('punctuation.terminator.rule') };
 
@@ -175,4 +178,5 @@ export const lexical: Record<string, Rule> = {
   'profile-reference': profileReference,
   'arrow-target': arrowTarget,
   terminator,
+  bang,
 };

@@ -27,7 +27,8 @@ function fileName(first: number, kind: string, bare: boolean): { regex: string; 
 const includeTarget = fileName(5, 'include', true);
 const include: Rule = {
   // `#include` needs no blank before its file name; `include` does (grammar.md §3).
-  match: String.raw`${START}(?:(#include)\s*|(include)\s+)(?:(if)\s+(exists)\s*)?${includeTarget.regex}`,
+  // The file name ends the directive; a comma after it is a syntax error.
+  match: String.raw`${START}(?:(#include)\s*|(include)\s+)(?:(if)\s+(exists)\s*)?${includeTarget.regex}(?:\s*(,))?`,
   name: scope('meta.preprocessor.include'),
   captures: {
     1: { name: scope('keyword.control.directive.include') },
@@ -35,6 +36,7 @@ const include: Rule = {
     3: { name: scope('keyword.control.directive.conditional') },
     4: { name: scope('keyword.control.directive.conditional') },
     ...includeTarget.captures,
+    10: { name: scope('invalid.illegal.comma') },
   },
 };
 
@@ -63,38 +65,50 @@ const continuation: Rule = { match: String.raw`\\$`, name: scope('punctuation.se
  */
 const END_OF_VALUES = String.raw`(?<!\\)(?<!\\\n)$`;
 
-const assignment: Rule = {
-  begin: String.raw`^\s*(@\{${VAR_NAME}\}|@${VAR_NAME})\s*(\+=|\?=|:=|=)`,
-  beginCaptures: {
-    1: { name: scope('variable.other.set.definition'), patterns: [ref('variable')] },
-    2: { name: scope('keyword.operator.assignment') },
-  },
-  end: END_OF_VALUES,
-  name: scope('meta.assignment.variable'),
-  patterns: [
-    ref('comment'),
-    continuation,
-    // "Variable declarations do not accept trailing commas": a bare comma is never part of a value.
-    { match: ',', name: scope('invalid.illegal.comma') },
-    ref('string'),
-    ref('path'),
-    ref('value'),
-  ],
-};
+/**
+ * `=` and `+=` may touch the variable; `?=` and `:=` (5.0) must not, because
+ * `@{V}:=x` is one path word to the lexer (grammar.md §5).
+ */
+const ASSIGN = String.raw`\s*(\+=|=|(?<=\s)(?:\?=|:=))`;
 
-const booleanAssignment: Rule = {
-  begin: String.raw`^\s*(\$\{${VAR_NAME}\}|\$${VAR_NAME})\s*(\?=|:=|=)`,
-  beginCaptures: {
-    1: { name: scope('variable.other.boolean.definition'), patterns: [ref('boolean-variable')] },
-    2: { name: scope('keyword.operator.assignment') },
-  },
-  end: END_OF_VALUES,
-  name: scope('meta.assignment.boolean'),
+const setValues: Rule[] = [
+  ref('comment'),
+  continuation,
+  // "Variable declarations do not accept trailing commas": a bare comma is never part of a value.
+  { match: ',', name: scope('invalid.illegal.comma') },
+  ref('string'),
+  ref('path'),
+  ref('value'),
+];
+
+const booleanValues: Rule[] = [
+  ref('comment'),
+  continuation,
+  { match: String.raw`(?<![^\s(])(?i:true|false)(?![^\s)])`, name: scope('constant.language.boolean') },
+  ref('expression'),
+];
+
+/** A set (`@{V}`) or boolean (`${B}`) assignment, its variable scoped `lhs`. */
+function assignmentOf(kind: 'set' | 'boolean', lhs: string): Rule {
+  const sigil = kind === 'set' ? '@' : String.raw`\$`;
+  return {
+    begin: String.raw`^\s*(${sigil}\{${VAR_NAME}\}|${sigil}${VAR_NAME})${ASSIGN}`,
+    beginCaptures: {
+      1: { name: scope(lhs), patterns: [ref(kind === 'set' ? 'variable' : 'boolean-variable')] },
+      2: { name: scope('keyword.operator.assignment') },
+    },
+    end: END_OF_VALUES,
+    name: scope(`meta.assignment.${kind === 'set' ? 'variable' : 'boolean'}`),
+    patterns: kind === 'set' ? setValues : booleanValues,
+  };
+}
+
+/** Assignments and aliases belong before the first profile; inside one they are syntax errors. */
+const misplaced: Rule = {
   patterns: [
-    ref('comment'),
-    continuation,
-    { match: String.raw`(?<![^\s(])(?i:true|false)(?![^\s)])`, name: scope('constant.language.boolean') },
-    ref('expression'),
+    assignmentOf('set', 'invalid.illegal.assignment-in-profile'),
+    assignmentOf('boolean', 'invalid.illegal.assignment-in-profile'),
+    { match: String.raw`${START}(?:alias|rewrite)${STOP}`, name: scope('invalid.illegal.alias-in-profile') },
   ],
 };
 
@@ -136,8 +150,9 @@ export const preamble: Record<string, Rule> = {
   include,
   abi,
   alias,
-  assignment,
-  'boolean-assignment': booleanAssignment,
+  assignment: assignmentOf('set', 'variable.other.set.definition'),
+  'boolean-assignment': assignmentOf('boolean', 'variable.other.boolean.definition'),
+  'misplaced-preamble': misplaced,
   expression,
   conditional,
 };

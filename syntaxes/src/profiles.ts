@@ -155,7 +155,7 @@ const qualifiers: Rule = {
       endCaptures: { 0: { name: scope('punctuation.section.block.end') } },
       name: scope('meta.rule.deny'),
       contentName: scope('meta.block'),
-      patterns: [ref('statements')],
+      patterns: [ref('block-statements')],
     },
     {
       begin: String.raw`${START}(deny)(?=\s|$)`,
@@ -175,7 +175,7 @@ const block: Rule = {
   end: String.raw`\}`,
   endCaptures: { 0: { name: scope('punctuation.section.block.end') } },
   name: scope('meta.block'),
-  patterns: [ref('statements')],
+  patterns: [ref('block-statements')],
 };
 
 export const profiles: Record<string, Rule> = {

@@ -32,7 +32,7 @@ function region(keyword: string, kind: string, patterns: readonly Rule[], captur
     end: String.raw`(,)|(?=\})`,
     endCaptures: { 1: { name: scope('punctuation.terminator.rule') } },
     name: scope(`meta.rule.${kind}`),
-    patterns: [ref('comment'), ...patterns],
+    patterns: [ref('comment'), ...patterns, ref('bang')],
   };
 }
 

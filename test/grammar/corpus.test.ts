@@ -46,3 +46,33 @@ test('no line of a valid corpus file gets an invalid scope, and every region it 
   assert.deepEqual(failures.slice(0, 30), [], `${failures.length} lines with an invalid scope`);
   assert.ok(files.length >= 1679, `only ${files.length} files`);
 });
+
+/** The reference's probe snippets, with the verdicts of apparmor_parser 3.0.8 and 6.0~alpha1. */
+const PROBES = path.resolve(ROOT, '../shared/reference/data/probe_results_3.0.8_vs_master.tsv');
+
+/** The input column writes newlines, tabs, carriage returns and backslashes as escapes. */
+function unescapeProbe(input: string): string {
+  const escapes: Record<string, string> = { n: '\n', r: '\r', t: '\t', '\\': '\\' };
+  return input.replace(/\\([nrt\\])/g, (_, c: string) => escapes[c]!);
+}
+
+test('no probe snippet that a real parser accepts gets an invalid scope', async (t) => {
+  if (!fs.existsSync(PROBES)) {
+    t.skip(`no probe results at ${PROBES}`);
+    return;
+  }
+  const grammar = await loadGrammar();
+  const failures: string[] = [];
+  let accepted = 0;
+  for (const row of fs.readFileSync(PROBES, 'utf8').split('\n').slice(1)) {
+    const [name, v308, master, , input] = row.split('\t');
+    if (!input || (v308 !== 'ACCEPT' && master !== 'ACCEPT')) continue;
+    accepted++;
+    const { lines, depth } = tokenizeFile(grammar, unescapeProbe(input));
+    const bad = lines.flat().filter((tok) => tok.scopes.some((s) => s.startsWith('invalid.')));
+    if (bad.length > 0 || depth !== 1) failures.push(`${name}: ${bad.map((tok) => tok.text).join(' ')} (depth ${depth})`);
+  }
+  t.diagnostic(`${accepted} accepted probe snippets tokenised`);
+  assert.deepEqual(failures, []);
+  assert.ok(accepted >= 100, `only ${accepted} accepted probes`);
+});
