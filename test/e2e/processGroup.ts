@@ -5,8 +5,36 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
 
+/** Groups still running: killed if this process ends first (a detached group would outlive it). */
+const live = new Set<number>();
+let hooked = false;
+
+function killLiveGroups(): void {
+  for (const pid of live) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function hookExit(): void {
+  if (hooked) return;
+  hooked = true;
+  process.on('exit', killLiveGroups);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      killLiveGroups();
+      process.kill(process.pid, signal);
+    });
+  }
+}
+
 export function startGroup(command: string, args: readonly string[], env: NodeJS.ProcessEnv, onOutput: (line: string) => void): ChildProcess {
+  hookExit();
   const child = spawn(command, args, { detached: true, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (child.pid !== undefined) live.add(child.pid);
   for (const stream of [child.stdout, child.stderr]) {
     let rest = '';
     stream?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -33,6 +61,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function stopGroup(child: ChildProcess, graceMs = 3000): Promise<void> {
   const pid = child.pid;
   if (pid === undefined) return;
+  live.delete(pid);
   try {
     process.kill(-pid, 'SIGTERM');
   } catch {

@@ -9,14 +9,11 @@ import { format } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { extensionProblem, locateE2e, ROOT, type E2eInstall } from './install';
 import { freePort, startGroup, stopGroup, waitForPort } from './processGroup';
-import { CHROMIUM_ARGS, makeSandbox } from './sandbox';
+import { CHROMIUM_ARGS, makeSandbox, withDeadline } from './sandbox';
 
 export const SUITE_DIR = path.join(ROOT, 'out/test/e2e/suite');
-const OVERALL_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 5 * 60_000);
-
-export class SuiteTimeout extends Error {}
-
-/** Must match suite/index.ts: the suite's lines among everything the workbench logs. */
+const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 5 * 60_000);
+/** Must match suite/helpers.ts: the suite's lines among everything the workbench logs. */
 const MARK = '\u2063e2e\u2063';
 const VERBOSE = process.env.E2E_VERBOSE === '1';
 
@@ -28,7 +25,10 @@ function logLine(args: unknown): { suite: boolean; text: string } {
   return { suite, text: format(...parts) };
 }
 
-export async function runSuite(install: E2eInstall, print: (line: string) => void = (l) => process.stdout.write(l + '\n'), extensionDir = ROOT): Promise<number> {
+export type Print = (line: string) => void;
+const toStdout: Print = (line) => process.stdout.write(line + '\n');
+
+export async function runSuite(install: E2eInstall, print: Print = toStdout, extensionDir = ROOT): Promise<number> {
   const sb = makeSandbox();
   const port = await freePort();
   const serverLog: string[] = [];
@@ -38,24 +38,17 @@ export async function runSuite(install: E2eInstall, print: (line: string) => voi
     '--accept-server-license-terms', '--enable-smoke-test-driver', '--disable-telemetry', '--disable-workspace-trust',
     '--extensions-dir', sb.extensionsDir, '--user-data-dir', sb.userDataDir, '--server-data-dir', sb.serverDataDir,
   ], sb.env, (line) => serverLog.push(line));
-  const printTail = () => {
-    print('e2e: last lines of the workbench log:\n  ' + workbenchLog.slice(-40).join('\n  '));
-    print('e2e: last lines of the VS Code server:\n  ' + serverLog.slice(-20).join('\n  '));
-  };
   let browser: Browser | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  try {
+
+  const drive = async (): Promise<number> => {
     await waitForPort(port, server, 60_000);
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: install.chromium, headless: true, args: CHROMIUM_ARGS });
     // Copy docker run Command writes the clipboard; a headless page has one only when allowed.
     const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
     const page = await context.newPage();
-    const exit = new Promise<number>((resolve) => {
-      void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
-    });
+    const exit = new Promise<number>((resolve) => void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code)));
     await page.exposeFunction('codeAutomationLog', (level: string, args: unknown) => {
-      if (process.env.E2E_RAW) print(JSON.stringify(args));
       const { suite, text } = logLine(args);
       if (suite || VERBOSE) print(text);
       else workbenchLog.push(`${level}: ${text}`);
@@ -67,32 +60,36 @@ export async function runSuite(install: E2eInstall, print: (line: string) => voi
       ['extensionEnvironment', JSON.stringify({ E2E_GREP: process.env.E2E_GREP ?? '' })],
     ];
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(sb.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new SuiteTimeout(`the suite did not finish within ${OVERALL_TIMEOUT_MS / 1000} s`)), OVERALL_TIMEOUT_MS);
-    });
-    const code = await Promise.race([exit, timeout]);
-    if (code !== 0) printTail();
+    return exit;
+  };
+
+  try {
+    const code = await withDeadline(drive(), TIMEOUT_MS, 'the e2e suite');
+    if (code !== 0) printTails(print, workbenchLog, serverLog);
     return code;
   } catch (e) {
     print(`e2e: ${e instanceof Error ? e.message : String(e)}`);
-    printTail();
+    printTails(print, workbenchLog, serverLog);
     return 1;
   } finally {
-    clearTimeout(timer);
     await browser?.close().catch(() => undefined);
     await stopGroup(server);
     sb.dispose();
   }
 }
 
+function printTails(print: Print, workbenchLog: readonly string[], serverLog: readonly string[]): void {
+  print('e2e: last lines of the workbench log:\n  ' + workbenchLog.slice(-40).join('\n  '));
+  print('e2e: last lines of the VS Code server:\n  ' + serverLog.slice(-20).join('\n  '));
+}
+
 async function main(): Promise<number> {
   const located = locateE2e();
   const problem = 'skip' in located ? located.skip : extensionProblem();
-  if (problem !== undefined) {
+  if (problem !== undefined || !('install' in located)) {
     console.log(`e2e skipped: ${problem}`);
     return 0;
   }
-  if (!('install' in located)) return 0;
   const started = Date.now();
   const code = await runSuite(located.install);
   console.log(`e2e: suite exited with ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -25,6 +25,8 @@ export function makeSandbox(): Sandbox {
   const workspace = path.join(dir, 'workspace');
   fs.cpSync(path.join(ROOT, 'test/e2e/workspace'), workspace, { recursive: true });
   const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: sub('config'), XDG_DATA_HOME: sub('data'), XDG_CACHE_HOME: sub('cache'), TMPDIR: sub('tmp') };
+  // No extension gallery: there is no network, and a gallery query would wait on DNS first.
+  env.EXTENSIONS_GALLERY = '{}';
   // The server must not think it runs inside another VS Code's terminal or extension host.
   for (const k of Object.keys(env)) if (/^(VSCODE_|ELECTRON_RUN_AS_NODE)/.test(k)) delete env[k];
   return {
@@ -45,3 +47,12 @@ export const CHROMIUM_ARGS = [
   // The workbench asks extension galleries and GitHub: fail those at once instead of waiting on DNS.
   '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
 ];
+
+/** Rejects when the work takes longer than ms; whoever awaits it then cleans up in its finally. */
+export function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}

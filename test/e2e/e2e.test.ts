@@ -1,0 +1,38 @@
+/**
+ * The real-VS Code layer of `npm test`: the mocha suite inside VS Code's extension host, the
+ * UI check on the packaged extension, and the test-electron run. Each skips, saying why,
+ * where its VS Code cannot be had (.ci/install-e2e installs code-server and chromium).
+ */
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import { runUnderElectron } from './electron';
+import { extensionProblem, locateE2e } from './install';
+import { runSuite } from './run';
+import { runUiCheck } from './ui';
+
+const located = locateE2e();
+const skip = 'skip' in located ? located.skip : extensionProblem();
+// Above the runners' own deadlines, so that theirs fire first and clean up.
+const timeout = 6 * 60_000;
+
+test('the extension inside a real VS Code (code-server, chromium)', { timeout }, async (t) => {
+  if (skip !== undefined || !('install' in located)) return t.skip(skip);
+  const started = Date.now();
+  const code = await runSuite(located.install, (line) => console.log(line));
+  console.log(`e2e suite: exit ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  assert.equal(code, 0, 'the mocha suite in the extension host failed (its report is above)');
+});
+
+test('UI check: the packaged extension colours, squiggles and explains a profile', { timeout }, async (t) => {
+  if (skip !== undefined || !('install' in located)) return t.skip(skip);
+  const report = await runUiCheck(located.install);
+  console.log(`UI check: ${report.tokenClasses.length} token colours, a squiggle, hover "${report.hover.split('\n')[0]}" in ${(report.ms / 1000).toFixed(1)} s; screenshot ${report.screenshot}`);
+  assert.ok(report.tokenClasses.length >= 5);
+});
+
+test('the same suite under @vscode/test-electron', { timeout }, async (t) => {
+  if (extensionProblem() !== undefined) return t.skip(extensionProblem());
+  const outcome = await runUnderElectron();
+  if ('skipped' in outcome) return t.skip(outcome.skipped);
+  assert.equal(outcome.code, 0);
+});

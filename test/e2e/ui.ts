@@ -1,0 +1,123 @@
+/**
+ * The UI check: the packaged extension installed into code-server as a user would, a profile
+ * with a mistake opened through Quick Open, its squiggle hovered, the page photographed.
+ * Asserts what a person would see: several token colours, a squiggle, the hover's message.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { extensionProblem, locateE2e, ROOT, type E2eInstall } from './install';
+import { freePort, startGroup, stopGroup, waitForPort } from './processGroup';
+import { CHROMIUM_ARGS, makeSandbox, withDeadline } from './sandbox';
+import { packageVsix } from './vsix';
+
+export const SCREENSHOT_DIR = path.join(ROOT, '.e2e/screenshots');
+const PROFILE = 'usr.bin.webapp';
+
+/** A calm workbench: no welcome page, chat or recommendations over the editor. */
+const USER_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'chat.disableAIFeatures': true,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'workbench.tips.enabled': false,
+  'extensions.ignoreRecommendations': true,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'editor.minimap.enabled': false,
+  'editor.hover.delay': 150,
+};
+
+export interface UiReport {
+  readonly screenshot: string;
+  readonly tokenClasses: string[];
+  readonly hover: string;
+  readonly ms: number;
+}
+
+export async function runUiCheck(install: E2eInstall): Promise<UiReport> {
+  const started = Date.now();
+  const sb = makeSandbox();
+  const vsix = packageVsix(sb.dir);
+  const cli = [install.codeServer, '--extensions-dir', sb.extensionsDir, '--user-data-dir', sb.userDataDir];
+  execFileSync(install.node, [...cli, '--install-extension', vsix], { env: sb.env, stdio: 'pipe' });
+  fs.mkdirSync(path.join(sb.userDataDir, 'User'), { recursive: true });
+  fs.writeFileSync(path.join(sb.userDataDir, 'User/settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  const port = await freePort();
+  const serverLog: string[] = [];
+  const server = startGroup(install.node, [
+    ...cli, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
+    '--disable-workspace-trust', '--disable-getting-started-override', sb.workspace,
+  ], sb.env, (line) => serverLog.push(line));
+  let browser: Browser | undefined;
+  try {
+    return await withDeadline((async () => {
+      await waitForPort(port, server, 60_000);
+      const { chromium } = await import('playwright-core');
+      browser = await chromium.launch({ executablePath: install.chromium, headless: true, args: CHROMIUM_ARGS });
+      const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+      await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(sb.workspace)}`);
+      await openByQuickOpen(page, PROFILE);
+      const tokenClasses = await waitForTokenColours(page);
+      const hover = await hoverSquiggle(page);
+      fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+      const screenshot = path.join(SCREENSHOT_DIR, 'diagnostic-hover.png');
+      await page.screenshot({ path: screenshot });
+      return { screenshot, tokenClasses, hover, ms: Date.now() - started };
+    })(), 3 * 60_000, 'the UI check');
+  } catch (e) {
+    throw new Error(`${e instanceof Error ? e.message : String(e)}\ncode-server said:\n  ${serverLog.slice(-20).join('\n  ')}`);
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await stopGroup(server);
+    sb.dispose();
+  }
+}
+
+async function openByQuickOpen(page: Page, name: string): Promise<void> {
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page.locator('.explorer-folders-view').waitFor({ timeout: 60_000 });
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator(`.tab.active[data-resource-name="${name}"]`).waitFor();
+}
+
+/** The grammar's scopes become mtk<N> classes, one per distinct colour of the theme. */
+async function waitForTokenColours(page: Page): Promise<string[]> {
+  const editor = page.locator('.editor-instance .monaco-editor .view-lines');
+  await editor.locator('.view-line').first().waitFor();
+  for (const end = Date.now() + 30_000; Date.now() < end; await page.waitForTimeout(200)) {
+    const classes = await editor.evaluate((el) => [...new Set([...el.querySelectorAll('span[class*="mtk"]')].flatMap((s) => [...s.classList].filter((c) => /^mtk\d+$/.test(c))))]);
+    if (classes.length >= 5) return classes.sort();
+  }
+  throw new Error('the profile shows fewer than 5 token colours');
+}
+
+async function hoverSquiggle(page: Page): Promise<string> {
+  const squiggle = page.locator('.editor-instance .monaco-editor .squiggly-error').first();
+  await squiggle.waitFor({ timeout: 30_000 });
+  const box = await squiggle.boundingBox();
+  if (!box) throw new Error('the squiggle has no box');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'trailing comma' }).first();
+  await hover.waitFor({ timeout: 15_000 });
+  return (await hover.innerText()).trim();
+}
+
+async function main(): Promise<number> {
+  const located = locateE2e();
+  const problem = 'skip' in located ? located.skip : extensionProblem();
+  if (problem !== undefined || !('install' in located)) {
+    console.log(`UI check skipped: ${problem}`);
+    return 0;
+  }
+  const report = await runUiCheck(located.install);
+  console.log(`UI check passed in ${(report.ms / 1000).toFixed(1)} s: ${report.tokenClasses.length} token colours, hover "${report.hover.split('\n')[0]}", screenshot ${report.screenshot}`);
+  return 0;
+}
+
+if (require.main === module) {
+  main().then((code) => process.exit(code), (e) => (console.error(e), process.exit(1)));
+}
