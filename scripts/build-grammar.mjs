@@ -6,4 +6,5 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const { grammar } = require('../out/syntaxes/src/apparmor.grammar.js');
 const target = new URL('../syntaxes/apparmor.tmLanguage.json', import.meta.url);
-writeFileSync(target, JSON.stringify(grammar, null, 2) + '\n');
+const notice = ['Generated from syntaxes/src/*.ts by scripts/build-grammar.mjs: edit the sources, not this file.'];
+writeFileSync(target, JSON.stringify({ information_for_contributors: notice, ...grammar }, null, 2) + '\n');

@@ -3,7 +3,7 @@
  * globs, paths, values, permission strings and profile references.
  */
 import { type Rule, ref, scope } from './tm';
-import { PATH, PERMS, VALUE, VALUE_WORD, VAR_NAME } from './tokens';
+import { PATH, PERMS, VALUE_WORD, VAR_NAME } from './tokens';
 
 const comment: Rule = {
   // `#` starts a comment only where a token may start: inside a path it is a
@@ -147,7 +147,7 @@ const profileReference: Rule = {
 const arrowTarget: Rule = {
   patterns: [
     {
-      match: String.raw`(->)\s*(?=[^\s,"/@])(${VALUE})`,
+      match: String.raw`(->)\s*(?=[^\s,"/@])(${VALUE_WORD})`,
       captures: {
         1: { name: scope('keyword.operator.arrow') },
         2: { name: scope('entity.name.function.target'), patterns: [ref('profile-reference')] },
@@ -160,7 +160,7 @@ const arrowTarget: Rule = {
 /** `!` is never allowed outside quotes: "Lexer found unexpected character: '!'". */
 const bang: Rule = { match: '!', name: scope('invalid.illegal.character') };
 
-/** Ends a rule (or separates items of a list, where lists use it). */
+/** Ends a rule; several rules may share a line. */
 const terminator: Rule = { match: ',', name: scope('punctuation.terminator.rule') };
 
 export const lexical: Record<string, Rule> = {
