@@ -1,6 +1,7 @@
 import { Connection, TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CAPABILITIES } from './capabilities';
+import { registerDenialRequests } from './denialRequests';
 import { DiagnosticsPublisher, RunParser } from './diagnosticsPublisher';
 import { buildIndex } from './indexing';
 import { doComplete } from './service/features/doComplete';
@@ -41,6 +42,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const workspace = new Workspace(overlay, options.defaults);
   const index = new WorkspaceIndex(options.fs);
   let roots: string[] = [];
+  let indexed: Promise<void> = Promise.resolve();
 
   // A bug in one feature is logged and answered with nothing; it never takes the server down.
   const guard = <A extends unknown[], R>(name: string, fn: (...args: A) => R) => (...args: A): R | null => {
@@ -65,7 +67,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   };
   connection.onInitialized(() => {
     void pullSettings().catch((e: Error) => connection.console.error(`settings: ${e.message}`));
-    void buildIndex(connection, index, [...roots, ...workspace.settings.includeDirs]).catch((e: Error) => connection.console.error(`indexing: ${e.message}`));
+    indexed = buildIndex(connection, index, [...roots, ...workspace.settings.includeDirs]).catch((e: Error) => connection.console.error(`indexing: ${e.message}`));
   });
   workspace.onDependentsChanged = (changed) => {
     for (const doc of documents.all()) if (doc.uri !== changed) schedule(doc);
@@ -151,6 +153,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     getSelectionRanges(analysis.parse.ast, lines, p.positions.map((q) => doc.offsetAt(q))))));
   connection.languages.semanticTokens.on((p) => guard('semantic tokens', () => withDoc(p.textDocument.uri, (_doc, { analysis, lines }) =>
     ({ data: getSemanticTokens(analysis.parse.ast, lines) })))() ?? { data: [] });
+
+  registerDenialRequests(connection, { documents, fs: overlay, index, workspace, indexed: () => indexed, roots: () => [...roots, ...workspace.settings.includeDirs] });
 
   documents.listen(connection);
   connection.listen();

@@ -13,9 +13,23 @@ interface IndexedName {
   readonly detail?: string;
 }
 
+interface IndexedProfile extends IndexedName {
+  /** The attachment's value (unquoted), which a path-named logged profile may match. */
+  readonly attachment?: string;
+  /** Not a hat or child profile: a name the kernel logs on its own. */
+  readonly topLevel: boolean;
+}
+
 interface IndexedFile {
-  readonly profiles: IndexedName[];
+  readonly profiles: IndexedProfile[];
   readonly variables: IndexedName[];
+}
+
+/** A top-level profile and the file defining it. */
+export interface ProfileEntry {
+  readonly path: string;
+  readonly name: string;
+  readonly attachment?: string;
 }
 
 /** Folders of an apparmor.d tree that hold no policy source. */
@@ -54,23 +68,21 @@ export class WorkspaceIndex {
   update(path: string, text?: string): void {
     const source = text ?? this.fs.readFile(path);
     this.names = undefined;
-    if (source === undefined || source.length > 4_000_000) {
-      this.files.delete(path);
-      return;
+    const entry = source === undefined ? undefined : readIndexEntry(path, source);
+    if (entry) this.files.set(path, entry);
+    else this.files.delete(path);
+  }
+
+  /**
+   * Top-level profiles of every indexed file, those of `open` files read from the given
+   * texts instead (unsaved edits, files not saved yet).
+   */
+  *topLevelProfiles(open: ReadonlyMap<string, string> = new Map()): Generator<ProfileEntry> {
+    const fromIndex = [...this.files].filter(([path]) => !open.has(path));
+    const fromOpen = [...open].map(([path, text]) => [path, readIndexEntry(path, text)] as const);
+    for (const [path, file] of [...fromIndex, ...fromOpen]) {
+      for (const p of file?.profiles ?? []) if (p.topLevel) yield { path, name: p.name, ...(p.attachment !== undefined ? { attachment: p.attachment } : {}) };
     }
-    const { ast } = parse(source, { fragment: isFragmentPath(path) });
-    const lines = new LineIndex(source);
-    const profiles: IndexedName[] = [];
-    const variables: IndexedName[] = [];
-    walkItems(ast.items, (item) => {
-      if (item.type === 'profile' && item.name) {
-        profiles.push({ name: item.name.value, range: lines.rangeOf(item.name.start, item.name.end), detail: item.attachment?.text });
-      } else if (item.type === 'variable') {
-        variables.push({ name: `${item.sigil}{${item.name.value}}`, range: lines.rangeOf(item.name.start, item.name.end) });
-      }
-    });
-    this.files.set(path, { profiles, variables });
-    this.names = undefined;
   }
 
   /** Every indexed file. */
@@ -114,4 +126,24 @@ export class WorkspaceIndex {
     }
     return out.slice(0, limit);
   }
+}
+
+/** The names a file defines; undefined for files too large to be policy. */
+function readIndexEntry(path: string, source: string): IndexedFile | undefined {
+  if (source.length > 4_000_000) return undefined;
+  const { ast } = parse(source, { fragment: isFragmentPath(path) });
+  const lines = new LineIndex(source);
+  const profiles: IndexedProfile[] = [];
+  const variables: IndexedName[] = [];
+  walkItems(ast.items, (item, ctx) => {
+    if (item.type === 'profile' && item.name) {
+      profiles.push({
+        name: item.name.value, range: lines.rangeOf(item.name.start, item.name.end), detail: item.attachment?.text,
+        ...(item.attachment ? { attachment: item.attachment.value } : {}), topLevel: ctx.profile === undefined,
+      });
+    } else if (item.type === 'variable') {
+      variables.push({ name: `${item.sigil}{${item.name.value}}`, range: lines.rangeOf(item.name.start, item.name.end) });
+    }
+  });
+  return { profiles, variables };
 }

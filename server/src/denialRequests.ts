@@ -1,0 +1,79 @@
+import { Connection, ErrorCodes, ResponseError, TextDocuments } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { DENIALS_REQUEST, DenialsParams, INSERT_RULES_REQUEST, InsertRulesParams } from './protocol';
+import { insertDenialRules } from './service/features/insertDenialRules';
+import { locateProfile } from './service/features/locateProfile';
+import { proposeDenials } from './service/features/proposeDenials';
+import type { FileSystem } from './service/includes';
+import { blockOf } from './service/logs/profileName';
+import { uriToPath } from './service/uri';
+import type { WorkspaceIndex } from './service/workspaceIndex';
+import type { Workspace } from './workspace';
+
+export interface DenialDeps {
+  readonly documents: TextDocuments<TextDocument>;
+  /** The file system with open documents' texts over the disk's. */
+  readonly fs: FileSystem;
+  readonly index: WorkspaceIndex;
+  readonly workspace: Workspace;
+  /** Resolves once the first index of the workspace and include folders is built. */
+  indexed(): Promise<void>;
+  /** Workspace folders, then the include search path: where a profile is looked for, best first. */
+  roots(): readonly string[];
+}
+
+/** `apparmor/denials` and `apparmor/insertRules` (see protocol.ts). */
+export function registerDenialRequests(connection: Connection, deps: DenialDeps): void {
+  connection.onRequest(DENIALS_REQUEST, async (params: unknown) => {
+    const p = checkDenialsParams(params);
+    await deps.indexed();
+    return answer(connection, DENIALS_REQUEST, () => {
+      const open = new Map(deps.documents.all().filter((d) => d.uri.startsWith('file:')).map((d) => [uriToPath(d.uri), d.getText()]));
+      const entries = [...deps.index.topLevelProfiles(open)];
+      return proposeDenials(p.text, { literal: p.literal ?? false }, {
+        locate: (profile) => locateProfile(profile, entries, deps.roots()),
+        read: (path) => deps.fs.readFile(path),
+        analyzer: deps.workspace.analyzer,
+      });
+    });
+  });
+  connection.onRequest(INSERT_RULES_REQUEST, (params: unknown) => {
+    const p = checkInsertParams(params);
+    return answer(connection, INSERT_RULES_REQUEST, () => insertDenialRules(deps.fs.readFile(uriToPath(p.uri)), p));
+  });
+}
+
+/** A bug is logged and answered as an error the client can show; it never takes the server down. */
+function answer<R>(connection: Connection, method: string, fn: () => R): R {
+  try {
+    return fn();
+  } catch (e) {
+    connection.console.error(`${method} failed: ${(e as Error).stack ?? e}`);
+    throw new ResponseError(ErrorCodes.InternalError, `${method} failed: ${(e as Error).message}`);
+  }
+}
+
+function invalid(message: string): ResponseError<void> {
+  return new ResponseError(ErrorCodes.InvalidParams, message);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function checkDenialsParams(params: unknown): DenialsParams {
+  if (!isRecord(params) || typeof params.text !== 'string') throw invalid(`${DENIALS_REQUEST} needs {"text": string, "literal"?: boolean}`);
+  if (params.literal !== undefined && typeof params.literal !== 'boolean') throw invalid(`${DENIALS_REQUEST}: "literal" must be true or false`);
+  return { text: params.text, literal: params.literal };
+}
+
+function checkInsertParams(params: unknown): InsertRulesParams {
+  const shape = `${INSERT_RULES_REQUEST} needs {"uri": string, "profile": string, "rules": string[], "hat"?: boolean}`;
+  if (!isRecord(params) || typeof params.uri !== 'string' || typeof params.profile !== 'string' || !Array.isArray(params.rules)) throw invalid(shape);
+  if (!params.rules.every((r): r is string => typeof r === 'string')) throw invalid(`${INSERT_RULES_REQUEST}: every rule must be a string`);
+  if (params.hat !== undefined && typeof params.hat !== 'boolean') throw invalid(`${INSERT_RULES_REQUEST}: "hat" must be true or false`);
+  if (!params.uri.startsWith('file:')) throw invalid(`${INSERT_RULES_REQUEST}: only file: URIs can be edited, not ${params.uri}`);
+  const block = blockOf(params.profile);
+  if ('reason' in block) throw invalid(`${INSERT_RULES_REQUEST}: ${block.reason}`);
+  return { uri: params.uri, profile: params.profile, rules: params.rules, hat: params.hat };
+}

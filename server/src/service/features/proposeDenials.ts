@@ -1,0 +1,130 @@
+import type { DenialGroup, DenialRule, DenialsResult, DenialTarget } from '../../protocol';
+import type { Analyzer } from '../analyze';
+import type { FileNode } from '../ast';
+import { LineIndex } from '../diagnostics';
+import { allowsRecord } from '../logs/allows';
+import type { AuditRecord } from '../logs/auditRecord';
+import { insertRules } from '../logs/insertRules';
+import { parseLog } from '../logs/parseLog';
+import { splitProfile } from '../logs/profileName';
+import { ProfileProposal, ProposedRule, proposeRules } from '../logs/proposeRules';
+import { findBlocks, RuleSet, ruleSetOf } from '../logs/ruleSet';
+import { parse } from '../parser';
+import { pathToUri } from '../uri';
+import type { LocatedProfile } from './locateProfile';
+
+/** What proposing needs of the world: where profiles are, and file texts as the editor has them. */
+export interface DenialSources {
+  locate(profile: string): LocatedProfile | undefined;
+  read(path: string): string | undefined;
+  /** Resolves includes, to tell whether a file already allows what was logged; without it nothing is. */
+  readonly analyzer?: Analyzer;
+}
+
+/** Records shown per rule, and unreadable lines reported: a long log must not make a huge answer. */
+const MAX_SAMPLES = 3;
+const MAX_UNPARSED = 20;
+const MAX_SKIPPED = 100;
+/**
+ * Distinct accesses checked per rule against the file's rules: they all render to the one
+ * rule, so past a few the answer does not change, only the time taken.
+ */
+const MAX_CHECKED = 20;
+
+interface ProfileFile {
+  readonly path: string;
+  readonly text: string;
+  readonly ast: FileNode;
+  readonly lines: LineIndex;
+}
+
+/**
+ * The rules a log's denials ask for, by profile, each profile placed in the file that
+ * defines it at the spot where its rules would be inserted, and each rule marked when that
+ * file already allows what was logged.
+ */
+export function proposeDenials(text: string, options: { literal?: boolean }, sources: DenialSources): DenialsResult {
+  const log = parseLog(text);
+  const proposals = proposeRules(log.records, { generalise: !options.literal });
+  const files = new Map<string, ProfileFile | undefined>();
+  const load = (path: string): ProfileFile | undefined => {
+    if (!files.has(path)) files.set(path, readProfileFile(path, sources));
+    return files.get(path);
+  };
+  return {
+    groups: proposals.profiles.map((p) => toGroup(p, sources, load)),
+    records: log.records.length,
+    unparsed: log.unparsed,
+    unparsedLines: log.unparsedLines.slice(0, MAX_UNPARSED).map((u) => ({ line: u.line + 1, text: u.text })),
+    skipped: proposals.skipped.slice(0, MAX_SKIPPED).map((s) => ({ line: s.record.line + 1, operation: s.record.operation, reason: s.reason })),
+  };
+}
+
+function readProfileFile(path: string, sources: DenialSources): ProfileFile | undefined {
+  const text = sources.read(path);
+  return text === undefined ? undefined : { path, text, ast: parse(text).ast, lines: new LineIndex(text) };
+}
+
+function toGroup(p: ProfileProposal, sources: DenialSources, load: (path: string) => ProfileFile | undefined): DenialGroup {
+  const located = sources.locate(p.profile);
+  const file = located ? load(located.path) : undefined;
+  const target = located && file ? targetOf(p, located, file) : undefined;
+  const set = located && file && sources.analyzer ? ruleSetOf(sources.analyzer, file.path, file.ast, located.profile) : undefined;
+  const operations = [...new Set(p.rules.flatMap((r) => r.operations))];
+  return {
+    profile: p.profile,
+    hat: p.hat,
+    count: p.count,
+    ...(p.lastSeen !== undefined ? { lastSeen: p.lastSeen } : {}),
+    operations: operations.length > 0 || !p.hat ? operations : ['change_hat'],
+    rules: p.rules.map((r) => toRule(r, set)),
+    ...(target ? { target } : {}),
+  };
+}
+
+/** Where the group's rules go: the start of the insertion, or the block itself when it holds them all. */
+function targetOf(p: ProfileProposal, located: LocatedProfile, file: ProfileFile): DenialTarget {
+  const chain = findBlocks(file.ast, located.profile);
+  const edits = insertRules(file.text, file.ast, located.profile, p.rules, { hat: p.hat });
+  const block = chain[chain.length - 1];
+  const position = edits[0]?.range.start ?? (block ? file.lines.positionAt(block.start) : { line: 0, character: 0 });
+  return {
+    uri: pathToUri(file.path),
+    profile: located.profile,
+    matchedBy: located.matchedBy,
+    position,
+    blockExists: chain.length === splitProfile(located.profile).length,
+  };
+}
+
+function toRule(r: ProposedRule, set: RuleSet | undefined): DenialRule {
+  return {
+    text: r.text,
+    deny: r.deny,
+    literals: [...r.literals],
+    class: r.class,
+    count: r.count,
+    ...(r.lastSeen !== undefined ? { lastSeen: r.lastSeen } : {}),
+    operation: r.operation,
+    operations: [...r.operations],
+    samples: r.records.slice(-MAX_SAMPLES).map((rec) => ({ line: rec.line + 1, fields: { ...rec.fields } })),
+    allowed: set !== undefined && distinctAccesses(r.records).every((rec) => allowsRecord(set, rec)),
+  };
+}
+
+/** Fields that differ between two logs of the same access. */
+const VOLATILE = new Set(['pid', 'tid', 'comm', 'exe', 'ses', 'auid', 'uid', 'gid', 'ppid']);
+
+/** One record per distinct access, at most MAX_CHECKED of them. */
+function distinctAccesses(records: readonly AuditRecord[]): AuditRecord[] {
+  const seen = new Set<string>();
+  const out: AuditRecord[] = [];
+  for (const r of records) {
+    const key = Object.entries(r.fields).filter(([k]) => !VOLATILE.has(k)).map(([k, v]) => `${k}=${v}`).sort().join('\0');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(r);
+    if (out.length === MAX_CHECKED) break;
+  }
+  return out;
+}
