@@ -8,7 +8,7 @@ import { SERVER_SETTING_KEYS, settingsForServer } from './core/settings';
 export type ServerState = 'starting' | 'running' | 'stopped';
 
 /** A larger young generation keeps garbage collection out of the way of re-checking a large profile on each keystroke (as bin/ does). */
-const SERVER_EXEC_ARGV = ['--max-semi-space-size=32'];
+const SERVER_EXEC_ARGV = ['--max-semi-space-size=64'];
 
 type ClientModule = typeof import('./languageClient');
 let clientModule: ClientModule | undefined;
@@ -27,6 +27,7 @@ function loadClientModule(): ClientModule {
 /** Starts, restarts and stops the bundled language server, over node IPC. */
 export class ServerController implements vscode.Disposable {
   private client: LanguageClient | undefined;
+  private starting: Promise<void> | undefined;
   private readonly stateEmitter = new vscode.EventEmitter<ServerState>();
   readonly onDidChangeState = this.stateEmitter.event;
   state: ServerState = 'stopped';
@@ -34,7 +35,20 @@ export class ServerController implements vscode.Disposable {
   constructor(private readonly context: vscode.ExtensionContext, private readonly channel: vscode.LogOutputChannel) {}
 
   /** Resolves once the server answered `initialize`; the time it took is logged. */
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    this.starting = this.startClient();
+    return this.starting;
+  }
+
+  /** A request of the extension's own (server/src/protocol.ts), once a start under way has finished. */
+  async request<R>(method: string, params: unknown): Promise<R> {
+    await this.starting?.catch(() => undefined);
+    const client = this.client;
+    if (!client?.isRunning()) throw new Error('The AppArmor language server is not running: run "AppArmor: Restart Language Server".');
+    return client.sendRequest<R>(method, params);
+  }
+
+  private async startClient(): Promise<void> {
     const started = performance.now();
     const { State } = loadClientModule();
     const client = this.createClient();

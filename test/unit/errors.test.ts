@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { formatMessage, severityOf } from '../../server/src/service/diagnosticRules';
-import { check, describe, errorsOf, marked } from '../support/helpers';
+import { Analyzer } from '../../server/src/service/analyze';
+import { check, describe, errorsOf, marked, memoryFs } from '../support/helpers';
 
 /** Each snippet has exactly one problem, of this code, exactly at ⟦…⟧. */
 const INVALID: [string, string][] = [
@@ -104,4 +105,15 @@ test('newer-than-abi names the version that introduced the construct', () => {
   assert.deepEqual(got, ['4.0', '4.1', '5.0']);
   assert.deepEqual(check('abi <abi/4.0>,\nprofile p { userns, }').filter((p) => p.code === 'newer-than-abi'), []);
   assert.equal(check('profile p { userns, }', { abi: '3.0' }).filter((p) => p.code === 'newer-than-abi').length, 1);
+});
+
+test('a rule repeated with other blanks is the same rule; one with other words is not', () => {
+  const dupes = (body: string): number => {
+    const analyzer = new Analyzer({ fs: memoryFs({}), includeDirs: [] });
+    return analyzer.analyze('/work/profile', `abi <abi/3.0>,\nprofile p {\n${body}\n}\n`).problems.filter((p) => p.code === 'duplicate-rule').length;
+  };
+  assert.equal(dupes('  /a r,\n  /a\tr,\n  /a  r,\n  /a\n    r,'), 3);
+  assert.equal(dupes('  /a r,\n  /a w,\n  /a\u00a0r,'), 0);
+  assert.equal(dupes('  dbus send bus=session,\n  dbus  send\tbus=session ,'), 0);
+  assert.equal(dupes('  dbus send bus=session,\n  dbus  send\tbus=session,'), 1);
 });
