@@ -1,6 +1,8 @@
 import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
 import { CommandResult, report } from './commandResult';
+import { addDenialRules, copyDenialRules } from './denialActions';
+import { asDenialNode, DenialsSnapshot, DenialsView } from './denialsView';
 import { copyDockerRunCommand } from './dockerCommand';
 import { registerIncludeAutoClose } from './includeAutoClose';
 import { showLoadedProfiles } from './loadedProfiles';
@@ -9,6 +11,7 @@ import { ParserProblems } from './parserProblems';
 import { checkProfile, loadProfile, ProfileCommandDeps, unloadProfile } from './profileCommands';
 import { Runner } from './runner';
 import { ServerController } from './serverController';
+import { DenialDeps, refreshDenials, showDenials, showDenialsFromFile, showDenialsFromSelection } from './showDenials';
 import { StatusBar, StatusSnapshot } from './statusBar';
 import { TerminalRunner } from './terminalRunner';
 
@@ -33,6 +36,8 @@ export interface AppArmorApi {
   status(): StatusSnapshot;
   /** Resolves when the language server has answered `initialize` (rejects if it could not start). */
   serverReady(): Promise<void>;
+  /** What the AppArmor Denials view shows. */
+  denials(): DenialsSnapshot;
 }
 
 let server: ServerController | undefined;
@@ -47,51 +52,61 @@ export function activate(context: vscode.ExtensionContext): AppArmorApi {
   const runner = new Runner(log, terminal);
   const problems = new ParserProblems();
   const statusBar = new StatusBar(controller);
-  context.subscriptions.push(log, serverLog, controller, terminal, problems, statusBar, registerIncludeAutoClose());
-  registerCommands(context, { runner, problems }, log, controller);
-  // Trust granted: the server may now run apparmor_parser on save.
-  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => controller.refreshSettings()));
+  const view = new DenialsView();
+  context.subscriptions.push(log, serverLog, controller, terminal, problems, statusBar, view, registerIncludeAutoClose());
   // Started once activate() has returned: activation never waits for the server.
   const ready = new Promise<void>((resolve) => setImmediate(resolve)).then(() => controller.start());
   ready.catch(() => undefined);
+  const denials: DenialDeps = { runner, view, log, request: (method, params) => ready.catch(() => undefined).then(() => controller.request(method, params)) };
+  registerCommands(context, { runner, problems }, denials, controller);
+  // Trust granted: the server may now run apparmor_parser on save.
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => controller.refreshSettings()));
   const activateMs = performance.now() - started;
   const loadMs = bundleLoadMs();
   const activationMs = loadMs + activateMs;
   log.appendLine(`Activated in ${activationMs.toFixed(1)} ms (loading the bundle ${loadMs.toFixed(1)} ms, activate() ${activateMs.toFixed(1)} ms).`);
-  return { activationMs, loadMs, status: () => statusBar.snapshot(), serverReady: () => ready };
+  return { activationMs, loadMs, status: () => statusBar.snapshot(), serverReady: () => ready, denials: () => view.snapshot() };
 }
 
 export async function deactivate(): Promise<void> {
   await server?.stop();
 }
 
-type Handler = (uri?: vscode.Uri) => Promise<CommandResult>;
+/** Menus pass the clicked file or view item; the palette passes nothing. */
+type Handler = (arg?: unknown) => Promise<CommandResult>;
 
-function registerCommands(context: vscode.ExtensionContext, deps: ProfileCommandDeps, log: vscode.OutputChannel, controller: ServerController): void {
+function registerCommands(context: vscode.ExtensionContext, deps: ProfileCommandDeps, denials: DenialDeps, controller: ServerController): void {
+  const log = denials.log;
   const commands: Record<string, Handler> = {
-    'apparmor.loadProfile': (uri) => loadProfile(deps, uri),
-    'apparmor.unloadProfile': (uri) => unloadProfile(deps, uri),
-    'apparmor.checkProfile': (uri) => checkProfile(deps, uri),
-    'apparmor.setComplainMode': (uri) => setMode(deps, 'complain', uri),
-    'apparmor.setEnforceMode': (uri) => setMode(deps, 'enforce', uri),
+    'apparmor.loadProfile': (arg) => loadProfile(deps, asUri(arg)),
+    'apparmor.unloadProfile': (arg) => unloadProfile(deps, asUri(arg)),
+    'apparmor.checkProfile': (arg) => checkProfile(deps, asUri(arg)),
+    'apparmor.setComplainMode': (arg) => setMode(deps, 'complain', asUri(arg)),
+    'apparmor.setEnforceMode': (arg) => setMode(deps, 'enforce', asUri(arg)),
     'apparmor.showLoadedProfiles': () => showLoadedProfiles(deps.runner),
-    'apparmor.copyDockerRunCommand': (uri) => copyDockerRunCommand(log, uri),
+    'apparmor.copyDockerRunCommand': (arg) => copyDockerRunCommand(log, asUri(arg)),
     'apparmor.restartServer': () => restartServer(controller),
+    'apparmor.showDenials': () => showDenials(denials),
+    'apparmor.showDenialsFromFile': (arg) => showDenialsFromFile(denials, asUri(arg)),
+    'apparmor.showDenialsFromSelection': () => showDenialsFromSelection(denials),
+    'apparmor.refreshDenials': () => refreshDenials(denials),
+    'apparmor.addDenialRule': (arg) => addDenialRules(denials, asDenialNode(arg), false),
+    'apparmor.addDenyRule': (arg) => addDenialRules(denials, asDenialNode(arg), true),
+    'apparmor.copyDenialRule': (arg) => copyDenialRules(denials, asDenialNode(arg)),
   };
   for (const [id, handler] of Object.entries(commands)) {
-    context.subscriptions.push(vscode.commands.registerCommand(id, (arg?: unknown) => runReported(handler, asUri(arg), log)));
+    context.subscriptions.push(vscode.commands.registerCommand(id, (arg?: unknown) => runReported(() => handler(arg), log)));
   }
   context.subscriptions.push(vscode.commands.registerCommand('apparmor.showOutput', () => log.show(true)));
 }
 
-/** Menus pass the clicked file's URI; the palette passes nothing. */
 function asUri(arg: unknown): vscode.Uri | undefined {
   return arg instanceof vscode.Uri ? arg : undefined;
 }
 
-async function runReported(handler: Handler, uri: vscode.Uri | undefined, log: vscode.OutputChannel): Promise<CommandResult> {
+async function runReported(work: () => Promise<CommandResult>, log: vscode.OutputChannel): Promise<CommandResult> {
   try {
-    return report(await handler(uri), log);
+    return report(await work(), log);
   } catch (e) {
     return report({ ok: false, kind: 'failed', message: `AppArmor: ${(e as Error).message}` }, log);
   }
