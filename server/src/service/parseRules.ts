@@ -173,6 +173,9 @@ export abstract class RuleParser extends ExprParser {
     s.skipTrivia();
     // Most rules have no qualifier: answer those without allocating.
     if (!QUALIFIER_START.has(s.code())) return NO_QUALIFIERS;
+    // `dbus`, `unix`, `ptrace` … start like qualifiers; telling them apart first saves the allocations below.
+    const first = this.peekWord();
+    if (!QUALIFIER_RANK.has(first) && !first.startsWith('priority')) return NO_QUALIFIERS;
     const q: { priority?: Qualifiers['priority']; audit?: Token; mode?: Token; owner?: Token; all: Token[] } = { all: [] };
     let lastRank = -1;
     for (;;) {
