@@ -14,6 +14,8 @@ export type DenialNode =
 export interface DenialItemSnapshot extends ItemText {
   readonly node: DenialNode;
   readonly contextValue: string;
+  /** What a click runs. */
+  readonly command?: vscode.Command;
   readonly children: DenialItemSnapshot[];
 }
 
@@ -69,7 +71,14 @@ export class DenialsView implements vscode.TreeDataProvider<DenialNode>, vscode.
   }
 
   snapshot(): DenialsSnapshot {
-    const snap = (node: DenialNode): DenialItemSnapshot => ({ node, ...this.textOf(node), contextValue: contextOf(node), children: this.getChildren(node).map(snap) });
+    const snap = (node: DenialNode): DenialItemSnapshot => {
+      const item = this.getTreeItem(node);
+      const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : String(item.tooltip ?? '');
+      return {
+        node, label: String(item.label), description: String(item.description ?? ''), tooltip, contextValue: item.contextValue ?? '',
+        ...(item.command ? { command: item.command } : {}), children: this.getChildren(node).map(snap),
+      };
+    };
     return { description: this.tree.description ?? '', message: this.tree.message ?? '', items: this.getChildren().map(snap) };
   }
 

@@ -1,11 +1,12 @@
 import * as fs from 'fs';
-import * as vscode from 'vscode';
 import type { Privilege } from './core/commandLines';
 import {
   explainFileError, explainRun, keepTail, LogSource, MAX_LOG_BYTES, mentionsAppArmor, programArgv, SourceFailure, SourceSetting, sourceLabel, sourcesFor,
 } from './core/logSources';
 import { plural } from './core/denialItems';
 import type { Runner } from './runner';
+
+// No vscode here: the choice of source is tested with a stand-in Runner (test/client/).
 
 export interface LogText {
   readonly text: string;
@@ -76,13 +77,6 @@ export async function readTail(path: string): Promise<string> {
   } finally {
     await handle.close();
   }
-}
-
-/** Any file VS Code can open: a local one by its tail, others whole (then cut). */
-export async function readLogFile(uri: vscode.Uri): Promise<string> {
-  if (uri.scheme === 'file') return readTail(uri.fsPath);
-  const bytes = await vscode.workspace.fs.readFile(uri);
-  return keepTail(Buffer.from(bytes).toString('utf8'), MAX_LOG_BYTES).text;
 }
 
 function countLines(text: string): number {

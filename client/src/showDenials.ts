@@ -4,9 +4,9 @@ import { DENIALS_REQUEST, DenialsParams, DenialsResult } from '../../server/src/
 import { CommandResult, fail } from './commandResult';
 import { readCommandSettings } from './config';
 import { summarize } from './core/denialItems';
-import { isSourceSetting, SourceFailure } from './core/logSources';
+import { isSourceSetting, keepTail, MAX_LOG_BYTES, SourceFailure } from './core/logSources';
 import type { DenialsView } from './denialsView';
-import { LogText, readLogFile, readSystemLog } from './readDenialLog';
+import { LogText, readSystemLog, readTail } from './readDenialLog';
 import type { Runner } from './runner';
 
 /** The log the view shows, kept to propose again after an edit, and how to read it again. */
@@ -84,7 +84,8 @@ async function present(deps: DenialDeps, log: ShownLog, notes: readonly string[]
   deps.shown = log;
   await deps.view.show(result, log.label);
   logDetails(deps.log, result, log.label);
-  const message = `${log.label}: ${summarize(result, log.label).message}${result.groups.length === 0 && notes.length > 0 ? ` ${notes.join(' ')}` : ''}`;
+  // Where no source had records, what each said is the news, not an empty summary.
+  const message = result.records === 0 && notes.length > 0 ? `No AppArmor records found. ${notes.join(' ')}` : `${log.label}: ${summarize(result, log.label).message}`;
   return { ok: true, kind: 'ok', message, quiet: result.groups.length > 0 };
 }
 
@@ -97,4 +98,11 @@ function logDetails(log: vscode.OutputChannel, result: DenialsResult, label: str
   for (const u of result.unparsedLines) log.appendLine(`${label}:${u.line}: not a readable AppArmor record: ${u.text}`);
   if (result.unparsed > result.unparsedLines.length) log.appendLine(`${label}: … and ${result.unparsed - result.unparsedLines.length} more unreadable lines.`);
   for (const s of result.skipped) log.appendLine(`${label}:${s.line}: no rule for this ${s.operation}: ${s.reason}`);
+}
+
+/** Any file VS Code can open: a local one by its tail, others whole (then cut). */
+async function readLogFile(uri: vscode.Uri): Promise<string> {
+  if (uri.scheme === 'file') return readTail(uri.fsPath);
+  const bytes = await vscode.workspace.fs.readFile(uri);
+  return keepTail(Buffer.from(bytes).toString('utf8'), MAX_LOG_BYTES).text;
 }

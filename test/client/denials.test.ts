@@ -8,6 +8,8 @@ import {
 } from '../../client/src/core/logSources';
 import type { RunResult } from '../../client/src/core/outcome';
 import { endOfInsert } from '../../client/src/core/textEdits';
+import { readSystemLog } from '../../client/src/readDenialLog';
+import type { Runner } from '../../client/src/runner';
 import type { DenialGroup, DenialRule, DenialsResult } from '../../server/src/protocol';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -129,4 +131,56 @@ test('the manifest: the denials view in the Explorer, its actions inline on ever
   assert.deepEqual((manifest.contributes.menus['view/title'] as { command: string }[]).map((m) => m.command), ['apparmor.refreshDenials', 'apparmor.showDenials', 'apparmor.showDenialsFromFile']);
   assert.ok((manifest.contributes.menus['editor/context'] as { command: string; when: string }[]).some((m) => m.command === 'apparmor.showDenialsFromSelection' && m.when === 'editorHasSelection'));
   assert.deepEqual(manifest.contributes.configuration.properties['apparmor.denials.source'].enum, ['auto', ...AUTO_ORDER]);
+});
+
+/** A stand-in for the Runner: canned results by program, and a record of what ran and how. */
+function fakeRunner(results: Record<string, Partial<RunResult>>): { runner: Runner; ran: string[] } {
+  const ran: string[] = [];
+  const exec = (argv: readonly string[], how: string) => {
+    ran.push(`${how} ${argv.join(' ')}`);
+    return Promise.resolve({ commandLine: argv.join(' '), program: argv[0]!, result: run(results[argv[0]!] ?? { exitCode: null, spawnError: 'ENOENT' }) });
+  };
+  return { runner: { run: (argv: readonly string[]) => exec(argv, 'user'), runAsRoot: (argv: readonly string[], p: string) => exec(argv, p) } as unknown as Runner, ran };
+}
+
+const RECORD = '2024-06-10T06:15:00+0000 host kernel: audit: type=1400 audit(1718000100.001:301): apparmor="DENIED" operation="capable" profile="p" capname="chown"\n';
+const RESTRICTED = { exitCode: 1, stderr: 'dmesg: read kernel buffer failed: Operation not permitted\n' };
+
+test('auto: the first source with AppArmor records wins; what the others said comes along', async () => {
+  const { runner, ran } = fakeRunner({ dmesg: RESTRICTED, journalctl: { stdout: RECORD } });
+  const outcome = await readSystemLog(runner, 'auto', { trusted: true });
+  assert.ok(outcome.ok);
+  assert.equal(outcome.log.label, 'journalctl -k');
+  assert.equal(outcome.log.text, RECORD);
+  assert.match(outcome.notes.join('\n'), /^dmesg: the kernel lets only root read its log/);
+  assert.deepEqual(ran.map((r) => r.split(' ').slice(0, 2).join(' ')), ['user dmesg', 'user journalctl']);
+});
+
+test('a chosen source that needs root fails with the reason; read as root, it runs the way apparmor.privilege says', async () => {
+  const { runner, ran } = fakeRunner({ dmesg: RESTRICTED });
+  const failed = await readSystemLog(runner, 'dmesg', { trusted: true });
+  assert.ok(!failed.ok);
+  assert.deepEqual(failed.failures.map((f) => f.permission), [true]);
+  const { runner: root } = fakeRunner({ dmesg: { stdout: RECORD } });
+  const read = await readSystemLog(root, 'dmesg', { trusted: true, asRoot: 'pkexec' });
+  assert.ok(read.ok);
+  assert.equal(read.log.label, 'dmesg (as root)');
+  assert.deepEqual(ran, ['user dmesg']);
+});
+
+test('an untrusted workspace runs no program, not even as root', async () => {
+  const { runner, ran } = fakeRunner({ dmesg: { stdout: RECORD } });
+  for (const how of [{ trusted: false }, { trusted: false, asRoot: 'sudo' as const }]) {
+    const outcome = await readSystemLog(runner, 'dmesg', how);
+    assert.ok(!outcome.ok);
+    assert.match(outcome.failures[0]!.message, /^dmesg: not run, as this workspace is not trusted\./);
+  }
+  assert.deepEqual(ran, []);
+});
+
+test('a source read without AppArmor records is used when no other has any, and says so', async () => {
+  const { runner } = fakeRunner({ dmesg: { stdout: '[ 1.0] usb 1-1: new device\n[ 2.0] eth0: link up\n' }, journalctl: { stdout: '-- No entries --\n' } });
+  const outcome = await readSystemLog(runner, 'journalctl', { trusted: true });
+  assert.ok(outcome.ok);
+  assert.deepEqual(outcome.notes, ['journalctl -k: no AppArmor records in 1 line.']);
 });

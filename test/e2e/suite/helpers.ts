@@ -12,6 +12,19 @@ export const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
 export interface AppArmorApi {
   readonly activationMs: number;
   serverReady(): Promise<void>;
+  /** What the AppArmor Denials view shows (client/src/denialsView.ts). */
+  denials(): { readonly description: string; readonly message: string; readonly items: DenialItem[] };
+}
+
+/** One item of the denials view; `node` is what its menu actions are passed. */
+export interface DenialItem {
+  readonly node: unknown;
+  readonly label: string;
+  readonly description: string;
+  readonly tooltip: string;
+  readonly contextValue: string;
+  readonly command?: vscode.Command;
+  readonly children: DenialItem[];
 }
 
 /** What every AppArmor command resolves to (client/src/commandResult.ts). */

@@ -1,0 +1,131 @@
+import { strict as assert } from 'node:assert';
+import * as vscode from 'vscode';
+import { activeApi, describeDiagnostics, fixture, note, openEditor, waitFor, type AppArmorApi, type CommandResult, type DenialItem } from './helpers';
+
+const PROFILE = 'profiles/denials-demo.apparmor';
+const LOG = 'logs/denials.log';
+
+/** Runs a command with a deadline: one that waited on a notification would hang the suite. */
+async function run(command: string, ...args: unknown[]): Promise<CommandResult> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${command} did not resolve within 20 s`)), 20_000);
+  });
+  try {
+    const result = await Promise.race([vscode.commands.executeCommand<CommandResult>(command, ...args), deadline]);
+    assert.ok(result && typeof result.kind === 'string', `${command} resolves to a result, got ${JSON.stringify(result)}`);
+    return result;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function item(api: AppArmorApi, label: string): DenialItem {
+  const found = api.denials().items.find((i) => i.label === label);
+  assert.ok(found, `"${label}" among ${api.denials().items.map((i) => i.label).join(', ')}`);
+  return found;
+}
+
+async function errorsOn(uri: vscode.Uri): Promise<vscode.Diagnostic[]> {
+  // The server checks after a short debounce; give it time to publish for the edited text.
+  await new Promise((r) => setTimeout(r, 1000));
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+}
+
+describe('denials', () => {
+  let api: AppArmorApi;
+  before(async () => {
+    api = await activeApi();
+  });
+  after(async () => {
+    // Leave the profile as the other suites found it.
+    await vscode.window.showTextDocument(fixture(PROFILE));
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('Show Denials from a log file fills the view: profiles, their rules, the unreadable line', async () => {
+    const result = await run('apparmor.showDenialsFromFile', fixture(LOG));
+    assert.equal(result.kind, 'ok', result.message);
+    const view = api.denials();
+    assert.equal(view.description, 'denials.log');
+    assert.match(view.message, /^3 rules for 2 profiles from 4 AppArmor records\. 1 line could not be read/);
+    assert.deepEqual(view.items.map((i) => [i.label, i.contextValue]), [['denials-demo', 'apparmorDenialGroup'], ['denials-demo//worker', 'apparmorDenialGroup']]);
+    const demo = item(api, 'denials-demo');
+    assert.match(demo.description, /^2 denials · \d{4}-\d\d-\d\d \d\d:\d\d · (capable, open|open, capable)$/);
+    assert.deepEqual(demo.children.map((c) => c.label), ['capability net_bind_service,', '/etc/denials-demo/extra.conf r,']);
+    const worker = item(api, 'denials-demo//worker');
+    assert.deepEqual(worker.children.map((c) => [c.label, c.contextValue]), [['/var/lib/denials-demo/queue.db rw,', 'apparmorDenialRule']]);
+    assert.match(worker.children[0]!.description, /^2× open/);
+    assert.match(worker.children[0]!.tooltip, /Deny instead: `deny \/var\/lib\/denials-demo\/queue\.db rw,`/);
+    assert.match(worker.tooltip, /In `denials-demo\.apparmor`/);
+  });
+
+  it('a click on a profile opens its file where the rules would go', async () => {
+    const worker = item(api, 'denials-demo//worker');
+    assert.ok(worker.command, 'located groups open their file');
+    await vscode.commands.executeCommand(worker.command.command, ...(worker.command.arguments ?? []));
+    const editor = await waitFor('the profile in front', () =>
+      vscode.window.activeTextEditor?.document.uri.path.endsWith(PROFILE) ? vscode.window.activeTextEditor : undefined);
+    assert.equal(editor.selection.active.line, 10, 'before the closing brace of ^worker');
+  });
+
+  it('Show Denials in Selection reads only the selected lines', async () => {
+    const editor = await openEditor(LOG);
+    editor.selection = new vscode.Selection(3, 0, 5, 0);
+    const result = await run('apparmor.showDenialsFromSelection');
+    assert.equal(result.kind, 'ok', result.message);
+    assert.deepEqual(api.denials().items.map((i) => i.label), ['denials-demo//worker']);
+    assert.equal(api.denials().description, 'selection of denials.log');
+  });
+
+  it('Add Rule puts the rule into the hat, leaves the file unsaved without errors, and the view marks it allowed', async () => {
+    const rule = item(api, 'denials-demo//worker').children[0]!;
+    const result = await run('apparmor.addDenialRule', rule.node);
+    assert.equal(result.kind, 'ok', result.message);
+    assert.match(result.message, /^Added 1 rule to denials-demo\/\/worker in denials-demo\.apparmor \(not saved yet\); the profile has no errors\.$/);
+    const doc = await vscode.workspace.openTextDocument(fixture(PROFILE));
+    assert.match(doc.getText(), /\^worker \{\n {4}\/var\/lib\/denials-demo\/ r,\n {4}\/var\/lib\/denials-demo\/queue\.db rw,\n {2}\}\n\}\n$/);
+    assert.equal(doc.isDirty, true, 'left for the user to read and save');
+    const errors = await errorsOn(doc.uri);
+    assert.deepEqual(errors, [], describeDiagnostics(errors));
+    await waitFor('the rule marked allowed', () => (/allowed by the file/.test(item(api, 'denials-demo//worker').children[0]!.description) ? true : undefined));
+    const again = await run('apparmor.addDenialRule', item(api, 'denials-demo//worker').children[0]!.node);
+    assert.match(again.message, /already has this rule/);
+  });
+
+  it('Add Deny Rule on a profile adds the deny form of each of its rules to the profile block', async () => {
+    await run('apparmor.showDenialsFromFile', fixture(LOG));
+    const result = await run('apparmor.addDenyRule', item(api, 'denials-demo').node);
+    assert.equal(result.kind, 'ok', result.message);
+    assert.match(result.message, /^Added 2 deny rules to denials-demo in denials-demo\.apparmor/);
+    const doc = await vscode.workspace.openTextDocument(fixture(PROFILE));
+    assert.match(doc.getText(), / {2}\}\n {2}deny capability net_bind_service,\n {2}deny \/etc\/denials-demo\/extra\.conf r,\n\}\n$/);
+    const errors = await errorsOn(doc.uri);
+    assert.deepEqual(errors, [], describeDiagnostics(errors));
+  });
+
+  it('Copy Rule puts the rule on the clipboard', async () => {
+    const rule = item(api, 'denials-demo').children[1]!;
+    const result = await run('apparmor.copyDenialRule', rule.node);
+    assert.equal(result.ok, true, result.message);
+    if (/No clipboard here/.test(result.message)) return;
+    assert.equal(await vscode.env.clipboard.readText(), '/etc/denials-demo/extra.conf r,');
+  });
+
+  it('Add Rule for a profile no file defines offers to create one, and does not wait for the answer', async () => {
+    const doc = await vscode.workspace.openTextDocument({ content: 'apparmor="DENIED" operation="capable" profile="nowhere-app" capname="chown"\n' });
+    await vscode.window.showTextDocument(doc);
+    await run('apparmor.showDenialsFromSelection');
+    const result = await run('apparmor.addDenialRule', item(api, 'nowhere-app').node);
+    assert.equal(result.kind, 'noProfile');
+    assert.match(result.message, /No file in the workspace or the include folders defines the profile nowhere-app/);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('Show Denials reads the kernel log, or says which source failed and why', async () => {
+    const result = await run('apparmor.showDenials');
+    note(`      Show Denials here: ${result.message}`);
+    if (result.ok) assert.match(result.message, /^(No AppArmor records found\. dmesg: |(dmesg|journalctl -k|\/var\/log\/\S+): )/);
+    else assert.match(result.message, /^No kernel log could be read\. .*(dmesg|journalctl)/);
+  });
+});
