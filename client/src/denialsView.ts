@@ -29,17 +29,15 @@ export interface DenialsSnapshot {
 export class DenialsView implements vscode.TreeDataProvider<DenialNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<DenialNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly tree: vscode.TreeView<DenialNode>;
+  /** Made on the first show: the view is hidden until then, and activation stays quick. */
+  private tree: vscode.TreeView<DenialNode> | undefined;
   private result: DenialsResult = { groups: [], records: 0, unparsed: 0, unparsedLines: [], skipped: [] };
-
-  constructor() {
-    this.tree = vscode.window.createTreeView(DENIALS_VIEW, { treeDataProvider: this, showCollapseAll: true });
-  }
 
   /** Replaces what the view shows, and brings it to the front unless told not to. */
   async show(result: DenialsResult, source: string, reveal = true): Promise<void> {
     this.result = result;
     const summary = summarize(result, source);
+    this.tree ??= vscode.window.createTreeView(DENIALS_VIEW, { treeDataProvider: this, showCollapseAll: true });
     this.tree.description = summary.description;
     this.tree.message = summary.message;
     this.tree.badge = summary.badge > 0 ? { value: summary.badge, tooltip: `${summary.badge} proposed rules not in their profiles yet` } : undefined;
@@ -50,7 +48,7 @@ export class DenialsView implements vscode.TreeDataProvider<DenialNode>, vscode.
 
   /** The node an action from the palette (no argument) acts on. */
   selected(): DenialNode | undefined {
-    return this.tree.selection[0];
+    return this.tree?.selection[0];
   }
 
   getChildren(node?: DenialNode): DenialNode[] {
@@ -79,11 +77,11 @@ export class DenialsView implements vscode.TreeDataProvider<DenialNode>, vscode.
         ...(item.command ? { command: item.command } : {}), children: this.getChildren(node).map(snap),
       };
     };
-    return { description: this.tree.description ?? '', message: this.tree.message ?? '', items: this.getChildren().map(snap) };
+    return { description: this.tree?.description ?? '', message: this.tree?.message ?? '', items: this.getChildren().map(snap) };
   }
 
   dispose(): void {
-    this.tree.dispose();
+    this.tree?.dispose();
     this.changed.dispose();
   }
 
