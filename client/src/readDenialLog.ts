@@ -59,7 +59,9 @@ async function readSource(runner: Runner, source: LogSource, how: ReadHow): Prom
     }
   }
   const argv = programArgv(source);
-  const run = how.asRoot ? (await runner.runAsRoot(argv, how.asRoot)).result : (await runner.run(argv)).result;
+  // Room for the whole output: the tail is kept afterwards, and a full buffer would stop the program.
+  const room = 2 * MAX_LOG_BYTES;
+  const run = how.asRoot ? (await runner.runAsRoot(argv, how.asRoot, room)).result : (await runner.run(argv, room)).result;
   const failure = explainRun(source, run);
   return failure ?? { text: keepTail(run.stdout, MAX_LOG_BYTES).text, label };
 }

@@ -17,16 +17,17 @@ export interface Execution {
 export class Runner {
   constructor(private readonly log: vscode.OutputChannel, private readonly terminal: TerminalRunner) {}
 
-  async run(argv: readonly string[]): Promise<Execution> {
-    return this.execLogged(argv);
+  /** `maxBuffer`: the most output kept (bytes); past it the program is stopped. */
+  async run(argv: readonly string[], maxBuffer?: number): Promise<Execution> {
+    return this.execLogged(argv, maxBuffer);
   }
 
   /** Runs as root the way the privilege setting says; already root, it runs directly. */
-  async runAsRoot(argv: readonly string[], privilege: Privilege): Promise<Execution> {
+  async runAsRoot(argv: readonly string[], privilege: Privilege, maxBuffer?: number): Promise<Execution> {
     const isRoot = process.getuid?.() === 0;
     const plan = elevate(argv, privilege, isRoot);
-    if (plan.how !== 'sudo') return this.execLogged(plan.argv);
-    const tried = await this.execLogged(plan.argv);
+    if (plan.how !== 'sudo') return this.execLogged(plan.argv, maxBuffer);
+    const tried = await this.execLogged(plan.argv, maxBuffer);
     if (!isSudoAskingForPassword(tried.result.stderr)) return tried;
     const commandLine = toShellLine(plan.terminalArgv);
     this.log.appendLine(`sudo needs a password: running in the AppArmor terminal instead.\n$ ${commandLine}`);
@@ -35,10 +36,10 @@ export class Runner {
     return { commandLine, program: 'sudo', result };
   }
 
-  private async execLogged(argv: readonly string[]): Promise<Execution> {
+  private async execLogged(argv: readonly string[], maxBuffer?: number): Promise<Execution> {
     const commandLine = toShellLine(argv);
     this.log.appendLine(`$ ${commandLine}`);
-    const result = await execArgv(argv);
+    const result = await execArgv(argv, maxBuffer);
     this.logResult(result);
     return { commandLine, program: argv[0]!, result };
   }
@@ -52,9 +53,9 @@ export class Runner {
 }
 
 /** execFile with the outcome as data: a missing program or a non-zero exit is a result, not a throw. */
-export function execArgv(argv: readonly string[]): Promise<RunResult> {
+export function execArgv(argv: readonly string[], maxBuffer = 16 * 1024 * 1024): Promise<RunResult> {
   return new Promise((resolve) => {
-    execFile(argv[0]!, argv.slice(1), { timeout: 120_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(argv[0]!, argv.slice(1), { timeout: 120_000, maxBuffer }, (err, stdout, stderr) => {
       const e = err as (NodeJS.ErrnoException & { killed?: boolean }) | null;
       const base = { stdout: String(stdout), stderr: String(stderr) };
       if (!e) resolve({ ...base, exitCode: 0 });
