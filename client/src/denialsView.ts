@@ -63,7 +63,7 @@ export class DenialsView implements vscode.TreeDataProvider<DenialNode>, vscode.
     item.description = text.description;
     item.tooltip = new vscode.MarkdownString(text.tooltip);
     item.contextValue = contextOf(node);
-    item.iconPath = new vscode.ThemeIcon(node.kind === 'group' ? 'shield' : node.rule.allowed ? 'pass' : 'circle-slash');
+    item.iconPath = new vscode.ThemeIcon(node.kind === 'group' ? 'shield' : node.rule.allowed ? 'pass' : 'circle-outline');
     if (node.group.target) item.command = openCommand(node.group.target);
     return item;
   }
