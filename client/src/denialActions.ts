@@ -14,16 +14,18 @@ const SETTLE_MS = 300;
 
 /**
  * Add Rule / Add Deny Rule: the rule of a denial, or every rule of a profile, put into its
- * block (created where missing). The file is left unsaved and shown with the rules selected,
+ * block (created where missing), in the file that defines the profile or the one given
+ * (made when it does not exist). The file is left unsaved and shown with the rules selected,
  * for the user to read before saving and loading; whether it now has errors is reported.
  */
-export async function addDenialRules(deps: DenialDeps, node: DenialNode | undefined, deny: boolean): Promise<CommandResult> {
+export async function addDenialRules(deps: DenialDeps, node: DenialNode | undefined, deny: boolean, into?: vscode.Uri): Promise<CommandResult> {
   const picked = node ?? deps.view.selected();
   if (!picked) return fail('noSelection', 'Pick a denial or a profile in the AppArmor Denials view first.');
   const rules = rulesOf(picked).map((r) => (deny ? r.deny : r.text));
   const { group } = picked;
-  if (!group.target) return offerNewFile(deps, group, rules);
-  return insertInto(deps, { uri: group.target.uri, profile: group.target.profile, rules, hat: group.hat });
+  const target = into ? { uri: into.toString(), profile: group.target?.uri === into.toString() ? group.target.profile : group.profile } : group.target;
+  if (!target) return offerNewFile(deps, group, rules);
+  return insertInto(deps, { uri: target.uri, profile: target.profile, rules, hat: group.hat });
 }
 
 /** Copy Rule: the rule, or every rule of a profile, one per line. */

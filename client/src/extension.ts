@@ -72,8 +72,8 @@ export async function deactivate(): Promise<void> {
   await server?.stop();
 }
 
-/** Menus pass the clicked file or view item; the palette passes nothing. */
-type Handler = (arg?: unknown) => Promise<CommandResult>;
+/** Menus pass the clicked file or view item (and a view the selection); the palette passes nothing. */
+type Handler = (arg?: unknown, second?: unknown) => Promise<CommandResult>;
 
 function registerCommands(context: vscode.ExtensionContext, deps: ProfileCommandDeps, denials: DenialDeps, controller: ServerController): void {
   const log = denials.log;
@@ -90,12 +90,12 @@ function registerCommands(context: vscode.ExtensionContext, deps: ProfileCommand
     'apparmor.showDenialsFromFile': (arg) => showDenialsFromFile(denials, asUri(arg)),
     'apparmor.showDenialsFromSelection': () => showDenialsFromSelection(denials),
     'apparmor.refreshDenials': () => refreshDenials(denials),
-    'apparmor.addDenialRule': (arg) => addDenialRules(denials, asDenialNode(arg), false),
-    'apparmor.addDenyRule': (arg) => addDenialRules(denials, asDenialNode(arg), true),
+    'apparmor.addDenialRule': (arg, into) => addDenialRules(denials, asDenialNode(arg), false, asUri(into)),
+    'apparmor.addDenyRule': (arg, into) => addDenialRules(denials, asDenialNode(arg), true, asUri(into)),
     'apparmor.copyDenialRule': (arg) => copyDenialRules(denials, asDenialNode(arg)),
   };
   for (const [id, handler] of Object.entries(commands)) {
-    context.subscriptions.push(vscode.commands.registerCommand(id, (arg?: unknown) => runReported(() => handler(arg), log)));
+    context.subscriptions.push(vscode.commands.registerCommand(id, (arg?: unknown, second?: unknown) => runReported(() => handler(arg, second), log)));
   }
   context.subscriptions.push(vscode.commands.registerCommand('apparmor.showOutput', () => log.show(true)));
 }

@@ -112,14 +112,23 @@ describe('denials', () => {
     assert.equal(await vscode.env.clipboard.readText(), '/etc/denials-demo/extra.conf r,');
   });
 
-  it('Add Rule for a profile no file defines offers to create one, and does not wait for the answer', async () => {
-    const doc = await vscode.workspace.openTextDocument({ content: 'apparmor="DENIED" operation="capable" profile="nowhere-app" capname="chown"\n' });
-    await vscode.window.showTextDocument(doc);
+  it('Add Rule for a profile no file defines offers to create one, and does not wait for the answer; given a new file, makes it', async () => {
+    const log = await vscode.workspace.openTextDocument({ content: 'apparmor="DENIED" operation="capable" profile="nowhere-app" capname="chown"\n' });
+    await vscode.window.showTextDocument(log);
     await run('apparmor.showDenialsFromSelection');
     const result = await run('apparmor.addDenialRule', item(api, 'nowhere-app').node);
     assert.equal(result.kind, 'noProfile');
     assert.match(result.message, /No file in the workspace or the include folders defines the profile nowhere-app/);
+    assert.deepEqual(result.actions?.map((a) => a.title), ['Create Profile File…', 'Copy Rules']);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    const made = fixture('profiles/nowhere-app.apparmor');
+    const added = await run('apparmor.addDenialRule', item(api, 'nowhere-app').node, made);
+    assert.match(added.message, /^Added 1 rule to nowhere-app in nowhere-app\.apparmor \(not saved yet\); the profile has no errors\.$/);
+    const doc = await vscode.workspace.openTextDocument(made);
+    assert.equal(doc.getText(), 'include <tunables/global>\n\nprofile nowhere-app {\n  capability chown,\n}\n');
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await vscode.workspace.fs.delete(made);
   });
 
   it('Show Denials reads the kernel log, or says which source failed and why', async () => {

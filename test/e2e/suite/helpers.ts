@@ -33,6 +33,8 @@ export interface CommandResult {
   readonly kind: string;
   readonly message: string;
   readonly commandLine?: string;
+  /** The notification's buttons. */
+  readonly actions?: readonly { readonly title: string }[];
 }
 
 /** Marks the suite's lines among the workbench's (run.ts prints only these unless E2E_VERBOSE=1). */
