@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TextEdit } from 'vscode-languageserver-types';
 import { Analyzer } from '../../server/src/service/analyze';
@@ -10,10 +8,11 @@ import { insertRules, ProposeOptions, Proposals } from '../../server/src/service
 import { parse } from '../../server/src/service/parser';
 import { nodeFileSystem } from '../../server/src/node/nodeFileSystem';
 import { memoryFs } from './helpers';
+import { RealParser, rejection, SYSTEM_PARSER, SYSTEM_POLICY, systemParser } from './parsers';
 
 export const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/logs');
-export const PARSER = '/usr/sbin/apparmor_parser';
-const POLICY = '/etc/apparmor.d';
+export const PARSER = SYSTEM_PARSER;
+const POLICY = SYSTEM_POLICY;
 
 export interface Fixture {
   readonly name: string;
@@ -60,10 +59,11 @@ export function analyzerFor(abi: string): Analyzer {
 /**
  * A file with an empty profile per logged top-level name, then the proposed rules
  * inserted block by block (hats and child profiles created as they are needed).
- * The abi line is written only where the installed policy has that abi file.
+ * The abi line is written only where the policy tree (the installed one by default,
+ * a 4.x parser's own for it) has that abi file.
  */
-export function profileWith(proposals: Proposals, abi: string, withRules = true): string {
-  const abiLine = fs.existsSync(path.join(POLICY, 'abi', abi)) || (!haveTunables && abi === '3.0') ? `abi <abi/${abi}>,\n` : '';
+export function profileWith(proposals: Proposals, abi: string, withRules = true, policy = POLICY): string {
+  const abiLine = fs.existsSync(path.join(policy, 'abi', abi)) || (policy === POLICY && !haveTunables && abi === '3.0') ? `abi <abi/${abi}>,\n` : '';
   let text = `${abiLine}include <tunables/global>\n`;
   for (const p of proposals.profiles) {
     text = applyEdits(text, insertRules(text, parse(text).ast, p.profile, withRules ? p.rules : [], { hat: p.hat }));
@@ -71,27 +71,12 @@ export function profileWith(proposals: Proposals, abi: string, withRules = true)
   return text;
 }
 
-/** apparmor_parser -Q -K on the text: undefined when it accepts it, else its message. */
-export function parserRejection(text: string): string | undefined {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aa-denials-'));
-  const file = path.join(dir, 'profile');
-  fs.writeFileSync(file, text);
-  try {
-    execFileSync(PARSER, ['-Q', '-K', '-I', POLICY, file], { stdio: 'pipe' });
-    return undefined;
-  } catch (e) {
-    return String((e as { stderr?: Buffer }).stderr ?? e);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+/** apparmor_parser -Q -K on the text (the installed one unless told): undefined when it accepts it, else its message. */
+export function parserRejection(text: string, parser: RealParser | undefined = systemParser): string | undefined {
+  return parser ? rejection(parser, text) : `apparmor_parser is not installed at ${PARSER}`;
 }
 
 /** The installed parser's version (`3.0.8`), or undefined without one. */
 export function parserVersion(): string | undefined {
-  if (!fs.existsSync(PARSER)) return undefined;
-  try {
-    return /version (\d+(?:\.\d+)*)/.exec(execFileSync(PARSER, ['-V'], { encoding: 'utf8' }))?.[1];
-  } catch {
-    return undefined;
-  }
+  return systemParser?.version;
 }

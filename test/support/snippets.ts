@@ -38,7 +38,7 @@ export const VALID: [string, string][] = [
   ['link rules', 'profile p { link subset /a -> /b, link /c -> /d, /e l -> /f, l /g -> /h, }'],
   ['capability', 'profile p { capability, capability chown dac_override, capability net_admin,\n capability sys_admin, }'],
   ['network old', 'profile p { network, network inet, network inet stream, network inet tcp, network stream, network tcp, network inet6 raw, network netlink raw, }'],
-  ['network 4.0', 'profile p { network (connect, send) inet stream ip=127.0.0.1 port=80 peer=(ip=10.0.0.1 port=1024-2048), network getattr peer=(ip=::1), network ip=none, }'],
+  ['network 4.0', 'profile p { network (connect, send) inet stream ip=127.0.0.1 port=80 peer=(ip=10.0.0.1 port=1024-2048), network receive peer=(ip=::1), network getattr ip=::1, network ip=none, }'],
   ['network 5.0', 'profile p { network inet interface=eth0, network send peer=(label=foo), }'],
   ['unix', 'profile p { unix, unix (send, receive) type=stream peer=(label=foo addr=@bar), unix (bind, listen) type=stream addr=@myserver, unix (connect) type=seqpacket addr=none peer=(addr=auto), unix bind, }'],
   ['dbus', 'profile p {\n dbus,\n dbus (send, receive, bind),\n deny dbus bus=session,\n dbus bind bus=system name=com.example.Name,\n dbus send bus=session path=/a interface=org.x.I member=M peer=(name=org.y label=foo),\n dbus eavesdrop bus=system,\n dbus receive\n   bus=system\n   path=/org/x\n   peer=(label=unconfined),\n}'],

@@ -66,6 +66,19 @@ const INVALID: [string, string][] = [
   ['else-without-if', 'profile p { ⟦else⟧ { } }'],
   ['unclosed-paren', 'profile p { signal set=⟦(⟧hup, }'],
   ['unterminated-string', 'profile p { ⟦"/a r,⟧\n}'],
+  // Found by holding our verdicts against apparmor_parser 4.1 (test/unit/abi4.test.ts).
+  ['owner-not-allowed', 'profile p { ⟦owner⟧ network inet, }'],
+  ['owner-not-allowed', 'profile p { audit ⟦user⟧ mount, }'],
+  ['priority-not-allowed', 'profile p { ⟦priority=5⟧ network inet, }'],
+  ['socket-peer-perm', 'profile p { network (connect, ⟦bind⟧) peer=(ip=::1), }'],
+  ['socket-peer-perm', 'profile p { unix ⟦create⟧ peer=(label=foo), }'],
+  ['network-bad-ip', 'profile p { network ip=⟦10.0.0.0/8⟧, }'],
+  ['network-bad-port', 'profile p { network peer=(port=⟦80-70⟧), }'],
+  ['network-conds-family', 'profile p { network ⟦unix⟧ stream ip=1.2.3.4, }'],
+  ['mqueue-type', 'profile p { mqueue type=⟦bogus⟧ /q, }'],
+  ['mqueue-name', '@{Q}=/q\nprofile p { mqueue ⟦@{Q}⟧, }'],
+  ['userns-perm-list', 'profile p { userns (⟦create⟧), }'],
+  ['mount-conflicting-options', 'profile p { mount options=(ro, ⟦rw⟧) /a -> /b, }'],
 ];
 
 for (const [code, src] of INVALID) {
@@ -105,6 +118,9 @@ test('newer-than-abi names the version that introduced the construct', () => {
   assert.deepEqual(got, ['4.0', '4.1', '5.0']);
   assert.deepEqual(check('abi <abi/4.0>,\nprofile p { userns, }').filter((p) => p.code === 'newer-than-abi'), []);
   assert.equal(check('profile p { userns, }', { abi: '3.0' }).filter((p) => p.code === 'newer-than-abi').length, 1);
+  // apparmor_parser 4.1 knows neither peer=(label=…) nor the attachment built-ins.
+  const later = check('profile p /usr/bin/p { network send peer=(label=foo), @{exec_path} r, }', { abi: '4.1' });
+  assert.deepEqual(later.filter((p) => p.code === 'newer-than-abi').map((p) => p.args['what']), ['network label=', 'The built-in variable @{exec_path}']);
 });
 
 test('a rule repeated with other blanks is the same rule; one with other words is not', () => {

@@ -1,6 +1,7 @@
 import type { FileNode, IncludeNode, ParseResult } from './ast';
 import { checkAst } from './checks/checkAst';
 import { checkStyle } from './checks/checkStyle';
+import { declaredAbi } from './checks/checkVersions';
 import { Problem, ProblemSink } from './checks/problems';
 import { FileCheck } from './fileCheck';
 import { blockIncludes, collectUses, execRules, ExecRule } from './fileFacts';
@@ -114,7 +115,7 @@ export class Analyzer {
     const problems: Problem[] = [...result.errors, ...checkAst(result.ast, { abi: this.options.abi })];
     const sink = new ProblemSink();
     checkStyle(result.ast, text, sink);
-    new FileCheck(this, path, text, result.ast, fragment, sink).run();
+    new FileCheck(this, path, text, result.ast, fragment, sink, declaredAbi(result.ast) ?? this.options.abi).run();
     problems.push(...sink.problems);
     return { parse: result, problems, fragment };
   }

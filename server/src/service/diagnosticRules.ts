@@ -80,10 +80,14 @@ export const DIAGNOSTIC_RULES = {
   'link-target-missing': E("A rule with 'l' permission and '->' links to the target path."),
   // Capability
   'unknown-capability': E("Unknown capability '{name}'.{hint}"),
-  'owner-not-allowed': E("'{word}' cannot be used on {kind} rules."),
+  'owner-not-allowed': E("'{word}' cannot be used on {kind} rules: only file rules match an owner."),
   // Network, unix
   'unknown-network-word': E("'{name}' is not a network family, socket type or protocol.{hint}"),
   'network-order': E("Write the family before the socket type: network {family} {type},"),
+  'socket-peer-perm': E("{kind} '{perm}' concerns the local socket and cannot be combined with peer ip=, port=, addr= or label=; put it in a rule of its own."),
+  'network-bad-ip': E("network ip='{value}' is not an address: write an IPv4 or IPv6 address (no prefix length, no zone) or none."),
+  'network-bad-port': E("network port='{value}' is not a port: write a number from 0 to 65535 or a range LOW-HIGH."),
+  'network-conds-family': E("Address conditionals (ip=, port=) apply to inet and inet6 sockets, not to '{family}'."),
   'unix-addr': E("unix addr='{value}' is not valid: an abstract address starts with '@', or use 'none' or 'auto'."),
   // Generic conditional rules
   'unknown-permission': E("'{name}' is not a {kind} permission.{hint}"),
@@ -97,8 +101,10 @@ export const DIAGNOSTIC_RULES = {
   'dbus-perm-conflict': E("dbus {perm} cannot be combined with {cond}: {why}"),
   'mount-bad-option': E("Unknown mount option '{name}'.{hint}"),
   'mount-target-conds': E('Conditionals after the mount point are not supported.'),
-  'mount-conflicting-options': E("Mount options '{a}' and '{b}' contradict each other."),
+  'mount-conflicting-options': E("Mount options '{a}' and '{b}' contradict each other (apparmor_parser 4.0 and later refuse them in one list)."),
   'mqueue-name': E("mqueue name '{name}' must start with '/' (posix) or be a number (sysv)."),
+  'mqueue-type': E("mqueue type='{value}' is not valid: use posix or sysv."),
+  'userns-perm-list': E('userns takes its permission without parentheses: userns create,'),
   'change-profile-safe': E("'{word}' needs an exec path: change_profile {word} /path -> profile,"),
   // rlimit
   'set-needs-rlimit': E("'set' must be followed by 'rlimit': set rlimit nofile <= 1024,"),
@@ -110,6 +116,7 @@ export const DIAGNOSTIC_RULES = {
   'priority-range': E('priority must be an integer from -1000 to 1000, found {value}.'),
   'priority-missing-value': E('priority needs a value: priority=N,'),
   'priority-on-block': E('priority cannot be put on a block.'),
+  'priority-not-allowed': E('{kind} rules take no priority (other than 0).'),
   'deny-block-old': W('deny blocks need AppArmor 4.0.'),
   // Profiles
   'unknown-flag': E("Unknown profile flag '{name}'.{hint}"),

@@ -1,7 +1,7 @@
 import type { AbiNode, FileNode, IncludeNode, ProfileNode, Span, VariableNode } from './ast';
 import type { Analyzer, Definitions } from './analyze';
 import { ProblemSink } from './checks/problems';
-import { BUILTIN_VARIABLES } from './data/facts';
+import { BUILTIN_VARIABLE_SINCE, BUILTIN_VARIABLES, compareVersions } from './data/facts';
 import { blockIncludes, collectUses, execRules, ExecRule } from './fileFacts';
 import { walkItems } from './walk';
 
@@ -20,6 +20,8 @@ export class FileCheck {
     private readonly ast: FileNode,
     private readonly fragment: boolean,
     private readonly sink: ProblemSink,
+    /** The ABI the file is held against (its abi line, else the option), for built-in variables. */
+    private readonly abi?: string,
   ) {}
 
   run(): void {
@@ -120,6 +122,10 @@ export class FileCheck {
   private checkVariableUses(includes: readonly IncludeNode[]): void {
     for (const u of collectUses(this.ast.items)) {
       if (!this.known(u.name, u.sigil)) this.sink.add(u.sigil === '@' ? 'variable-undefined' : 'bool-undefined', u, { name: u.name, hint: '' });
+      const since = u.sigil === '@' ? BUILTIN_VARIABLE_SINCE.get(u.name) : undefined;
+      if (since && this.abi && compareVersions(since, this.abi) > 0 && this.definedIn(u.name) === undefined) {
+        this.sink.add('newer-than-abi', u, { what: `The built-in variable @{${u.name}}`, since, abi: this.abi });
+      }
     }
     for (const inc of includes) {
       const reported = new Set<string>();

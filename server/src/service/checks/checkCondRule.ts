@@ -1,10 +1,11 @@
 import type { CondNode, CondRuleNode, RlimitRuleNode, Token } from '../ast';
 import {
-  CAPABILITIES, DBUS_PERMS, IO_URING_PERMS, MOUNT_OPTIONS, MQUEUE_PERMS, NETWORK_FAMILIES, NETWORK_PERMS,
+  CAPABILITIES, DBUS_PERMS, IO_URING_PERMS, MOUNT_OPPOSITES, MOUNT_OPTIONS, MQUEUE_PERMS, NETWORK_FAMILIES, NETWORK_PERMS,
   NETWORK_PROTOCOLS, NETWORK_TYPES, PTRACE_PERMS, RLIMITS, SIGNAL_PERMS, SIGNALS, UNIX_PERMS, USERNS_PERMS,
   isRealtimeSignal,
 } from '../data/facts';
 import { ProblemSink, suggest } from './problems';
+import { checkNetworkConds, checkUnixPeer } from './checkSocketRule';
 
 type Kind = CondRuleNode['kind'];
 
@@ -50,9 +51,13 @@ const RULE_NAMES: Readonly<Record<Kind, string>> = {
 export function checkCondRule(rule: CondRuleNode, sink: ProblemSink): void {
   const spec = SPECS[rule.kind];
   const kind = RULE_NAMES[rule.kind];
+  // Only file rules have an owner to match: apparmor_parser refuses owner/user/other on every other kind.
   const owner = rule.qualifiers.owner;
-  if (owner && (rule.kind === 'capability' || rule.kind === 'change_profile')) {
-    sink.add('owner-not-allowed', owner, { word: owner.text, kind });
+  if (owner) sink.add('owner-not-allowed', owner, { word: owner.text, kind });
+  const priority = rule.qualifiers.priority;
+  const level = Number(priority?.value?.value);
+  if (priority && Number.isInteger(level) && level !== 0 && (rule.kind === 'network' || rule.kind === 'all')) {
+    sink.add('priority-not-allowed', priority.span, { kind });
   }
   for (const p of rule.perms ?? []) {
     if (!spec.perms) sink.add('unexpected-word', p, { word: p.text, kind, hint: '' });
@@ -90,8 +95,12 @@ const SPECIFIC: Partial<Record<Kind, (rule: CondRuleNode, sink: ProblemSink) => 
       sink.add('unknown-capability', w, { name: w.text, ...fix });
     }
   },
-  network: checkNetworkWords,
+  network(rule, sink) {
+    checkNetworkWords(rule, sink);
+    checkNetworkConds(rule, sink);
+  },
   unix(rule, sink) {
+    checkUnixPeer(rule, sink);
     for (const c of allConds(rule.conds)) {
       if (c.name.value !== 'addr') continue;
       for (const v of c.values) {
@@ -122,11 +131,18 @@ const SPECIFIC: Partial<Record<Kind, (rule: CondRuleNode, sink: ProblemSink) => 
     }
   },
   mqueue(rule, sink) {
-    const type = rule.conds.find((c) => c.name.value === 'type')?.values[0]?.value;
+    const types = rule.conds.filter((c) => c.name.value === 'type').flatMap((c) => c.values);
+    for (const t of types) if (t.value !== 'posix' && t.value !== 'sysv') sink.add('mqueue-type', t, { value: t.value });
+    const type = types[0]?.value;
+    // The name is checked as written, before variables expand: '@{Q}' is refused like any word.
     for (const w of rule.words) {
-      const ok = type === 'sysv' ? /^\d+$/.test(w.value) : type === 'posix' ? w.value.startsWith('/') : /^(\/|@|\d+$)/.test(w.value);
+      const ok = type === 'sysv' ? /^\d+$/.test(w.value) : type === 'posix' ? w.value.startsWith('/') : /^(\/|\d+$)/.test(w.value);
       if (!ok) sink.add('mqueue-name', w, { name: w.value });
     }
+  },
+  userns(rule, sink) {
+    // The parser's userns mode has no parentheses: `userns create,` only.
+    if (rule.permsList && rule.perms?.[0]) sink.add('userns-perm-list', rule.perms[0]);
   },
 };
 
@@ -174,9 +190,14 @@ function checkDbus(rule: CondRuleNode, sink: ProblemSink): void {
 function checkMountOptions(rule: CondRuleNode, sink: ProblemSink): void {
   for (const c of rule.conds) {
     if (c.name.value !== 'options' && c.name.value !== 'option') continue;
+    const seen = new Set<string>();
     for (const v of c.values) {
       for (const part of v.value.split(',')) {
         if (part && !MOUNT_OPTIONS.has(part)) sink.add('mount-bad-option', v, { name: part, ...suggest(part, MOUNT_OPTIONS.keys()) });
+        // One options=(…) list sets flags together; `options in (…)` lists alternatives.
+        const opposite = c.op === '=' ? MOUNT_OPPOSITES.get(part)?.find((o) => seen.has(o)) : undefined;
+        if (opposite) sink.add('mount-conflicting-options', v, { a: opposite, b: part });
+        seen.add(part);
       }
     }
   }

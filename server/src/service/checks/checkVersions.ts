@@ -60,7 +60,8 @@ export function versionChecker(ast: FileNode, abiOption: string | undefined, sin
         if (since) need(since, `The ${item.kind} rule`, item.keyword ?? item);
         if (item.kind === 'network') {
           if (item.perms) need('4.0', 'Network permissions', item.perms[0]!);
-          for (const c of item.conds) {
+          // peer=(label=…) came with 5.0 too, so the peer group is looked into.
+          for (const c of item.conds.flatMap((k) => [k, ...(k.nested ?? [])])) {
             const condSince = NETWORK_COND_SINCE[c.name.value];
             if (condSince) need(condSince, `network ${c.name.value}=`, c);
           }

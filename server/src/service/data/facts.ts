@@ -201,6 +201,24 @@ export const MOUNT_OPTIONS: FactTable = merge(
   table('4.0', ['symfollow', 'nosymfollow', 'nostrictatime', 'lazytime', 'nolazytime']),
 );
 
+/**
+ * Mount options that set and clear the same flag. apparmor_parser 4.0 and later refuse
+ * both in one options=(…) list ("conflicting flags in the rule"); 3.0 took them silently.
+ * Found by running 4.1's parser on every pair of MOUNT_OPTIONS; relatime/norelatime pass.
+ */
+const MOUNT_OPPOSITE_GROUPS: readonly (readonly [readonly string[], readonly string[]])[] = [
+  [['ro', 'r', 'read-only'], ['rw', 'w']], [['suid'], ['nosuid']], [['dev'], ['nodev']], [['exec'], ['noexec']],
+  [['sync'], ['async']], [['mand'], ['nomand']], [['atime'], ['noatime']], [['diratime'], ['nodiratime']],
+  [['verbose', 'silent'], ['loud']], [['acl'], ['noacl']], [['iversion'], ['noiversion']],
+  [['strictatime'], ['nostrictatime']], [['user'], ['nouser']], [['symfollow'], ['nosymfollow']],
+  [['lazytime'], ['nolazytime']],
+];
+
+/** Each mount option that has opposites, with them. */
+export const MOUNT_OPPOSITES: ReadonlyMap<string, readonly string[]> = new Map(
+  MOUNT_OPPOSITE_GROUPS.flatMap(([on, off]) => [...on.map((o) => [o, off] as const), ...off.map((o) => [o, on] as const)]),
+);
+
 /** mount_conditionals.txt: option/vfstype are accepted synonyms of options/fstype. */
 export const MOUNT_CONDITIONALS: FactTable = table('2.8', [
   'options', 'option', 'fstype', 'vfstype',
@@ -391,6 +409,9 @@ export const FILE_PERM_CHARS: ReadonlySet<string> = new Set([
 export const BUILTIN_VARIABLES: ReadonlySet<string> = new Set([
   'profile_name', 'attach_path', 'exec_path',
 ]);
+
+/** Built-ins younger than profile_name: apparmor_parser 4.1.0 does not define them yet. */
+export const BUILTIN_VARIABLE_SINCE: ReadonlyMap<string, Since> = new Map([['attach_path', '5.0'], ['exec_path', '5.0']]);
 
 // ---------------------------------------------------------------------------
 // helpers
