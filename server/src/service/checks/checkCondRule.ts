@@ -101,12 +101,12 @@ const SPECIFIC: Partial<Record<Kind, (rule: CondRuleNode, sink: ProblemSink) => 
   },
   unix(rule, sink) {
     checkUnixPeer(rule, sink);
-    for (const c of allConds(rule.conds)) {
-      if (c.name.value !== 'addr') continue;
+    forEachCond(rule.conds, (c) => {
+      if (c.name.value !== 'addr') return;
       for (const v of c.values) {
         if (!/^(@|none$|auto$)/.test(v.value)) sink.add('unix-addr', v, { value: v.value });
       }
-    }
+    });
   },
   dbus: checkDbus,
   signal(rule, sink) {
@@ -146,9 +146,12 @@ const SPECIFIC: Partial<Record<Kind, (rule: CondRuleNode, sink: ProblemSink) => 
   },
 };
 
-function allConds(conds: readonly CondNode[]): readonly CondNode[] {
-  if (!conds.some((c) => c.nested)) return conds;
-  return conds.flatMap((c) => [c, ...(c.nested ?? [])]);
+/** Each conditional and those nested in it (`peer=(addr=…)`), without building a list. */
+function forEachCond(conds: readonly CondNode[], visit: (c: CondNode) => void): void {
+  for (const c of conds) {
+    visit(c);
+    if (c.nested) for (const n of c.nested) visit(n);
+  }
 }
 
 /** `network [family] [type|protocol]`: each word known, the family first. */
