@@ -124,6 +124,8 @@ async function main(): Promise<void> {
   log('');
   log(`Machine: ${require('os').cpus().length} cores, ${require('os').cpus()[0]?.model ?? 'unknown CPU'}; Node ${process.version}.`);
   log(`Produced by \`npm run bench -- --write\` (bench/run.ts). Times in milliseconds.`);
+  // The language server runs with the same young-generation size (bin/apparmor-language-server.js).
+  log(`Node flags: ${process.execArgv.join(' ') || 'none'}.`);
   log('');
   if (fs.existsSync(corpus)) {
     let fileCount = 0;
