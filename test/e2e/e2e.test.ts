@@ -28,6 +28,9 @@ test('UI check: the packaged extension colours, squiggles and explains a profile
   const report = await runUiCheck(located.install);
   console.log(`UI check: ${report.tokenClasses.length} token colours, a squiggle, hover "${report.hover.split('\n')[0]}" in ${(report.ms / 1000).toFixed(1)} s; screenshot ${report.screenshot}`);
   assert.ok(report.tokenClasses.length >= 5);
+  console.log(`UI check: the denials view shows ${report.denialRows.length} rows; screenshot ${report.denialsScreenshot}`);
+  assert.ok(report.denialRows.some((r) => r.startsWith('denials-demo//worker')), report.denialRows.join('\n'));
+  assert.ok(report.denialRows.some((r) => r.includes('capability net_bind_service,')), report.denialRows.join('\n'));
 });
 
 test('the same suite under @vscode/test-electron', { timeout }, async (t) => {

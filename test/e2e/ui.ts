@@ -2,6 +2,8 @@
  * The UI check: the packaged extension installed into code-server as a user would, a profile
  * with a mistake opened through Quick Open, its squiggle hovered, the page photographed.
  * Asserts what a person would see: several token colours, a squiggle, the hover's message.
+ * Then a kernel log is opened, Show Denials in Selection run from the command palette, and
+ * the denials view photographed with its profiles and proposed rules.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -32,6 +34,9 @@ export interface UiReport {
   readonly screenshot: string;
   readonly tokenClasses: string[];
   readonly hover: string;
+  /** The denials view's rows, as shown. */
+  readonly denialRows: string[];
+  readonly denialsScreenshot: string;
   readonly ms: number;
 }
 
@@ -63,7 +68,10 @@ export async function runUiCheck(install: E2eInstall): Promise<UiReport> {
       fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
       const screenshot = path.join(SCREENSHOT_DIR, 'diagnostic-hover.png');
       await page.screenshot({ path: screenshot });
-      return { screenshot, tokenClasses, hover, ms: Date.now() - started };
+      const denialRows = await showDenialsOfLog(page, 'denials.log');
+      const denialsScreenshot = path.join(SCREENSHOT_DIR, 'denials-view.png');
+      await page.screenshot({ path: denialsScreenshot });
+      return { screenshot, tokenClasses, hover, denialRows, denialsScreenshot, ms: Date.now() - started };
     })(), 3 * 60_000, 'the UI check');
   } catch (e) {
     throw new Error(`${e instanceof Error ? e.message : String(e)}\ncode-server said:\n  ${serverLog.slice(-20).join('\n  ')}`);
@@ -104,6 +112,56 @@ async function hoverSquiggle(page: Page): Promise<string> {
   const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'trailing comma' }).first();
   await hover.waitFor({ timeout: 15_000 });
   return (await hover.innerText()).trim();
+}
+
+/** Opens a log, selects it all, runs Show Denials in Selection, and waits for the view's rules. */
+async function showDenialsOfLog(page: Page, log: string): Promise<string[]> {
+  await page.keyboard.press('Escape');
+  await openByQuickOpen(page, log);
+  await page.locator('.editor-instance .monaco-editor .view-lines').click();
+  await page.keyboard.press('Control+A');
+  await runCommand(page, 'AppArmor: Show Denials in Selection');
+  const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'AppArmor Denials' }) });
+  const rows = view.locator('.monaco-list-row');
+  await rows.filter({ hasText: 'denials-demo' }).first().waitFor({ timeout: 30_000 });
+  // Room for the view: the folder tree above it folds away.
+  const folders = page.locator('.pane-header', { hasText: /workspace/i }).first();
+  if ((await folders.getAttribute('aria-expanded')) === 'true') await folders.click();
+  for (const group of await rows.filter({ hasText: 'denials-demo' }).all()) {
+    if ((await group.getAttribute('aria-expanded')) === 'false') await group.click();
+  }
+  await rows.filter({ hasText: 'capability net_bind_service,' }).first().waitFor({ timeout: 15_000 });
+  await widenSideBar(page, 620);
+  // A click on a rule opens its profile where the rule would go, as a person would next do.
+  await rows.filter({ hasText: '/var/lib/denials-demo/queue.db' }).first().click();
+  await page.locator('.tab.active[data-resource-name="denials-demo.apparmor"]').waitFor({ timeout: 15_000 });
+  await page.mouse.move(5, 5);
+  await page.waitForTimeout(500);
+  return (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+}
+
+/** Drags the sash between the side bar and the editor so the rules show whole. */
+async function widenSideBar(page: Page, width: number): Promise<void> {
+  // The side bar's sash is the tall one at its right edge.
+  const sidebar = await page.locator('.part.sidebar').boundingBox();
+  let box: { x: number; y: number; width: number; height: number } | null = null;
+  for (const sash of await page.locator('.monaco-sash.vertical').all()) {
+    const b = await sash.boundingBox();
+    if (b && sidebar && Math.abs(b.x + b.width / 2 - (sidebar.x + sidebar.width)) < 6 && b.height > sidebar.height / 2) box = b;
+  }
+  if (!box) return;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(width, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+}
+
+async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
 }
 
 async function main(): Promise<number> {
