@@ -1,64 +1,39 @@
 import { strict as assert } from 'node:assert';
-import { spawn, ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import type { MessageConnection } from 'vscode-jsonrpc/node';
 import { rng } from '../support/random';
+import { LspSession } from '../support/lspSession';
 import type { CompletionList, Diagnostic, DocumentSymbol, FoldingRange, Hover } from 'vscode-languageserver-types';
 
-interface PublishDiagnosticsParams { uri: string; version?: number; diagnostics: Diagnostic[] }
-
-const SERVER = path.resolve(__dirname, '../../../bin/apparmor-language-server.js');
-
-let proc: ChildProcess;
+let session: LspSession;
+let conn: MessageConnection;
 /** A workspace folder with a profile and a tunable of its own, for the index. */
 const WS = fs.mkdtempSync(path.join(os.tmpdir(), 'aa-lsp-ws-'));
-let conn: MessageConnection;
-const published = new Map<string, PublishDiagnosticsParams[]>();
-/** Errors the server logged: a feature that threw (and was contained by its guard). */
-const serverErrors: string[] = [];
-const waiters: (() => void)[] = [];
 
 before(async () => {
-  proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
-  conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
-    published.set(p.uri, [...(published.get(p.uri) ?? []), p]);
-    waiters.splice(0).forEach((w) => w());
-  });
-  conn.onNotification('window/logMessage', (m: { type: number; message: string }) => {
-    if (m.type === 1) serverErrors.push(m.message);
-  });
-  conn.listen();
   fs.writeFileSync(path.join(WS, 'usr.bin.remote-helper'), 'profile remote-helper /usr/bin/rh {\n  /etc/rh r,\n}\n');
   fs.mkdirSync(path.join(WS, 'tunables'), { recursive: true });
   fs.writeFileSync(path.join(WS, 'tunables', 'site'), '@{SITE_DIR}=/srv/site\n');
-  const init = await conn.sendRequest('initialize', {
-    processId: process.pid, rootUri: null, capabilities: {},
+  const started = await LspSession.start({
     workspaceFolders: [{ uri: `file://${WS}`, name: 'ws' }],
     initializationOptions: { includeDirs: [] },
   });
-  assert.ok((init as { capabilities: { hoverProvider: boolean } }).capabilities.hoverProvider);
-  await conn.sendNotification('initialized', {});
+  session = started.session;
+  conn = session.conn;
+  assert.ok((started.init as { capabilities: { hoverProvider: boolean } }).capabilities.hoverProvider);
 });
 
 after(async () => {
   fs.rmSync(WS, { recursive: true, force: true });
-  await conn.sendRequest('shutdown');
-  await conn.sendNotification('exit');
-  conn.dispose();
-  proc.kill();
+  await session.close();
 });
 
+/** Hints (advice such as a missing abi line) are not what these tests look at. */
 async function diagnosticsFor(uri: string, version: number): Promise<Diagnostic[]> {
-  for (;;) {
-    const hit = published.get(uri)?.find((p) => p.version === version);
-    // Hints (advice such as a missing abi line) are not what these tests look at.
-    if (hit) return hit.diagnostics.filter((d) => d.severity !== 4);
-    await new Promise<void>((resolve) => waiters.push(resolve));
-  }
+  return (await session.diagnosticsFor(uri, version)).filter((d) => d.severity !== 4);
 }
 
 function open(uri: string, text: string): Promise<void> {
@@ -79,8 +54,8 @@ test('diagnostics arrive on open and follow edits, versioned', async () => {
   const second = await diagnosticsFor(uri, 2);
   assert.deepEqual(second.map((d) => d.code), ['unknown-capability']);
   await conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
-  await new Promise<void>((resolve) => waiters.push(resolve));
-  assert.deepEqual(published.get(uri)!.at(-1)!.diagnostics, []);
+  await session.nextPublish();
+  assert.deepEqual(session.published.get(uri)!.at(-1)!.diagnostics, []);
 });
 
 test('hover explains an exec transition and a capability', async () => {
@@ -190,7 +165,7 @@ test('no request answers with an internal error on fuzz inputs', async () => {
   }
   // A round trip so the server has logged anything it was going to.
   await conn.sendRequest('textDocument/hover', { textDocument: { uri: 'file:///none' }, position: { line: 0, character: 0 } });
-  assert.deepEqual(serverErrors, []);
+  assert.deepEqual(session.serverErrors, []);
 });
 
 const PARSER = '/usr/sbin/apparmor_parser';
@@ -204,10 +179,10 @@ test('on save, apparmor_parser gives a second opinion at the right line', { skip
     const uri = `file://${file}`;
     await open(uri, text);
     await diagnosticsFor(uri, 1);
-    const before = published.get(uri)!.length;
+    const before = session.published.get(uri)!.length;
     await conn.sendNotification('textDocument/didSave', { textDocument: { uri } });
-    for (let i = 0; i < 100 && published.get(uri)!.length === before; i++) await new Promise((r) => setTimeout(r, 50));
-    const last = published.get(uri)!.at(-1)!.diagnostics;
+    for (let i = 0; i < 100 && session.published.get(uri)!.length === before; i++) await new Promise((r) => setTimeout(r, 50));
+    const last = session.published.get(uri)!.at(-1)!.diagnostics;
     const theirs = last.filter((d) => d.source === 'apparmor_parser');
     assert.equal(theirs.length, 1, JSON.stringify(last));
     assert.equal(theirs[0]!.range.start.line, 2);
@@ -243,11 +218,11 @@ test('editing an included tunable re-checks the open profiles that include it', 
     const profileUri = 'file:///tmp/lsp-test/dependent';
     await open(profileUri, `include "${tunable}"\nprofile p { @{A} r, @{B} r, }\n`);
     assert.deepEqual((await diagnosticsFor(profileUri, 1)).map((d) => d.code), ['variable-undefined']);
-    const count = published.get(profileUri)!.length;
+    const count = session.published.get(profileUri)!.length;
     await open(`file://${tunable}`, '@{A}=/a\n');
     await conn.sendNotification('textDocument/didChange', { textDocument: { uri: `file://${tunable}`, version: 2 }, contentChanges: [{ text: '@{A}=/a\n@{B}=/b\n' }] });
-    for (let i = 0; i < 100 && published.get(profileUri)!.length === count; i++) await new Promise((r) => setTimeout(r, 20));
-    assert.deepEqual(published.get(profileUri)!.at(-1)!.diagnostics.filter((d) => d.severity !== 4), []);
+    for (let i = 0; i < 100 && session.published.get(profileUri)!.length === count; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(session.published.get(profileUri)!.at(-1)!.diagnostics.filter((d) => d.severity !== 4), []);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

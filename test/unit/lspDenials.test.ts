@@ -1,18 +1,16 @@
 /** apparmor/denials and apparmor/insertRules over a real stdio connection to the built server. */
 import { strict as assert } from 'node:assert';
-import { spawn, ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { createMessageConnection, MessageConnection, ResponseError, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
-import type { Diagnostic } from 'vscode-languageserver-types';
+import { MessageConnection, ResponseError } from 'vscode-jsonrpc/node';
 import type { DenialsResult, InsertRulesResult } from '../../server/src/protocol';
 import { DENIALS_REQUEST, INSERT_RULES_REQUEST } from '../../server/src/protocol';
 import { pathToUri } from '../../server/src/service/uri';
 import { applyEdits } from '../support/denials';
+import { LspSession } from '../support/lspSession';
 
-const SERVER = path.resolve(__dirname, '../../../bin/apparmor-language-server.js');
 const WS = fs.mkdtempSync(path.join(os.tmpdir(), 'aa-lsp-denials-'));
 const PROFILE = path.join(WS, 'usr.bin.notes');
 const PROFILE_URI = pathToUri(PROFILE);
@@ -24,45 +22,25 @@ const LOG = [
   '[  412.4] audit: apparmor="DENIED" profile="notes"',
 ].join('\n');
 
-let proc: ChildProcess;
+let session: LspSession;
 let conn: MessageConnection;
-const published = new Map<string, { version?: number; diagnostics: Diagnostic[] }[]>();
 
 before(async () => {
   fs.writeFileSync(PROFILE, NOTES);
-  proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
-  conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number; diagnostics: Diagnostic[] }) => {
-    published.set(p.uri, [...(published.get(p.uri) ?? []), p]);
-  });
-  conn.listen();
-  await conn.sendRequest('initialize', {
-    processId: process.pid, rootUri: null, capabilities: {},
+  ({ session } = await LspSession.start({
     workspaceFolders: [{ uri: pathToUri(WS), name: 'ws' }],
     initializationOptions: { includeDirs: [] },
-  });
-  await conn.sendNotification('initialized', {});
+  }));
+  conn = session.conn;
 });
 
 after(async () => {
   fs.rmSync(WS, { recursive: true, force: true });
-  await conn.sendRequest('shutdown');
-  await conn.sendNotification('exit');
-  conn.dispose();
-  proc.kill();
+  await session.close();
 });
 
 const denials = (text: string, literal?: boolean): Promise<DenialsResult> => conn.sendRequest(DENIALS_REQUEST, { text, literal });
 const insert = (params: object): Promise<InsertRulesResult> => conn.sendRequest(INSERT_RULES_REQUEST, params);
-
-async function diagnosticsFor(uri: string, version: number): Promise<Diagnostic[]> {
-  for (let i = 0; i < 200; i++) {
-    const hit = published.get(uri)?.find((p) => p.version === version);
-    if (hit) return hit.diagnostics;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`no diagnostics for ${uri} version ${version}`);
-}
 
 test('apparmor/denials: groups by profile, each located in the workspace at the place its rules go', async () => {
   const result = await denials(LOG);
@@ -86,7 +64,7 @@ test('apparmor/insertRules: edits for the hat; once applied, the file is checked
   assert.equal(after, NOTES.replace('/var/lib/notes/ r,\n', '/var/lib/notes/ r,\n    /var/lib/notes/db rw,\n'));
   // The editor's unsaved text is what both requests see.
   await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: PROFILE_URI, languageId: 'apparmor', version: 1, text: after } });
-  const errors = (await diagnosticsFor(PROFILE_URI, 1)).filter((d) => d.severity === 1);
+  const errors = (await session.diagnosticsFor(PROFILE_URI, 1)).filter((d) => d.severity === 1);
   assert.deepEqual(errors, []);
   const [sync] = (await denials(LOG)).groups;
   assert.equal(sync!.rules[0]!.allowed, true);

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { activeApi, describeDiagnostics, openEditor, positionOf, waitFor, type CommandResult } from './helpers';
+import { activeApi, commandRunner, describeDiagnostics, openEditor, positionOf, waitFor } from './helpers';
 
 const COMMANDS = [
   'apparmor.loadProfile', 'apparmor.unloadProfile', 'apparmor.checkProfile', 'apparmor.setComplainMode',
@@ -10,20 +10,7 @@ const COMMANDS = [
 const SECURITYFS = '/sys/kernel/security/apparmor';
 const PARSER = ['/usr/sbin/apparmor_parser', '/sbin/apparmor_parser'].find((p) => fs.existsSync(p));
 
-/** A command that waited on a notification would hang here, so each gets a deadline. */
-async function run(command: string, ...args: unknown[]): Promise<CommandResult> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${command} did not resolve within 15 s`)), 15_000);
-  });
-  try {
-    const result = await Promise.race([vscode.commands.executeCommand<CommandResult>(command, ...args), deadline]);
-    assert.ok(result && typeof result.kind === 'string', `${command} resolves to a result, got ${JSON.stringify(result)}`);
-    return result;
-  } finally {
-    clearTimeout(timer);
-  }
-}
+const run = commandRunner(15_000);
 
 describe('commands', () => {
   before(() => activeApi());

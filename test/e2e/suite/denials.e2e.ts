@@ -1,24 +1,11 @@
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import { activeApi, describeDiagnostics, fixture, note, openEditor, waitFor, type AppArmorApi, type CommandResult, type DenialItem } from './helpers';
+import { activeApi, commandRunner, describeDiagnostics, fixture, note, openEditor, waitFor, type AppArmorApi, type DenialItem } from './helpers';
 
 const PROFILE = 'profiles/denials-demo.apparmor';
 const LOG = 'logs/denials.log';
 
-/** Runs a command with a deadline: one that waited on a notification would hang the suite. */
-async function run(command: string, ...args: unknown[]): Promise<CommandResult> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${command} did not resolve within 20 s`)), 20_000);
-  });
-  try {
-    const result = await Promise.race([vscode.commands.executeCommand<CommandResult>(command, ...args), deadline]);
-    assert.ok(result && typeof result.kind === 'string', `${command} resolves to a result, got ${JSON.stringify(result)}`);
-    return result;
-  } finally {
-    clearTimeout(timer);
-  }
-}
+const run = commandRunner(20_000);
 
 function item(api: AppArmorApi, label: string): DenialItem {
   const found = api.denials().items.find((i) => i.label === label);

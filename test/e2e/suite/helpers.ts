@@ -1,4 +1,5 @@
 /** Shared by the e2e files: the fixture workspace, the extension under test, and patient waiting. */
+import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -82,4 +83,24 @@ export function positionOf(doc: vscode.TextDocument, needle: string, delta = 0):
 
 export function describeDiagnostics(list: readonly vscode.Diagnostic[]): string {
   return list.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} [${d.source}] ${d.message}`).join('\n') || '(none)';
+}
+
+/**
+ * Runs AppArmor commands, each with a deadline: a command that waited on a notification
+ * would otherwise hang the suite.
+ */
+export function commandRunner(deadlineMs: number): (command: string, ...args: unknown[]) => Promise<CommandResult> {
+  return async (command, ...args) => {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${command} did not resolve within ${deadlineMs / 1000} s`)), deadlineMs);
+    });
+    try {
+      const result = await Promise.race([vscode.commands.executeCommand<CommandResult>(command, ...args), deadline]);
+      assert.ok(result && typeof result.kind === 'string', `${command} resolves to a result, got ${JSON.stringify(result)}`);
+      return result;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 }
