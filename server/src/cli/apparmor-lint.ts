@@ -4,6 +4,7 @@ import { collectFiles, defaultIncludeDirs, LintedFile, Linter } from '../node/li
 import { LintArgs, parseArgs, USAGE, UsageError } from './args';
 import { printDenials } from './denials';
 import { formatGcc, formatJson, formatText } from './format';
+import { readEach } from './readEach';
 
 declare const APPARMOR_LINT_VERSION: string | undefined;
 
@@ -34,16 +35,7 @@ export function main(argv: readonly string[]): number {
     fragment: args.fragment ? true : undefined,
   });
   const results: LintedFile[] = [];
-  for (const path of files) {
-    let text: string;
-    try {
-      text = readInput(path);
-    } catch (e) {
-      problems.push(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-      continue;
-    }
-    results.push(linter.lintText(path, text));
-  }
+  readEach(files, readInput, problems, (path, text) => results.push(linter.lintText(path, text)));
   const output = args.format === 'json' ? formatJson(results) : args.format === 'gcc' ? formatGcc(results) : formatText(results);
   if (output) process.stdout.write(`${output}\n`);
   for (const p of problems) process.stderr.write(`apparmor-lint: ${p}\n`);

@@ -2,6 +2,7 @@ import type { AuditRecord } from '../service/logs/auditRecord';
 import { parseLog } from '../service/logs/parseLog';
 import { Proposals, proposeRules } from '../service/logs/proposeRules';
 import type { LintArgs } from './args';
+import { readEach } from './readEach';
 
 /**
  * `apparmor-lint --denials LOG…`: the rules the logs' denials ask for, by profile.
@@ -11,18 +12,11 @@ export function printDenials(args: LintArgs, readInput: (path: string) => string
   const records: AuditRecord[] = [];
   let unparsed = 0;
   const problems: string[] = [];
-  for (const path of args.paths) {
-    let text: string;
-    try {
-      text = readInput(path);
-    } catch (e) {
-      problems.push(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-      continue;
-    }
+  readEach(args.paths, readInput, problems, (_path, text) => {
     const log = parseLog(text);
     records.push(...log.records);
     unparsed += log.unparsed;
-  }
+  });
   for (const p of problems) process.stderr.write(`apparmor-lint: ${p}\n`);
   if (problems.length > 0) return 2;
   const proposals = proposeRules(records, { generalise: !args.literal });
