@@ -18,19 +18,25 @@ export interface ExecRule extends Span {
 const isNameStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 const isNameChar = (c: number): boolean => isNameStart(c) || (c >= 48 && c <= 57);
 
-/** `@{NAME}` and `${NAME}` in a token, found without a regex: this runs on every token of a file. */
-function usesIn(token: Token | undefined, out: VariableUse[]): void {
-  if (!token) return;
-  const t = token.text;
-  for (let i = t.indexOf('{', 1); i >= 0; i = t.indexOf('{', i + 1)) {
-    const sigil = t.charCodeAt(i - 1);
-    if ((sigil !== 0x40 && sigil !== 0x24) || !isNameStart(t.charCodeAt(i + 1))) continue;
+/**
+ * Every `@{NAME}` and `${NAME}` in `text`, placed as if `text` began at `offset`. A scan, not
+ * a regex: it runs on every token of a file.
+ */
+export function variableRefs(text: string, offset: number): VariableUse[] {
+  const out: VariableUse[] = [];
+  for (let i = text.indexOf('{', 1); i >= 0; i = text.indexOf('{', i + 1)) {
+    const sigil = text.charCodeAt(i - 1);
+    if ((sigil !== 0x40 && sigil !== 0x24) || !isNameStart(text.charCodeAt(i + 1))) continue;
     let j = i + 2;
-    while (j < t.length && isNameChar(t.charCodeAt(j))) j++;
-    if (t.charCodeAt(j) !== 0x7d) continue;
-    const start = token.start + i - 1;
-    out.push({ sigil: sigil === 0x40 ? '@' : '$', name: t.slice(i + 1, j), start, end: token.start + j + 1 });
+    while (j < text.length && isNameChar(text.charCodeAt(j))) j++;
+    if (text.charCodeAt(j) !== 0x7d) continue;
+    out.push({ sigil: sigil === 0x40 ? '@' : '$', name: text.slice(i + 1, j), start: offset + i - 1, end: offset + j + 1 });
   }
+  return out;
+}
+
+function usesIn(token: Token | undefined, out: VariableUse[]): void {
+  if (token && token.text.indexOf('{') >= 0) out.push(...variableRefs(token.text, token.start));
 }
 
 function exprUses(expr: Expr | undefined, out: VariableUse[]): void {

@@ -1,5 +1,6 @@
 import type { FileNode, Token } from '../ast';
 import type { LineIndex } from '../diagnostics';
+import { variableRefs } from '../fileFacts';
 import { walkItems } from '../walk';
 
 /** The legend the server announces; indexes below refer to it. */
@@ -15,16 +16,13 @@ const KEYWORD = 3;
 const CONSTANT = 4;
 const DECLARATION = 1;
 
-const VAR_REF = /[@$]\{[A-Za-z_][A-Za-z0-9_]*\}/g;
-
 /** Variables, profile names, permission modes, rule keywords and capability names, LSP-encoded. */
 export function getSemanticTokens(ast: FileNode, lines: LineIndex): number[] {
   const spans: [number, number, number, number][] = [];
   const add = (start: number, end: number, type: number, mods = 0): void => { spans.push([start, end, type, mods]); };
   const vars = (t: Token | undefined): void => {
     if (!t || t.text.indexOf('{') < 0) return;
-    VAR_REF.lastIndex = 0;
-    for (let m = VAR_REF.exec(t.text); m; m = VAR_REF.exec(t.text)) add(t.start + m.index, t.start + m.index + m[0].length, VARIABLE);
+    for (const ref of variableRefs(t.text, t.start)) add(ref.start, ref.end, VARIABLE);
   };
   walkItems(ast.items, (item) => {
     switch (item.type) {

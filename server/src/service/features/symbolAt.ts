@@ -1,5 +1,6 @@
 import type { FileNode, Span } from '../ast';
 import { tokenAt } from './tokenAt';
+import { variableRefs } from '../fileFacts';
 import { walkItems } from '../walk';
 
 /** A name the user can navigate: a variable or a profile. */
@@ -7,8 +8,6 @@ export type SymbolRef =
   | { readonly kind: 'variable'; readonly sigil: '@' | '$'; readonly name: string; readonly span: Span }
   | { readonly kind: 'profile'; readonly name: string; readonly span: Span }
   | { readonly kind: 'include'; readonly name: string; readonly span: Span };
-
-const VAR_REF = /[@$]\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 /** The variable, profile name or include under `offset`. */
 export function symbolAt(ast: FileNode, text: string, offset: number): SymbolRef | undefined {
@@ -24,13 +23,8 @@ export function symbolAt(ast: FileNode, text: string, offset: number): SymbolRef
   let lineEnd = text.indexOf('\n', offset);
   if (lineEnd < 0) lineEnd = text.length;
   const line = text.slice(lineStart, lineEnd);
-  VAR_REF.lastIndex = 0;
-  for (let m = VAR_REF.exec(line); m; m = VAR_REF.exec(line)) {
-    const start = lineStart + m.index;
-    if (start <= offset && offset <= start + m[0].length) {
-      return { kind: 'variable', sigil: m[0][0] as '@' | '$', name: m[1]!, span: { start, end: start + m[0].length } };
-    }
-  }
+  const ref = variableRefs(line, lineStart).find((r) => r.start <= offset && offset <= r.end);
+  if (ref) return { kind: 'variable', sigil: ref.sigil, name: ref.name, span: { start: ref.start, end: ref.end } };
   if (hit && (hit.role === 'profileName' || hit.role === 'target' || (hit.role === 'condValue' && hit.item.type === 'rule'))) {
     return { kind: 'profile', name: hit.token.value.replace(/^.*\/\//, ''), span: hit.token };
   }
