@@ -8,16 +8,9 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
-import { syntheticProfile } from './run';
+import { Stats, stats, syntheticProfile } from './run';
 
 const SERVER = path.resolve(__dirname, '../../bin/apparmor-language-server.js');
-
-interface Stats { median: number; p95: number }
-
-function stats(samples: number[]): Stats {
-  const s = [...samples].sort((a, b) => a - b);
-  return { median: s[Math.floor(s.length / 2)]!, p95: s[Math.min(s.length - 1, Math.floor(s.length * 0.95))]! };
-}
 
 const now = (): number => Number(process.hrtime.bigint()) / 1e6;
 

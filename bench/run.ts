@@ -13,9 +13,10 @@ import { collectFiles, Linter } from '../server/src/node/lintFiles';
 import { Analyzer } from '../server/src/service/analyze';
 import { nodeFileSystem } from '../server/src/node/nodeFileSystem';
 
-interface Stats { median: number; p95: number; min: number; runs: number }
+export interface Stats { median: number; p95: number; min: number; runs: number }
 
-function stats(samples: number[]): Stats {
+/** Median and p95 (the sample at that rank), shared by both benchmarks. */
+export function stats(samples: number[]): Stats {
   const s = [...samples].sort((a, b) => a - b);
   const at = (q: number): number => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
   return { median: at(0.5), p95: at(0.95), min: s[0]!, runs: s.length };
