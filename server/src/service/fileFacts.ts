@@ -19,11 +19,10 @@ const isNameStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && 
 const isNameChar = (c: number): boolean => isNameStart(c) || (c >= 48 && c <= 57);
 
 /**
- * Every `@{NAME}` and `${NAME}` in `text`, placed as if `text` began at `offset`. A scan, not
- * a regex: it runs on every token of a file.
+ * Every `@{NAME}` and `${NAME}` in `text`, placed as if `text` began at `offset`, appended to
+ * `out`. A scan, not a regex: it runs on every token of a file.
  */
-export function variableRefs(text: string, offset: number): VariableUse[] {
-  const out: VariableUse[] = [];
+export function variableRefs(text: string, offset: number, out: VariableUse[] = []): VariableUse[] {
   for (let i = text.indexOf('{', 1); i >= 0; i = text.indexOf('{', i + 1)) {
     const sigil = text.charCodeAt(i - 1);
     if ((sigil !== 0x40 && sigil !== 0x24) || !isNameStart(text.charCodeAt(i + 1))) continue;
@@ -36,7 +35,7 @@ export function variableRefs(text: string, offset: number): VariableUse[] {
 }
 
 function usesIn(token: Token | undefined, out: VariableUse[]): void {
-  if (token && token.text.indexOf('{') >= 0) out.push(...variableRefs(token.text, token.start));
+  if (token && token.text.indexOf('{') >= 0) variableRefs(token.text, token.start, out);
 }
 
 function exprUses(expr: Expr | undefined, out: VariableUse[]): void {

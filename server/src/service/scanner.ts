@@ -65,8 +65,10 @@ export class Scanner {
 
   /** Whether a line break lies between `offset` and the current position. */
   newlineSince(offset: number): boolean {
-    const i = this.text.indexOf('\n', offset);
-    return i >= 0 && i < this.pos;
+    // Only the trivia before the current position is looked at, not the rest of the line.
+    const text = this.text;
+    for (let i = offset; i < this.pos; i++) if (text.charCodeAt(i) === Ch.LF) return true;
+    return false;
   }
 
   /** Peeks at the next significant character code without consuming trivia permanently. */
@@ -94,10 +96,11 @@ export class Scanner {
     return this.finish(start, false);
   }
 
-  finish(start: number, quoted: boolean): Token {
+  /** `escaped` says whether the text holds a backslash, when the caller's scan already knows. */
+  finish(start: number, quoted: boolean, escaped?: boolean): Token {
     const text = this.text.slice(start, this.pos);
     this.lastEnd = this.pos;
-    const value = quoted ? unquote(text) : text.indexOf('\\') >= 0 ? unescape(text) : text;
+    const value = quoted ? unquote(text) : (escaped ?? text.indexOf('\\') >= 0) ? unescape(text) : text;
     return { start, end: this.pos, text, value, quoted };
   }
 
@@ -128,7 +131,7 @@ export class Scanner {
     const end = this.wordEnd(mode);
     if (end === start) return undefined;
     this.pos = end;
-    return this.finish(start, false);
+    return this.finish(start, false, this.memoEscaped);
   }
 
   /** The text of the next word, without consuming it or building a token. */
@@ -141,10 +144,13 @@ export class Scanner {
   private memoPos = -1;
   private memoMode: WordMode = 'path';
   private memoEnd = 0;
+  /** Whether the remembered word holds a backslash. */
+  private memoEscaped = false;
 
   /** Where an unquoted word starting here ends (the current position when there is none). */
   wordEnd(mode: WordMode): number {
     if (this.pos === this.memoPos && mode === this.memoMode) return this.memoEnd;
+    this.memoEscaped = false;
     const end = this.scanWordEnd(mode);
     this.memoPos = this.pos;
     this.memoMode = mode;
@@ -163,7 +169,7 @@ export class Scanner {
       // Most characters of a word are plain; only the rarer ones need the checks below.
       if (c < 128 && PLAIN[c] === 1) continue;
       if (isBlank(c) || c === Ch.Quote || c === Ch.Bang) break;
-      if (c === Ch.Backslash) { i++; continue; }
+      if (c === Ch.Backslash) { i++; this.memoEscaped = true; continue; }
       if (c === Ch.LBrack) inClass = true;
       else if (c === Ch.RBrack) inClass = false;
       else if (c === Ch.LBrace) depth++;
@@ -187,7 +193,7 @@ export class Scanner {
     for (let c = this.code(i); (c >= 65 && c <= 90) || (c >= 97 && c <= 122); c = this.code(++i));
     if (i === start) return undefined;
     this.pos = i;
-    return this.finish(start, false);
+    return this.finish(start, false, false);
   }
 
   isArrow(): boolean {

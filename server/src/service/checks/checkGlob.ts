@@ -3,7 +3,6 @@ import { ProblemSink } from './problems';
 
 const MAX_ALTERNATION_DEPTH = 50;
 const GLOB_SYNTAX = /[\\@$[\]{},]/;
-const VARIABLE = /^[@$]\{[A-Za-z_][A-Za-z0-9_]*\}/;
 
 /**
  * The index of the `]` closing the class opened at `open`, a message when the class is
@@ -31,6 +30,22 @@ function classEnd(glob: string, open: number): number | string | undefined {
   return "'[' is never closed.";
 }
 
+const isNameStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isNameChar = (c: number): boolean => isNameStart(c) || (c >= 48 && c <= 57);
+
+/** The index of the `}` closing a variable reference `@{NAME}` at `i`, or -1 when none starts there. */
+function variableEnd(glob: string, i: number): number {
+  if (glob.charCodeAt(i + 1) !== 0x7b || !isNameStart(glob.charCodeAt(i + 2))) return -1;
+  // Names longer than 63 characters are not read as references, as apparmor_parser's lexer does not.
+  const limit = Math.min(glob.length, i + 66);
+  for (let j = i + 3; j < limit; j++) {
+    const c = glob.charCodeAt(j);
+    if (c === 0x7d) return j;
+    if (!isNameChar(c)) return -1;
+  }
+  return -1;
+}
+
 /**
  * What apparmor_parser's regex conversion would reject in a glob, or undefined.
  * `@{NAME}` references are skipped whole; they are expanded later.
@@ -38,36 +53,38 @@ function classEnd(glob: string, open: number): number | string | undefined {
 export function globProblem(glob: string): string | undefined {
   // Most paths hold nothing that needs balancing; one native scan clears them.
   if (!GLOB_SYNTAX.test(glob)) return undefined;
-  const alternatives: number[] = [];
+  // Commas seen in each open `{…}`, innermost last; most globs open none.
+  let alternatives: number[] | undefined;
   for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '\\') {
+    const c = glob.charCodeAt(i);
+    if (c === 0x5c /* \ */) {
       if (i === glob.length - 1) return 'it ends with a lone backslash.';
       i++;
-    } else if ((c === '@' || c === '$') && VARIABLE.test(glob.slice(i, i + 66))) {
-      const close = glob.indexOf('}', i);
+    } else if (c === 0x40 /* @ */ || c === 0x24 /* $ */) {
+      const close = variableEnd(glob, i);
+      if (close < 0) continue;
       // A variable may expand to several values, so its group needs no comma of its own.
-      if (alternatives.length > 0) alternatives[alternatives.length - 1]! += 1;
+      if (alternatives && alternatives.length > 0) alternatives[alternatives.length - 1]! += 1;
       i = close;
-    } else if (c === '[') {
+    } else if (c === 0x5b /* [ */) {
       const end = classEnd(glob, i);
       if (typeof end === 'string') return end;
       if (end === undefined) return undefined;
       i = end;
-    } else if (c === ']') {
+    } else if (c === 0x5d /* ] */) {
       return "']' has no matching '['.";
-    } else if (c === '{') {
-      alternatives.push(0);
+    } else if (c === 0x7b /* { */) {
+      (alternatives ??= []).push(0);
       if (alternatives.length > MAX_ALTERNATION_DEPTH) return `alternations nest deeper than ${MAX_ALTERNATION_DEPTH} levels.`;
-    } else if (c === ',' && alternatives.length > 0) {
+    } else if (c === 0x2c /* , */ && alternatives && alternatives.length > 0) {
       alternatives[alternatives.length - 1]!++;
-    } else if (c === '}') {
-      const commas = alternatives.pop();
+    } else if (c === 0x7d /* } */) {
+      const commas = alternatives?.pop();
       if (commas === undefined) return "'}' has no matching '{'.";
       if (commas === 0) return "'{…}' needs at least two alternatives separated by ',' (write {a,b}, or drop the braces).";
     }
   }
-  return alternatives.length > 0 ? "'{' is never closed." : undefined;
+  return alternatives && alternatives.length > 0 ? "'{' is never closed." : undefined;
 }
 
 export function checkGlob(token: Token | undefined, sink: ProblemSink): void {

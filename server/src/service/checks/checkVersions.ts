@@ -24,10 +24,13 @@ export function versionChecker(ast: FileNode, abiOption: string | undefined, sin
   const abi = declaredAbi(ast) ?? abiOption;
   if (!abi) return undefined;
   const newer = new Map<string, boolean>();
+  const isNewer = (since: string): boolean => {
+    let answer = newer.get(since);
+    if (answer === undefined) newer.set(since, (answer = compareVersions(since, abi) > 0));
+    return answer;
+  };
   const need = (since: string, what: string, span: Span): void => {
-    let isNewer = newer.get(since);
-    if (isNewer === undefined) newer.set(since, (isNewer = compareVersions(since, abi) > 0));
-    if (isNewer) sink.add('newer-than-abi', span, { what, since, abi });
+    if (isNewer(since)) sink.add('newer-than-abi', span, { what, since, abi });
   };
   return (item) => {
     switch (item.type) {
@@ -61,21 +64,24 @@ export function versionChecker(ast: FileNode, abiOption: string | undefined, sin
         if (item.kind === 'network') {
           if (item.perms) need('4.0', 'Network permissions', item.perms[0]!);
           // peer=(label=…) came with 5.0 too, so the peer group is looked into.
-          for (const c of item.conds.flatMap((k) => [k, ...(k.nested ?? [])])) {
-            const condSince = NETWORK_COND_SINCE[c.name.value];
-            if (condSince) need(condSince, `network ${c.name.value}=`, c);
+          for (const k of item.conds) {
+            for (const c of k.nested ? [k, ...k.nested] : [k]) {
+              const condSince = NETWORK_COND_SINCE[c.name.value];
+              if (condSince) need(condSince, `network ${c.name.value}=`, c);
+            }
           }
         }
         if (item.kind === 'signal') {
           for (const c of item.conds) for (const v of c.values) {
+            // Most names are as old as the rule: the message is only built for newer ones.
             const sigSince = SIGNALS.get(v.value)?.since;
-            if (sigSince) need(sigSince, `The signal '${v.value}'`, v);
+            if (sigSince && isNewer(sigSince)) need(sigSince, `The signal '${v.value}'`, v);
           }
         }
         if (item.kind === 'mount' || item.kind === 'remount' || item.kind === 'umount') {
           for (const c of item.conds) for (const v of c.values) {
             const optSince = MOUNT_OPTIONS.get(v.value)?.since;
-            if (optSince) need(optSince, `The mount option '${v.value}'`, v);
+            if (optSince && isNewer(optSince)) need(optSince, `The mount option '${v.value}'`, v);
           }
         }
         break;
