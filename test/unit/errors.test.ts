@@ -133,3 +133,15 @@ test('a rule repeated with other blanks is the same rule; one with other words i
   assert.equal(dupes('  dbus send bus=session,\n  dbus  send\tbus=session ,'), 0);
   assert.equal(dupes('  dbus send bus=session,\n  dbus  send\tbus=session,'), 1);
 });
+
+test('repeated rules and exec conflicts name the line of the first one, also in a large file', () => {
+  const rules = Array.from({ length: 3000 }, (_, i) => `  /srv/f${i % 1000} r,`);
+  const text = `abi <abi/3.0>,\nprofile p {\n${rules.join('\n')}\n  /bin/a Px,\n  /bin/a Cx,\n}\n`;
+  const problems = new Analyzer({ fs: memoryFs({}), includeDirs: [] }).analyze('/work/profile', text).problems;
+  const dupes = problems.filter((p) => p.code === 'duplicate-rule');
+  assert.equal(dupes.length, 2000);
+  // Rule i sits on line i + 3; its first copy is rule i % 1000.
+  assert.equal(dupes[0]!.args['line'], '3');
+  assert.equal(dupes[dupes.length - 1]!.args['line'], String((2999 % 1000) + 3));
+  assert.deepEqual(problems.filter((p) => p.code === 'exec-conflict').map((p) => p.args['where']), ['at line 3003']);
+});

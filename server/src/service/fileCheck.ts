@@ -1,6 +1,7 @@
 import type { AbiNode, FileNode, IncludeNode, ProfileNode, Span, VariableNode } from './ast';
 import type { Analyzer, Definitions } from './analyze';
 import { ProblemSink } from './checks/problems';
+import { LineIndex } from './diagnostics';
 import { BUILTIN_VARIABLE_SINCE, BUILTIN_VARIABLES, compareVersions } from './data/facts';
 import { blockIncludes, collectUses, execRules, ExecRule } from './fileFacts';
 import { walkItems } from './walk';
@@ -12,6 +13,7 @@ export class FileCheck {
   private readonly definedBools = new Set<string>();
   private readonly inherited: Definitions[] = [];
   private unresolved = 0;
+  private lineIndex: LineIndex | undefined;
 
   constructor(
     private readonly analyzer: Analyzer,
@@ -139,6 +141,11 @@ export class FileCheck {
     }
   }
 
+  /** Built on the first conflict only: most files have none. */
+  private get lines(): LineIndex {
+    return (this.lineIndex ??= new LineIndex(this.text));
+  }
+
   /** Allow rules for the same path must agree on the exec transition once includes are merged. */
   private checkExecConflicts(profile: ProfileNode): void {
     // `where` is a function so line numbers are only counted for the rare conflict.
@@ -148,7 +155,7 @@ export class FileCheck {
       if (!prev) byKey.set(r.key, { mode: r.mode, where });
       else if (prev.mode !== r.mode) this.sink.add('exec-conflict', reportAt, { path: r.path, a: r.mode, b: prev.mode, where: prev.where() });
     };
-    for (const r of execRules(profile.body.items)) add(r, () => `at line ${lineOf(this.text, r.start)}`, r);
+    for (const r of execRules(profile.body.items)) add(r, () => `at line ${this.lines.positionAt(r.start).line + 1}`, r);
     const seen = new Set<string>();
     for (const inc of blockIncludes(profile.body.items)) {
       for (const p of this.analyzer.targets(inc, this.path)) {
@@ -167,8 +174,3 @@ function shortName(path: string): string {
   return m ? m[1]! : path;
 }
 
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}

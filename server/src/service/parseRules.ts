@@ -7,6 +7,7 @@ import {
 } from './data/facts';
 import { ParserBase, RULE_START_WORDS } from './parseBase';
 import { ExprParser } from './parseExpr';
+import { WordTable } from './scanner';
 
 type CondKind = CondRuleNode['kind'];
 
@@ -31,6 +32,9 @@ const QUALIFIER_RANK: ReadonlyMap<string, number> = new Map([
 
 /** First letters of qualifier words, to skip the word scan for most rules. */
 const QUALIFIER_START: ReadonlySet<number> = new Set([...'audiownerp'].map((c) => c.charCodeAt(0)));
+/** Qualifier words other than `priority=`, which is matched apart. */
+const QUALIFIER_WORDS = new WordTable([...QUALIFIER_RANK.keys()].filter((w) => w !== 'priority'));
+const COND_KEYWORD_WORDS = new WordTable(COND_KEYWORDS.keys());
 
 type FileRuleParts = Pick<FileRuleNode, 'execSafety' | 'path' | 'perms' | 'arrow' | 'target'> & { permsFirst?: boolean };
 
@@ -43,7 +47,8 @@ function fileRule(qualifiers: Qualifiers, keyword: Token | undefined, start: num
   };
 }
 
-const NO_QUALIFIERS: Qualifiers = { all: [] };
+// Every qualifiers object has all fields, so the checks that read them see one shape.
+const NO_QUALIFIERS: Qualifiers = { priority: undefined, audit: undefined, mode: undefined, owner: undefined, all: [] };
 
 export const MODE_WORD = /^[rwaklmxiupcRWLMXIUPC]+$/;
 
@@ -131,10 +136,10 @@ export abstract class RuleParser extends ExprParser {
       if (qualifiers.all.length > 0) this.error('qualifier-without-rule', qualifiers.all[qualifiers.all.length - 1]!);
       return undefined;
     }
-    const word = this.peekWord();
     // `ptrace(read),` is read like `ptrace (read),`.
-    const kind = COND_KEYWORDS.get(word) ?? COND_KEYWORDS.get(this.peekWord('cond'));
-    if (kind) return this.parseCondRule(kind, qualifiers, start);
+    const keyword = s.matchWord(COND_KEYWORD_WORDS, 'path') ?? s.matchWord(COND_KEYWORD_WORDS, 'cond');
+    if (keyword) return this.parseCondRule(COND_KEYWORDS.get(keyword)!, qualifiers, start);
+    const word = this.peekWord();
     switch (word) {
       case 'profile':
       case 'hat':
@@ -174,9 +179,8 @@ export abstract class RuleParser extends ExprParser {
     // Most rules have no qualifier: answer those without allocating.
     if (!QUALIFIER_START.has(s.code())) return NO_QUALIFIERS;
     // `dbus`, `unix`, `ptrace` … start like qualifiers; telling them apart first saves the allocations below.
-    const first = this.peekWord();
-    if (!QUALIFIER_RANK.has(first) && !first.startsWith('priority')) return NO_QUALIFIERS;
-    const q: { priority?: Qualifiers['priority']; audit?: Token; mode?: Token; owner?: Token; all: Token[] } = { all: [] };
+    if (this.qualifierWord() === undefined && !s.startsWith('priority')) return NO_QUALIFIERS;
+    const q: { priority?: Qualifiers['priority']; audit?: Token; mode?: Token; owner?: Token; all: Token[] } = { priority: undefined, audit: undefined, mode: undefined, owner: undefined, all: [] };
     let lastRank = -1;
     for (;;) {
       s.skipTrivia();
@@ -192,9 +196,9 @@ export abstract class RuleParser extends ExprParser {
         if (!value) this.error('priority-missing-value', tok);
         q.priority = { token: tok, value, span: { start: tok.start, end: value ? value.end : eq.end } };
       } else {
-        if (!QUALIFIER_START.has(s.code())) break;
-        name = this.peekWord();
-        if (!QUALIFIER_RANK.has(name) || name === 'priority') break;
+        const word = this.qualifierWord();
+        if (word === undefined) break;
+        name = word;
         tok = this.nextWord('path');
         if (name === 'audit') q.audit = tok;
         else if (QUALIFIER_RANK.get(name) === 2) q.mode = tok;
@@ -209,6 +213,14 @@ export abstract class RuleParser extends ExprParser {
       q.all.push(tok);
     }
     return q.all.length === 0 ? NO_QUALIFIERS : q;
+  }
+
+  /**
+   * The qualifier word starting here, as its constant, without cutting the word out of the
+   * text: nearly every rule asks, and few have one.
+   */
+  private qualifierWord(): string | undefined {
+    return this.s.matchWord(QUALIFIER_WORDS, 'path');
   }
 
   private parseQualifierBlock(qualifiers: Qualifiers, start: number): QualifierBlockNode {

@@ -23,7 +23,7 @@ export function parse(text: string, options: ParseOptions = {}): ParseResult {
  */
 const ASSIGNMENT = /([@$])(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))(?:[ \t]*(\+=|\?=|=)|[ \t]+(:=))/y;
 const GLUED_COLON_ASSIGNMENT = /[@$]\{[A-Za-z_][A-Za-z0-9_]*\}:=/y;
-const EMPTY_QUALIFIERS: Qualifiers = { all: [] };
+const EMPTY_QUALIFIERS: Qualifiers = { priority: undefined, audit: undefined, mode: undefined, owner: undefined, all: [] };
 
 export class Parser extends RuleParser {
   constructor(text: string, private readonly fragment: boolean) {

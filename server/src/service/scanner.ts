@@ -196,12 +196,36 @@ export class Scanner {
     return this.finish(start, false, false);
   }
 
+  /**
+   * The word of `words` that the next word (in `mode`) is exactly, as that constant string,
+   * without cutting the word out of the text. Keywords are matched on every rule; a cut-out
+   * word would have to be copied and hashed for each lookup.
+   */
+  matchWord(words: WordTable, mode: WordMode): string | undefined {
+    const bucket = words.byFirst[this.code()];
+    if (bucket === undefined) return undefined;
+    const len = this.wordEnd(mode) - this.pos;
+    for (const w of bucket) if (w.length === len && this.text.startsWith(w, this.pos)) return w;
+    return undefined;
+  }
+
   isArrow(): boolean {
     return this.code() === Ch.Minus && this.code(this.pos + 1) === Ch.Gt;
   }
 
   span(start: number): Span {
     return { start, end: this.pos };
+  }
+}
+
+/** Words grouped by their first character code, for `Scanner.matchWord`. */
+export class WordTable {
+  readonly byFirst: readonly (readonly string[] | undefined)[];
+
+  constructor(words: Iterable<string>) {
+    const groups: string[][] = [];
+    for (const w of words) (groups[w.charCodeAt(0)] ??= []).push(w);
+    this.byFirst = groups;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { BodyItem, FileNode, RuleNode, TopItem } from '../ast';
+import { LineIndex } from '../diagnostics';
 import { ifBlocks } from '../walk';
 import { ProblemSink } from './problems';
 
@@ -7,6 +8,9 @@ import { ProblemSink } from './problems';
  * legacy `#include` spelling, a profile file without an `abi` line.
  */
 export function checkStyle(ast: FileNode, text: string, sink: ProblemSink): void {
+  // Built on the first duplicate only: counting lines for each one would be quadratic.
+  let lines: LineIndex | undefined;
+  const lineOf = (offset: number): string => String((lines ??= new LineIndex(text)).positionAt(offset).line + 1);
   const visit = (items: readonly (TopItem | BodyItem)[]): void => {
     const seen = new Map<string, RuleNode>();
     for (const item of items) {
@@ -14,7 +18,7 @@ export function checkStyle(ast: FileNode, text: string, sink: ProblemSink): void
         const raw = text.slice(item.start, item.end);
         const key = /\s\s|[\t\n\r]/.test(raw) ? raw.replace(/\s+/g, ' ') : raw;
         const first = seen.get(key);
-        if (first) sink.add('duplicate-rule', item, { line: String(text.slice(0, first.start).split('\n').length) });
+        if (first) sink.add('duplicate-rule', item, { line: lineOf(first.start) });
         else seen.set(key, item);
       } else if (item.type === 'include' && item.legacy) {
         sink.add('legacy-include', item.keyword);
