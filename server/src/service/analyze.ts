@@ -172,7 +172,7 @@ export class Analyzer {
     const parsed = parse(text, { fragment: true });
     const ast = parsed.ast;
     const uses = new Map<string, '@' | '$'>();
-    for (const u of collectUses(ast.items)) if (!uses.has(u.name)) uses.set(u.name, u.sigil);
+    for (const u of collectUses(ast.items, text)) if (!uses.has(u.name)) uses.set(u.name, u.sigil);
     return { path, text, parsed, ast, includes: blockIncludes(ast.items), uses, execRules: execRules(ast.items) };
   }
 

@@ -122,7 +122,7 @@ export class FileCheck {
 
   /** Variables used here or in any included file must be defined (built-ins aside). */
   private checkVariableUses(includes: readonly IncludeNode[]): void {
-    for (const u of collectUses(this.ast.items)) {
+    for (const u of collectUses(this.ast.items, this.text)) {
       if (!this.known(u.name, u.sigil)) this.sink.add(u.sigil === '@' ? 'variable-undefined' : 'bool-undefined', u, { name: u.name, hint: '' });
       const since = u.sigil === '@' ? BUILTIN_VARIABLE_SINCE.get(u.name) : undefined;
       if (since && this.abi && compareVersions(since, this.abi) > 0 && this.definedIn(u.name) === undefined) {

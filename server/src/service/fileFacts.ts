@@ -44,10 +44,15 @@ function exprUses(expr: Expr | undefined, out: VariableUse[]): void {
   });
 }
 
-/** Every variable a file's rules and headers refer to (not `defined` tests, not assignments' values). */
-export function collectUses(items: readonly (TopItem | BodyItem)[]): VariableUse[] {
+/**
+ * Every variable a file's rules and headers refer to (not `defined` tests, not assignments' values).
+ * With the file's `text`, rules whose text holds no reference are passed over unread.
+ */
+export function collectUses(items: readonly (TopItem | BodyItem)[], text?: string): VariableUse[] {
   const out: VariableUse[] = [];
+  const mayRefer = text === undefined ? undefined : referenceStarts(text);
   walkItems(items, (item) => {
+    if (mayRefer && item.type === 'rule' && !anyWithin(mayRefer, item.start, item.end)) return;
     switch (item.type) {
       case 'profile':
         usesIn(item.name, out);
@@ -77,6 +82,28 @@ export function collectUses(items: readonly (TopItem | BodyItem)[]): VariableUse
     }
   });
   return out;
+}
+
+/** Where `@{` or `${` occurs in `text`, in order: one native search instead of a look at each token. */
+function referenceStarts(text: string): number[] {
+  const out: number[] = [];
+  for (let i = text.indexOf('{', 1); i >= 0; i = text.indexOf('{', i + 1)) {
+    const c = text.charCodeAt(i - 1);
+    if (c === 0x40 || c === 0x24) out.push(i - 1);
+  }
+  return out;
+}
+
+/** Whether a sorted list holds a value in [start, end). */
+function anyWithin(sorted: readonly number[], start: number, end: number): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo]! < end;
 }
 
 /** Includes of a block, not descending into nested profiles (they are checked on their own). */

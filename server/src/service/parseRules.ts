@@ -48,6 +48,15 @@ function fileRule(qualifiers: Qualifiers, keyword: Token | undefined, start: num
 }
 
 // Every qualifiers object has all fields, so the checks that read them see one shape.
+/** The one empty list that AST nodes share; nothing may add to it (`append` copies it first). */
+const NONE: never[] = [];
+
+function append<T>(list: T[], item: T): T[] {
+  if (list === NONE) return [item];
+  list.push(item);
+  return list;
+}
+
 const NO_QUALIFIERS: Qualifiers = { priority: undefined, audit: undefined, mode: undefined, owner: undefined, all: [] };
 
 export const MODE_WORD = /^[rwaklmxiupcRWLMXIUPC]+$/;
@@ -361,9 +370,10 @@ export abstract class RuleParser extends ExprParser {
     const keyword = this.nextWord('cond');
     let perms: Token[] | undefined;
     let permsList = false;
-    const conds: CondNode[] = [];
-    const targetConds: CondNode[] = [];
-    const words: Token[] = [];
+    // Most rules leave some of these empty: those share one empty list instead of each allocating one.
+    let conds: CondNode[] = NONE;
+    let targetConds: CondNode[] = NONE;
+    let words: Token[] = NONE;
     let arrow: Span | undefined;
     let target: Token | undefined;
     let comma: Span | undefined;
@@ -403,10 +413,11 @@ export abstract class RuleParser extends ExprParser {
       const w = c === 0x22 ? this.quoted() : s.scanWord('cond');
       if (!w) { this.unexpectedChar(); continue; }
       const cond = this.tryCond(w);
-      if (cond) (arrow ? targetConds : conds).push(cond);
+      if (cond && arrow) targetConds = append(targetConds, cond);
+      else if (cond) conds = append(conds, cond);
       else if (!perms && !conds.length && !words.length && !arrow && BARE_PERMS[kind]?.has(w.text)) perms = [w];
       else if (arrow && !target) target = w;
-      else words.push(w);
+      else words = append(words, w);
     }
     return {
       type: 'rule', kind, qualifiers, keyword, start, end: comma ? comma.end : s.lastEnd, comma,
@@ -432,15 +443,15 @@ export abstract class RuleParser extends ExprParser {
     if (s.code() === 0x28) {
       if (condName.text === 'peer' || condName.text === 'xattrs') {
         const nested = this.parseNestedConds();
-        return { name: condName, op, values: [], nested: nested.conds, list: true, start: name.start, end: nested.span.end };
+        return { name: condName, op, values: NONE, nested: nested.conds, list: true, start: name.start, end: nested.span.end };
       }
       const list = this.parseParenValues();
-      return { name: condName, op, values: list.values, list: true, start: name.start, end: list.span.end };
+      return { name: condName, op, values: list.values, nested: undefined, list: true, start: name.start, end: list.span.end };
     }
     // A value may begin with '#' (`peer=#x`): only blanks separate it from '='.
     const value = s.code() === 0x23 ? s.scanWord('value') : this.wordOrQuoted('value');
     if (!value) this.error('missing-value', condName, { name: condName.text });
-    return { name: condName, op, values: value ? [value] : [], list: false, start: name.start, end: value ? value.end : s.lastEnd };
+    return { name: condName, op, values: value ? [value] : NONE, nested: undefined, list: false, start: name.start, end: value ? value.end : s.lastEnd };
   }
 
   /**
