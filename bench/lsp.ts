@@ -4,7 +4,7 @@
  * Measures spawn → initialized, edit → published diagnostics, hover and completion,
  * on profiles/gnome-shell of the shared corpus and on a generated 5,000-line profile.
  */
-import { spawn } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
@@ -130,7 +130,13 @@ async function main(): Promise<void> {
   log('## Language server over stdio (bench/lsp.ts)');
   log('');
   const st = stats(startups);
-  log(`spawn → initialized: median ${st.median.toFixed(0)} ms, p95 ${st.p95.toFixed(0)} ms (10 runs).`);
+  // How long Node itself takes to start on this host at this moment, to read the figure above by.
+  const bare = stats(Array.from({ length: 10 }, () => {
+    const t = now();
+    spawnSync(process.execPath, ['-e', '0']);
+    return now() - t;
+  }));
+  log(`spawn → initialized: median ${st.median.toFixed(0)} ms, p95 ${st.p95.toFixed(0)} ms (10 runs); of which Node's own start-up (\`node -e 0\`): median ${bare.median.toFixed(0)} ms.`);
   log('');
   log(`Each measure: ${runs} runs after ${WARM_UP} unmeasured ones of the same kind (JIT warm-up).`);
   log('');
