@@ -186,7 +186,7 @@ export class ParserBase {
       const c = s.code();
       if (c === -1) return;
       if (depth === 0) {
-        if (c === 0x2c) { s.skip(1); return; }
+        if (c === 0x2c) { s.advance(1); return; }
         if (c === 0x7d) return;
         if (c === 0x7b && this.isLoneBrace()) return;
         if (s.newlineSince(from) && this.atLineStart() && this.looksLikeRuleStart()) return;

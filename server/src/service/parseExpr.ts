@@ -86,7 +86,7 @@ export class ExprParser extends ParserBase {
       const open = s.skip(1);
       const inner = this.parseExpr();
       s.skipTrivia();
-      if (s.code() === 0x29) s.skip(1);
+      if (s.code() === 0x29) s.advance(1);
       else this.error('unclosed-paren', open);
       if (!inner) return undefined;
       return { kind: 'paren', inner, start: open.start, end: s.lastEnd };

@@ -437,7 +437,7 @@ export abstract class RuleParser extends ExprParser {
     else if (!name.quoted && s.code() === 0x69 /* i */ && /^(options?|v?fstype)$/.test(name.text) && this.peekWord('cond') === 'in') op = 'in';
     else { s.pos = save; s.lastEnd = saveEnd; return undefined; }
     const condName = op === ':=' ? { ...name, end: name.end - 1, text: name.text.slice(0, -1), value: name.value.slice(0, -1) } : name;
-    if (op === 'in') this.nextWord('cond'); else s.skip(1);
+    if (op === 'in') this.nextWord('cond'); else s.advance(1);
     while (s.code() === 0x20 || s.code() === 0x09 || s.code() === 0x0a || s.code() === 0x0d) s.pos++;
     if (s.code() !== 0x23) s.skipTrivia();
     if (s.code() === 0x28) {
@@ -464,8 +464,8 @@ export abstract class RuleParser extends ExprParser {
     for (;;) {
       s.skipTrivia();
       const c = s.code();
-      if (c === 0x29) { s.skip(1); break; }
-      if (c === 0x2c) { s.skip(1); continue; }
+      if (c === 0x29) { s.advance(1); break; }
+      if (c === 0x2c) { s.advance(1); continue; }
       if (c === -1 || c === 0x7d || (c === 0x7b && this.isLoneBrace()) || c === 0x28 || c === 0x3d) {
         this.error('unclosed-paren', open);
         return { span: { start: open.start, end: s.lastEnd }, closed: false, stop: c };
@@ -547,8 +547,8 @@ export abstract class RuleParser extends ExprParser {
     for (;;) {
       s.skipTrivia();
       const c = s.code();
-      if (c === 0x29) { s.skip(1); break; }
-      if (c === 0x2c) { s.skip(1); continue; }
+      if (c === 0x29) { s.advance(1); break; }
+      if (c === 0x2c) { s.advance(1); continue; }
       if (c === -1 || c === 0x7b || c === 0x7d || c === 0x28) { this.error('unclosed-paren', open); break; }
       const name = c === 0x22 ? this.quoted() : s.scanWord('cond');
       if (!name) { this.unexpectedChar(); continue; }

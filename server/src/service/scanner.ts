@@ -89,6 +89,12 @@ export class Scanner {
     return { start, end: this.pos };
   }
 
+  /** Consumes `len` characters of punctuation whose place nothing keeps. */
+  advance(len: number): void {
+    this.pos += len;
+    this.lastEnd = this.pos;
+  }
+
   /** Consumes exactly `len` characters as one token. */
   take(len: number): Token {
     const start = this.pos;
