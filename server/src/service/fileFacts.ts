@@ -1,5 +1,6 @@
 import type { BodyItem, Expr, IncludeNode, Span, Token, TopItem } from './ast';
 import { parsePerms } from './checks/checkFileRule';
+import { isNameChar, isNameStart } from './scanner';
 import { forEachExpr, ifBlocks, walkItems } from './walk';
 
 /** A variable reference such as `@{HOME}` or `${B}` at a place in a file. */
@@ -14,9 +15,6 @@ export interface ExecRule extends Span {
   readonly path: string;
   readonly mode: string;
 }
-
-const isNameStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-const isNameChar = (c: number): boolean => isNameStart(c) || (c >= 48 && c <= 57);
 
 /**
  * Every `@{NAME}` and `${NAME}` in `text`, placed as if `text` began at `offset`, appended to
@@ -50,7 +48,8 @@ function exprUses(expr: Expr | undefined, out: VariableUse[]): void {
  */
 export function collectUses(items: readonly (TopItem | BodyItem)[], text?: string): VariableUse[] {
   const out: VariableUse[] = [];
-  const mayRefer = text === undefined ? undefined : referenceStarts(text);
+  // References found in the whole text (comments and assignments too) are a superset of those in tokens.
+  const mayRefer = text === undefined ? undefined : variableRefs(text, 0).map((r) => r.start);
   walkItems(items, (item) => {
     if (mayRefer && item.type === 'rule' && !anyWithin(mayRefer, item.start, item.end)) return;
     switch (item.type) {
@@ -81,16 +80,6 @@ export function collectUses(items: readonly (TopItem | BodyItem)[], text?: strin
         break;
     }
   });
-  return out;
-}
-
-/** Where `@{` or `${` occurs in `text`, in order: one native search instead of a look at each token. */
-function referenceStarts(text: string): number[] {
-  const out: number[] = [];
-  for (let i = text.indexOf('{', 1); i >= 0; i = text.indexOf('{', i + 1)) {
-    const c = text.charCodeAt(i - 1);
-    if (c === 0x40 || c === 0x24) out.push(i - 1);
-  }
   return out;
 }
 

@@ -47,7 +47,6 @@ function fileRule(qualifiers: Qualifiers, keyword: Token | undefined, start: num
   };
 }
 
-// Every qualifiers object has all fields, so the checks that read them see one shape.
 /** The one empty list that AST nodes share; nothing may add to it (`append` copies it first). */
 const NONE: never[] = [];
 
@@ -57,7 +56,8 @@ function append<T>(list: T[], item: T): T[] {
   return list;
 }
 
-const NO_QUALIFIERS: Qualifiers = { priority: undefined, audit: undefined, mode: undefined, owner: undefined, all: [] };
+// Every qualifiers object has all fields, so the checks that read them see one shape.
+export const NO_QUALIFIERS: Qualifiers = { priority: undefined, audit: undefined, mode: undefined, owner: undefined, all: [] };
 
 export const MODE_WORD = /^[rwaklmxiupcRWLMXIUPC]+$/;
 

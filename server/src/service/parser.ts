@@ -3,7 +3,7 @@ import type {
   ProfileNode, Qualifiers, Span, Token, TopItem, VariableNode,
 } from './ast';
 import { Scanner } from './scanner';
-import { ProfileHeader, RuleParser } from './parseRules';
+import { NO_QUALIFIERS, ProfileHeader, RuleParser } from './parseRules';
 
 export interface ParseOptions {
   /** Parse as an include fragment: bare rules are allowed at top level. */
@@ -23,7 +23,6 @@ export function parse(text: string, options: ParseOptions = {}): ParseResult {
  */
 const ASSIGNMENT = /([@$])(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))(?:[ \t]*(\+=|\?=|=)|[ \t]+(:=))/y;
 const GLUED_COLON_ASSIGNMENT = /[@$]\{[A-Za-z_][A-Za-z0-9_]*\}:=/y;
-const EMPTY_QUALIFIERS: Qualifiers = { priority: undefined, audit: undefined, mode: undefined, owner: undefined, all: [] };
 
 export class Parser extends RuleParser {
   constructor(text: string, private readonly fragment: boolean) {
@@ -107,10 +106,10 @@ export class Parser extends RuleParser {
     const s = this.s;
     const save = s.pos;
     const word = this.peekWord();
-    if (word === 'profile' || word === 'hat' || s.code() === 0x5e /* ^ */) return this.parseProfile(EMPTY_QUALIFIERS);
+    if (word === 'profile' || word === 'hat' || s.code() === 0x5e /* ^ */) return this.parseProfile(NO_QUALIFIERS);
     if (this.looksLikeProfileHeader()) {
       s.pos = save;
-      return this.parseProfile(EMPTY_QUALIFIERS);
+      return this.parseProfile(NO_QUALIFIERS);
     }
     s.pos = save;
     const errorsBefore = this.errors.length;

@@ -21,6 +21,10 @@ const PLAIN = new Uint8Array(128);
 for (let c = 33; c < 127; c++) PLAIN[c] = 1;
 for (const c of '"!\\[]{},()=') PLAIN[c.charCodeAt(0)] = 0;
 
+/** Characters of a variable name (`@{NAME}`, `${NAME}`): a letter or `_`, then letters, digits or `_`. */
+export const isNameStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+export const isNameChar = (c: number): boolean => isNameStart(c) || (c >= 48 && c <= 57);
+
 export function isBlank(c: number): boolean {
   return c === Ch.Space || c === Ch.Tab || c === Ch.LF || c === Ch.CR || c === 12 || c === 11;
 }

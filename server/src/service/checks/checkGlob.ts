@@ -1,4 +1,5 @@
 import type { Token } from '../ast';
+import { isNameChar, isNameStart } from '../scanner';
 import { ProblemSink } from './problems';
 
 const MAX_ALTERNATION_DEPTH = 50;
@@ -29,9 +30,6 @@ function classEnd(glob: string, open: number): number | string | undefined {
   }
   return "'[' is never closed.";
 }
-
-const isNameStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-const isNameChar = (c: number): boolean => isNameStart(c) || (c >= 48 && c <= 57);
 
 /** The index of the `}` closing a variable reference `@{NAME}` at `i`, or -1 when none starts there. */
 function variableEnd(glob: string, i: number): number {
