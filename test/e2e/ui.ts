@@ -106,12 +106,23 @@ async function waitForTokenColours(page: Page): Promise<string[]> {
 async function hoverSquiggle(page: Page): Promise<string> {
   const squiggle = page.locator('.editor-instance .monaco-editor .squiggly-error').first();
   await squiggle.waitFor({ timeout: 30_000 });
-  const box = await squiggle.boundingBox();
-  if (!box) throw new Error('the squiggle has no box');
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'trailing comma' }).first();
-  await hover.waitFor({ timeout: 15_000 });
-  return (await hover.innerText()).trim();
+  // A busy host can relayout the editor, or drop the hover, between finding the squiggle and
+  // resting on it; a person would move away and point again, and so does this.
+  for (let attempt = 1; ; attempt++) {
+    const box = await squiggle.boundingBox();
+    if (!box) throw new Error('the squiggle has no box');
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
+    try {
+      await hover.waitFor({ timeout: 8_000 });
+      return (await hover.innerText()).trim();
+    } catch (e) {
+      if (attempt === 4) throw e;
+      console.log(`UI check: no hover after pointing ${attempt} time(s); pointing again`);
+      await page.mouse.move(5, 5);
+      await page.waitForTimeout(300);
+    }
+  }
 }
 
 /** Opens a log, selects it all, runs Show Denials in Selection, and waits for the view's rules. */
