@@ -18,6 +18,13 @@ await build({
 await build({
   ...common,
   entryPoints: ['server/src/node/serverMain.ts'],
+  outfile: 'dist/server-main.js',
+  format: 'cjs',
+});
+// The server's entry: loads server-main.js above through V8's code cache.
+await build({
+  ...common,
+  entryPoints: ['server/src/node/launch.ts'],
   outfile: 'dist/apparmor-language-server.js',
   format: 'cjs',
 });
