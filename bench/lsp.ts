@@ -138,13 +138,17 @@ async function main(): Promise<void> {
   log('## Language server over stdio (bench/lsp.ts)');
   log('');
   const st = stats(startups);
-  // How long Node itself takes to start on this host at this moment, to read the figure above by.
-  const bare = stats(Array.from({ length: 10 }, () => {
+  // How long Node itself takes to start on this host at this moment, to read the figure above by:
+  // as the server's #! line starts it, and as this shell would (which may read NODE_EXTRA_CA_CERTS).
+  const bareStart = (env: NodeJS.ProcessEnv): Stats => stats(Array.from({ length: 10 }, () => {
     const t = now();
-    spawnSync(process.execPath, ['-e', '0']);
+    spawnSync(process.execPath, ['-e', '0'], { env });
     return now() - t;
   }));
-  log(`spawn → initialized: median ${st.median.toFixed(0)} ms, p95 ${st.p95.toFixed(0)} ms (${runs} runs); of which Node's own start-up (\`node -e 0\`): median ${bare.median.toFixed(0)} ms. The first start, before the server's code cache exists: ${first.startup.toFixed(0)} ms.`);
+  const { NODE_EXTRA_CA_CERTS: extraCerts, ...serverEnv } = process.env;
+  const bare = bareStart(serverEnv);
+  const withCerts = extraCerts ? `; with this host's NODE_EXTRA_CA_CERTS, which the server drops: ${bareStart(process.env).median.toFixed(0)} ms` : '';
+  log(`spawn → initialized: median ${st.median.toFixed(0)} ms, p95 ${st.p95.toFixed(0)} ms (${runs} runs). Node's own start-up (\`node -e 0\`) at the same time: median ${bare.median.toFixed(0)} ms${withCerts}. The first start, before the server's code cache exists: ${first.startup.toFixed(0)} ms.`);
   log('');
   log(`Each measure: ${runs} runs after ${WARM_UP} unmeasured ones of the same kind (JIT warm-up).`);
   log('');
