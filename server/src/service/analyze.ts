@@ -121,6 +121,9 @@ export class Analyzer {
   }
 
   resolve(node: IncludeNode, fromFile: string): IncludeResolution {
+    // Only the syntax trees of included files live on; a document's own nodes are new at
+    // every edit, and keying them would grow the map by every include of every keystroke.
+    if (!this.files.get(fromFile)) return this.resolveByName(node, fromFile);
     const cached = this.byNode.get(node);
     if (cached && cached.from === fromFile) return cached.res;
     const res = this.resolveByName(node, fromFile);
