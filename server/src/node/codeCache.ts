@@ -23,8 +23,9 @@ export interface CachedRun {
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string | null {
   const set = env.APPARMOR_LSP_CACHE_DIR;
   if (set !== undefined) return set === '' ? null : set;
-  const base = env.XDG_CACHE_HOME || path.join(os.homedir() || os.tmpdir(), '.cache');
-  return path.join(base, 'apparmor-lsp');
+  // Never a shared folder such as /tmp: whoever can write the cache chooses the code that runs.
+  const base = env.XDG_CACHE_HOME || (os.homedir() ? path.join(os.homedir(), '.cache') : undefined);
+  return base === undefined ? null : path.join(base, 'apparmor-lsp');
 }
 
 /**
@@ -75,9 +76,9 @@ export function runCached(bundle: string, parent: NodeModule | undefined, dir: s
   const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData });
   const mod = new Module(bundle, parent);
   mod.filename = bundle;
-  mod.loaded = true;
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   run.call(mod.exports, mod.exports, createRequire(bundle), mod, bundle, path.dirname(bundle));
+  mod.loaded = true;
   const outcome: CacheOutcome = file === undefined ? 'off' : cachedData === undefined ? 'absent' : script.cachedDataRejected ? 'rejected' : 'used';
   return {
     outcome,
@@ -85,14 +86,20 @@ export function runCached(bundle: string, parent: NodeModule | undefined, dir: s
     save: () => {
       if (file === undefined || outcome === 'used') return;
       // A cache that cannot be written only costs the next start its compile time.
+      const tmp = `${file}.${process.pid}`;
       try {
         fs.mkdirSync(path.dirname(file), { recursive: true });
-        const tmp = `${file}.${process.pid}`;
         fs.writeFileSync(tmp, script.createCachedData());
+        // A rename, so a server starting meanwhile reads the old cache or the new one, never half.
         fs.renameSync(tmp, file);
         removeStale(file);
       } catch {
-        // Read-only home, full disk: nothing to do.
+        // Read-only home, full disk: nothing to do but leave no half-written file.
+        try {
+          fs.rmSync(tmp, { force: true });
+        } catch {
+          // The folder refuses even that; the next start compiles again.
+        }
       }
     },
   };
