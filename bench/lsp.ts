@@ -115,6 +115,31 @@ function findPerms(text: string): { line: number; character: number } {
   return { line: 0, character: 0 };
 }
 
+/**
+ * The floor under every request figure: a process that answers each request at once, read and
+ * written as the server reads and writes (vscode-jsonrpc's reader, one write per answer), over
+ * the same stdio, from the same client. What it takes is the pipes, the wake-ups of two
+ * processes and the client library, on this host at this moment.
+ */
+async function measureFloor(runs: number): Promise<Stats> {
+  const rpc = require.resolve('vscode-jsonrpc/node');
+  const answer = `const r = new (require(${JSON.stringify(rpc)}).StreamMessageReader)(process.stdin);
+    r.listen((m) => { if (m.id === undefined) return; const b = Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: m.id, result: null }));
+    process.stdout.write(Buffer.concat([Buffer.from('Content-Length: ' + b.length + '\\r\\n\\r\\n'), b])); });`;
+  const proc = spawn(process.execPath, ['-e', answer], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+  conn.listen();
+  const times: number[] = [];
+  for (let i = 0; i < runs + WARM_UP; i++) {
+    const t = now();
+    await conn.sendRequest('textDocument/hover', { textDocument: { uri: 'file:///floor' }, position: { line: 0, character: 0 } });
+    if (i >= WARM_UP) times.push(now() - t);
+  }
+  conn.dispose();
+  proc.kill();
+  return stats(times);
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const opt = (name: string, dflt: string): string => {
@@ -160,6 +185,8 @@ async function main(): Promise<void> {
   ];
   const gnome = path.join(corpus, 'profiles/gnome-shell');
   if (fs.existsSync(gnome)) files.unshift(['profiles/gnome-shell (537 lines)', fs.readFileSync(gnome, 'utf8'), [corpus]]);
+  const floor = await measureFloor(runs);
+  log(`| (a process that answers at once: the transport's own round trip) | request | ${floor.median.toFixed(2)} | ${floor.p95.toFixed(2)} |`);
   for (const [name, text, includeDirs] of files) {
     const s = await startSession(includeDirs);
     // Measure the steady state, not the first seconds when the include tree is being indexed.
