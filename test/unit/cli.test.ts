@@ -118,3 +118,14 @@ test('--fragment checks bare rules without complaint; --abi holds syntax to a ve
   assert.equal(d.severity, 'warning');
   assert.match(d.message, /4\.0/);
 });
+
+test('both bins run through their own #! line, and Node never sees NODE_EXTRA_CA_CERTS', () => {
+  // A certificate file that does not exist: Node would warn about it on stderr at start-up.
+  const env = { ...process.env, NODE_EXTRA_CA_CERTS: path.join(os.tmpdir(), 'no-such-bundle.pem') };
+  const lint = spawnSync(CLI, ['-'], { input: GOOD, encoding: 'utf8', env });
+  assert.equal(lint.status, 0, lint.stderr);
+  assert.match(lint.stdout, /1 file checked: 0 errors/);
+  assert.doesNotMatch(lint.stderr, /extra certs|NODE_EXTRA_CA_CERTS/i);
+  const server = spawnSync(path.join(ROOT, 'bin/apparmor-language-server.js'), ['--stdio'], { input: '', encoding: 'utf8', env, timeout: 10_000 });
+  assert.doesNotMatch(server.stderr, /extra certs|NODE_EXTRA_CA_CERTS/i);
+});
