@@ -8,6 +8,7 @@ import { blockIncludes, collectUses, execRules, ExecRule } from './fileFacts';
 import { dirName, FileSystem, IncludeResolution, IncludeSearch, resolveInclude } from './includes';
 import { BUILTIN_VARIABLES } from './data/facts';
 import { parse } from './parser';
+import { reparse, TextEdit } from './reparse';
 
 export interface AnalyzeOptions extends IncludeSearch {
   readonly fs: FileSystem;
@@ -112,6 +113,22 @@ export class Analyzer {
       fragment = true;
       result = parse(text, { fragment });
     }
+    return this.check(path, text, result, fragment);
+  }
+
+  /**
+   * The analysis of a file after one edit of `previous`. When the edit lies inside the
+   * file's items, only those around it are parsed again; the checks all run as usual.
+   */
+  analyzeEdit(path: string, text: string, previous: { readonly analysis: FileAnalysis; readonly text: string }, edit: TextEdit): FileAnalysis {
+    if (!previous.analysis.fragment && !isFragmentPath(path)) {
+      const result = reparse(previous.analysis.parse, previous.text, text, edit);
+      if (result && !looksLikeFragment(result)) return this.check(path, text, result, false);
+    }
+    return this.analyze(path, text);
+  }
+
+  private check(path: string, text: string, result: ParseResult, fragment: boolean): FileAnalysis {
     const problems: Problem[] = [...result.errors, ...checkAst(result.ast, { abi: this.options.abi })];
     const sink = new ProblemSink();
     checkStyle(result.ast, text, sink);

@@ -49,6 +49,38 @@ export class Parser extends RuleParser {
     return { type: 'file', start: 0, end: s.text.length, items, comments: s.comments as Comment[], fragment: this.fragment };
   }
 
+  /**
+   * Reads the items between `from` and `stop` as the loop of parseFile (depth 0) or of a
+   * block (depth > 0) would, for re-reading one stretch of an edited file. `ok` is false
+   * when the loop would not arrive exactly at `stop`: the stretch then parses differently.
+   */
+  parseStretch(from: number, stop: number, depth: number): { items: TopItem[]; ok: boolean } {
+    const s = this.s;
+    s.pos = from;
+    s.lastEnd = from;
+    this.depth = depth;
+    const items: TopItem[] = [];
+    let guard = -1;
+    for (;;) {
+      s.skipTrivia();
+      if (s.pos >= stop || s.atEnd()) return { items, ok: s.pos === stop };
+      if (depth > 0 && s.code() === 0x7d) return { items, ok: false };
+      if (s.pos === guard) this.skipChar();
+      guard = s.pos;
+      if (s.code() === 0x7d) {
+        this.error('unmatched-brace', s.take(1));
+        continue;
+      }
+      const item = depth === 0 ? this.parseTopItem() : this.parseBodyItem();
+      if (item) items.push(item);
+    }
+  }
+
+  /** The comments read so far, in the order the scanner met them. */
+  comments(): Comment[] {
+    return this.s.comments as Comment[];
+  }
+
   /** apparmor_parser's lexer needs a line break after a comment; a file may not end inside one. */
   private checkFinalComment(): void {
     const last = this.s.comments[this.s.comments.length - 1];

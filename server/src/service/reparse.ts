@@ -1,0 +1,174 @@
+import type { BlockNode, Comment, IfNode, ParseResult, Span, SyntaxError, TopItem } from './ast';
+import { Parser } from './parser';
+import { shifted } from './shift';
+
+/** One replacement in a text: `removed` characters at `offset` replaced by `inserted`. */
+export interface TextEdit {
+  readonly offset: number;
+  readonly removed: number;
+  readonly inserted: string;
+}
+
+/** Characters that cannot open or close a block, string, comment or list; edits of others re-read the file. */
+const SAFE = /^[A-Za-z0-9 \t\r\n,./*_\-:@+~?%]*$/;
+/** Deeper blocks are rare and the parser treats the deepest specially: re-read the file. */
+const MAX_DEPTH = 32;
+
+/** A block on the way down to the edit, and how to rebuild the node holding it. */
+interface Frame {
+  readonly items: readonly TopItem[];
+  readonly index: number;
+  readonly block: BlockNode;
+  readonly rebuild: (block: BlockNode) => TopItem;
+}
+
+/**
+ * The parse of `newText` from the parse of `oldText` and the one edit between them,
+ * re-reading only the items around the edit; undefined when that cannot be sure to give
+ * exactly what `parse(newText)` gives, and the caller must parse the whole text.
+ */
+export function reparse(old: ParseResult, oldText: string, newText: string, edit: TextEdit): ParseResult | undefined {
+  const e0 = edit.offset;
+  const e1 = edit.offset + edit.removed;
+  const d = edit.inserted.length - edit.removed;
+  if (newText.length !== oldText.length + d || !SAFE.test(edit.inserted) || !SAFE.test(oldText.slice(e0, e1))) return undefined;
+  const frames: Frame[] = [];
+  let items: readonly TopItem[] = old.ast.items;
+  let interior = { start: 0, end: oldText.length };
+  for (;;) {
+    const index = items.findIndex((it) => it.start < e0 && e1 < it.end);
+    const inner = index < 0 ? undefined : blockIn(items[index]!, frames.length === 0, e0, e1, d);
+    if (!inner) break;
+    frames.push({ items, index, ...inner });
+    items = inner.block.items;
+    interior = { start: inner.block.start + 1, end: inner.block.end - 1 };
+  }
+  if (frames.length > MAX_DEPTH) return undefined;
+  const region = pickRegion(items, interior, frames.length === 0, e0, e1);
+  if (!region) return undefined;
+  return rebuilt(old, oldText, newText, { frames, items, ...region, d });
+}
+
+/** The block of `item` whose inside holds the whole edit, with how to rebuild `item` around a new one. */
+function blockIn(item: TopItem, topLevel: boolean, e0: number, e1: number, d: number): Omit<Frame, 'items' | 'index'> | undefined {
+  // A rule outside a profile is reported only when it has no error of its own.
+  if (topLevel && item.type !== 'profile') return undefined;
+  if (item.type === 'profile' || item.type === 'qualifierBlock') {
+    return holds(item.body, e0, e1) ? { block: item.body, rebuild: (b) => ({ ...item, end: item.end + d, body: b }) } : undefined;
+  }
+  if (item.type !== 'if') return undefined;
+  if (holds(item.then, e0, e1)) {
+    return { block: item.then, rebuild: (b) => ({ ...item, end: item.end + d, then: b, elseKeyword: shifted(item.elseKeyword, d), else: shifted(item.else, d) }) };
+  }
+  const other = item.else;
+  if (other && 'type' in other) {
+    const inner = blockIn(other, false, e0, e1, d);
+    return inner && { block: inner.block, rebuild: (b) => ({ ...item, end: item.end + d, else: inner.rebuild(b) as IfNode }) };
+  }
+  if (other && holds(other, e0, e1)) return { block: other, rebuild: (b) => ({ ...item, end: item.end + d, else: b }) };
+  return undefined;
+}
+
+/** Whether the edit lies inside a closed block, clear of the blank that makes its `{` an opener. */
+function holds(block: BlockNode, e0: number, e1: number): boolean {
+  return block.closed && block.start + 1 < e0 && e1 < block.end;
+}
+
+interface Region {
+  /** First and last item re-read. */
+  readonly lo: number;
+  readonly hi: number;
+  /** Where the parser's item loop starts re-reading and where it must arrive (old offsets). */
+  readonly from: number;
+  readonly stop: number;
+}
+
+/**
+ * The items the edit touches, with one more on each side: a rule without its comma ends
+ * where the next line starts another, so neighbours can change. A profile or block closed
+ * by its brace before the edit cannot.
+ */
+function pickRegion(items: readonly TopItem[], interior: Span, topLevel: boolean, e0: number, e1: number): Region | undefined {
+  const n = items.length;
+  let first = 0;
+  while (first < n && items[first]!.end < e0) first++;
+  let last = first - 1;
+  while (last + 1 < n && items[last + 1]!.start <= e1) last++;
+  let lo = first > 0 && !endsAtBrace(items[first - 1]!) ? first - 1 : first;
+  // At top level the parser looks up to 12 tokens ahead to tell a profile from a rule:
+  // re-read from the last profile closed by its brace.
+  if (topLevel) while (lo > 0 && !endsAtBrace(items[lo - 1]!)) lo--;
+  const hi = last + 1 < n ? last + 1 : last;
+  const from = lo < first && !topLevel ? items[lo]!.start : lo > 0 ? items[lo - 1]!.end : interior.start;
+  const next = items[hi + 1];
+  // A qualified child profile starts after its qualifiers, not where the item loop read it.
+  if ((lo < first && !topLevel && qualified(items[lo]!)) || (next && qualified(next))) return undefined;
+  return { lo, hi, from, stop: next ? next.start : interior.end };
+}
+
+function endsAtBrace(item: TopItem): boolean {
+  return (item.type === 'profile' || item.type === 'qualifierBlock') && item.body.closed && item.end === item.body.end;
+}
+
+function qualified(item: TopItem): boolean {
+  return item.type === 'profile' && item.qualifiers.all.length > 0;
+}
+
+interface Plan extends Region {
+  readonly frames: readonly Frame[];
+  readonly items: readonly TopItem[];
+  readonly d: number;
+}
+
+interface Stretch {
+  readonly items: TopItem[];
+  readonly errors: SyntaxError[];
+  readonly comments: Comment[];
+}
+
+function readStretch(text: string, fragment: boolean, from: number, stop: number, depth: number): Stretch | undefined {
+  const parser = new Parser(text, fragment);
+  const { items, ok } = parser.parseStretch(from, stop, depth);
+  return ok ? { items, errors: parser.errors, comments: parser.comments() } : undefined;
+}
+
+function rebuilt(old: ParseResult, oldText: string, newText: string, p: Plan): ParseResult | undefined {
+  const fragment = old.ast.fragment;
+  const depth = p.frames.length;
+  const fresh = readStretch(newText, fragment, p.from, p.stop + p.d, depth);
+  // Re-reading the old text the same way must give back the old items: this proves the
+  // parser state assumed at `from` is the one the full parse had, and tells which errors
+  // and comments came from the stretch.
+  const again = fresh && readStretch(oldText, fragment, p.from, p.stop, depth);
+  if (!fresh || !again || JSON.stringify(again.items) !== JSON.stringify(p.items.slice(p.lo, p.hi + 1))) return undefined;
+  const oldErrors = old.errors[old.errors.length - 1]?.code === 'comment-at-eof' ? old.errors.slice(0, -1) : old.errors;
+  const errors = splice(oldErrors, again.errors, fresh.errors, p);
+  const comments = splice(old.ast.comments, again.comments, fresh.comments, p);
+  if (!errors || !comments) return undefined;
+  let items: TopItem[] = [...p.items.slice(0, p.lo), ...fresh.items, ...shifted(p.items.slice(p.hi + 1), p.d)];
+  for (let f = p.frames.length - 1; f >= 0; f--) {
+    const { block, rebuild, items: outer, index } = p.frames[f]!;
+    const node = rebuild({ ...block, end: block.end + p.d, items: items as BlockNode['items'] });
+    items = [...outer.slice(0, index), node, ...shifted(outer.slice(index + 1), p.d)];
+  }
+  const last = comments[comments.length - 1];
+  if (last && last.end === newText.length) errors.push({ code: 'comment-at-eof', start: last.start, end: last.end, args: {} });
+  return { ast: { ...old.ast, end: newText.length, items, comments }, errors };
+}
+
+/**
+ * A list in parse order (errors, comments) with what the stretch produced replaced: the
+ * old list must read as what came before `from`, then exactly the stretch's old output,
+ * then what lies at or after `stop`. Anything else (a neighbour pointing into the
+ * stretch, say) and the result is undefined.
+ */
+function splice<T extends Span>(list: readonly T[], was: readonly T[], now: readonly T[], p: Plan): T[] | undefined {
+  let k = 0;
+  while (k < list.length && list[k]!.end <= p.from) k++;
+  for (let j = 0; j < was.length; j++) {
+    if (k + j >= list.length || JSON.stringify(list[k + j]) !== JSON.stringify(was[j])) return undefined;
+  }
+  const after = list.slice(k + was.length);
+  if (after.some((x) => x.start < p.stop)) return undefined;
+  return [...list.slice(0, k), ...now, ...shifted(after, p.d)];
+}

@@ -1,0 +1,43 @@
+import type { Qualifiers, Span, Token } from './ast';
+
+/**
+ * A copy of a syntax subtree (node, token, error, comment or array of them) with every
+ * `start` and `end` moved by `delta`. Nodes are copied rather than moved in place because
+ * an older analysis may still be read by a request that started before the edit.
+ */
+export function shifted<T>(value: T, delta: number): T {
+  return copy(value, delta) as T;
+}
+
+function copy(value: unknown, delta: number): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((v) => copy(v, delta));
+  if (isQualifiers(value)) return copyQualifiers(value, delta);
+  const out: Record<string, unknown> = {};
+  for (const key in value) {
+    const v = (value as Record<string, unknown>)[key];
+    out[key] = (key === 'start' || key === 'end') && typeof v === 'number' ? v + delta : copy(v, delta);
+  }
+  return out;
+}
+
+function isQualifiers(value: object): value is Qualifiers {
+  return Array.isArray((value as { all?: unknown }).all);
+}
+
+/** `all` shares its tokens with the named qualifiers; the copy shares them the same way. */
+function copyQualifiers(q: Qualifiers, delta: number): Qualifiers {
+  // The parser's shared empty qualifiers hold no position; keeping the object keeps its identity.
+  if (q.all.length === 0 && !q.priority) return q;
+  const all = q.all.map((t) => copy(t, delta) as Token);
+  const twin = (t: Token | undefined): Token | undefined => (t ? all[q.all.indexOf(t)] ?? (copy(t, delta) as Token) : undefined);
+  const out: { -readonly [K in keyof Qualifiers]: Qualifiers[K] } = { all };
+  for (const key in q) {
+    if (key === 'all') continue;
+    if (key === 'priority' && q.priority) {
+      const p = q.priority;
+      out.priority = { token: twin(p.token)!, value: copy(p.value, delta) as Token | undefined, span: copy(p.span, delta) as Span };
+    } else (out as Record<string, unknown>)[key] = twin((q as unknown as Record<string, Token | undefined>)[key]);
+  }
+  return out;
+}

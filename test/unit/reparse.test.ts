@@ -1,0 +1,122 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { Analyzer, FileAnalysis } from '../../server/src/service/analyze';
+import type { ParseResult } from '../../server/src/service/ast';
+import { parse } from '../../server/src/service/parser';
+import { reparse, TextEdit } from '../../server/src/service/reparse';
+
+const ROOT = path.resolve(__dirname, '../../..');
+
+/** Real profiles: the repository's examples and grammar fixtures, and the system's when present. */
+function corpus(): { name: string; text: string }[] {
+  const out: { name: string; text: string }[] = [];
+  const add = (dir: string, keep: (name: string) => boolean, limit: number): void => {
+    if (!fs.existsSync(dir)) return;
+    for (const name of fs.readdirSync(dir).filter(keep).sort().slice(0, limit)) {
+      const file = path.join(dir, name);
+      if (fs.statSync(file).isFile()) out.push({ name: file, text: fs.readFileSync(file, 'utf8') });
+    }
+  };
+  add(path.join(ROOT, 'examples'), (n) => !n.endsWith('.md'), 20);
+  add(path.join(ROOT, 'test/fixtures/grammar'), (n) => n.endsWith('.apparmor'), 20);
+  add('/etc/apparmor.d', (n) => !n.startsWith('.'), 12);
+  return out.filter((f) => f.text.length < 60_000);
+}
+
+/** A small deterministic generator, so a failure can be replayed. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const COMMON = 'abcdefrwxmkilpu0123456789   \n\n,,//*.-_@';
+const STRUCTURAL = '{}"#()=^\\<>';
+
+function randomEdit(text: string, next: () => number): TextEdit {
+  const offset = Math.floor(next() * (text.length + 1));
+  const removed = next() < 0.5 ? 0 : Math.min(text.length - offset, 1 + Math.floor(next() * 5));
+  const alphabet = next() < 0.1 ? STRUCTURAL : COMMON;
+  const count = next() < 0.3 && removed > 0 ? 0 : 1 + Math.floor(next() * 5);
+  let inserted = '';
+  for (let i = 0; i < count; i++) inserted += alphabet[Math.floor(next() * alphabet.length)];
+  return { offset, removed, inserted };
+}
+
+function apply(text: string, e: TextEdit): string {
+  return text.slice(0, e.offset) + e.inserted + text.slice(e.offset + e.removed);
+}
+
+const plain = (r: ParseResult): unknown => JSON.parse(JSON.stringify(r));
+
+const noFiles = { readFile: () => undefined, stat: () => undefined, readDirectory: () => [] };
+
+interface Tally { edits: number; incremental: number }
+
+/** Applies `steps` random edits in a chain, checking every incremental result against a full one. */
+function chain(name: string, text: string, seed: number, steps: number, tally: Tally): void {
+  const analyzer = new Analyzer({ fs: noFiles, includeDirs: [] });
+  const file = '/etc/apparmor.d/' + path.basename(name);
+  const next = random(seed);
+  let analysis: FileAnalysis = analyzer.analyze(file, text);
+  for (let i = 0; i < steps; i++) {
+    const edit = randomEdit(text, next);
+    const after = apply(text, edit);
+    const full = analyzer.analyze(file, after);
+    const quick = reparse(analysis.parse, text, after, edit);
+    const where = `${name} seed ${seed} step ${i} ${JSON.stringify(edit)}`;
+    tally.edits++;
+    if (quick) {
+      tally.incremental++;
+      assert.deepStrictEqual(plain(quick), plain(parse(after, { fragment: analysis.parse.ast.fragment })), where);
+    }
+    const viaEdit = analyzer.analyzeEdit(file, after, { analysis, text }, edit);
+    assert.deepStrictEqual(plain(viaEdit.parse), plain(full.parse), where);
+    assert.deepStrictEqual(JSON.parse(JSON.stringify(viaEdit.problems)), JSON.parse(JSON.stringify(full.problems)), where);
+    analysis = viaEdit;
+    text = after;
+  }
+}
+
+test('re-parsing around an edit gives what a full parse gives (random single edits)', () => {
+  const tally: Tally = { edits: 0, incremental: 0 };
+  const files = corpus();
+  assert.ok(files.length >= 5);
+  let seed = 1;
+  // Single edits: each chain is one step long, from the original text.
+  while (tally.edits < 6000) {
+    for (const f of files) chain(f.name, f.text, seed++, 1, tally);
+  }
+  console.log(`single edits: ${tally.incremental} of ${tally.edits} incremental`);
+  assert.ok(tally.incremental > tally.edits / 3);
+});
+
+test('re-parsing around an edit stays exact along chains of edits', () => {
+  const tally: Tally = { edits: 0, incremental: 0 };
+  let seed = 1000;
+  for (const f of corpus()) for (let k = 0; k < 4; k++) chain(f.name, f.text, seed++, 60, tally);
+  console.log(`chained edits: ${tally.incremental} of ${tally.edits} incremental`);
+  assert.ok(tally.incremental > tally.edits / 4);
+});
+
+test('a syntax tree holds no object twice, except the tokens qualifiers list twice', () => {
+  for (const f of corpus()) {
+    const seen = new Set<object>();
+    const walk = (v: unknown, key: string): void => {
+      if (typeof v !== 'object' || v === null) return;
+      if (seen.has(v) && !['audit', 'mode', 'owner', 'token'].includes(key) && !(Array.isArray(v) && v.length === 0)) {
+        // The parser's shared empty qualifiers are the one other allowed repeat.
+        const q = v as { all?: unknown[] };
+        assert.ok(Array.isArray(q.all) && q.all.length === 0, `${f.name}: ${key} reached twice`);
+      }
+      seen.add(v);
+      for (const [k, child] of Object.entries(v)) walk(child, Array.isArray(v) ? key : k);
+    };
+    walk(parse(f.text).ast, 'ast');
+  }
+});
