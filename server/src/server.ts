@@ -22,6 +22,7 @@ import { getSelectionRanges } from './service/features/getSelectionRanges';
 import { getSemanticTokens } from './service/features/getSemanticTokens';
 import type { FileSystem } from './service/includes';
 import { Settings, withoutUnset, Workspace } from './workspace';
+import { trackEdits } from './editTracking';
 
 export interface ServerOptions {
   readonly fs: FileSystem;
@@ -32,7 +33,8 @@ export interface ServerOptions {
 
 /** Wires the language service to a connection; shared by the Node and browser entries. */
 export function startServer(connection: Connection, options: ServerOptions): void {
-  const documents = new TextDocuments(TextDocument);
+  // The workspace learns each edit, to re-read only around it.
+  const documents = new TextDocuments(trackEdits((...e) => workspace.noteEdit(...e)));
   // Open documents win over the disk: an unsaved tunable is what its includers see.
   const overlay: FileSystem = {
     readFile: (p) => documents.get(pathToUri(p))?.getText() ?? options.fs.readFile(p),

@@ -3,6 +3,7 @@ import { Analyzer, FileAnalysis } from './service/analyze';
 import { STANDARD_INCLUDES } from './service/data/facts';
 import { LineIndex } from './service/diagnostics';
 import type { FileSystem } from './service/includes';
+import type { TextEdit } from './service/reparse';
 import { uriToPath } from './service/uri';
 
 export interface Settings {
@@ -19,6 +20,7 @@ export interface Settings {
 
 interface Entry {
   readonly version: number;
+  readonly text: string;
   readonly analysis: FileAnalysis;
   readonly lines: LineIndex;
 }
@@ -32,6 +34,8 @@ export class Workspace {
   analyzer: Analyzer;
   private readonly entries = new Map<string, Entry>();
   private names: readonly string[] | undefined;
+  /** The last edit of each document, from the editor's updates. */
+  private readonly edits = new Map<string, { from: number; to: number; edit: TextEdit | undefined }>();
   /** Called when an edit may change other open files' diagnostics. */
   onDependentsChanged?: (changedUri: string) => void;
 
@@ -56,13 +60,24 @@ export class Workspace {
       this.entries.clear();
       this.onDependentsChanged?.(doc.uri);
     }
-    const entry = { version: doc.version, analysis: this.analyzer.analyze(path, text), lines: new LineIndex(text) };
+    const edit = this.edits.get(doc.uri);
+    // One edit away from the analysis at hand: re-read only around it.
+    const analysis = known && edit?.edit && edit.from === known.version && edit.to === doc.version
+      ? this.analyzer.analyzeEdit(path, text, known, edit.edit)
+      : this.analyzer.analyze(path, text);
+    const entry = { version: doc.version, text, analysis, lines: new LineIndex(text) };
     this.entries.set(doc.uri, entry);
     return entry;
   }
 
   forget(uri: string): void {
     this.entries.delete(uri);
+    this.edits.delete(uri);
+  }
+
+  /** Learns a document update (see editTracking.ts); only the last one per document is kept. */
+  noteEdit(uri: string, from: number, to: number, edit: TextEdit | undefined): void {
+    this.edits.set(uri, { from, to, edit });
   }
 
   /** Include names found under the search path (and the standard ones), for completion; read once per configuration. */
