@@ -13,11 +13,14 @@ function copy(value: unknown, delta: number): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map((v) => copy(v, delta));
   if (isQualifiers(value)) return copyQualifiers(value, delta);
-  const out: Record<string, unknown> = {};
-  for (const key in value) {
-    const v = (value as Record<string, unknown>)[key];
-    out[key] = (key === 'start' || key === 'end') && typeof v === 'number' ? v + delta : copy(v, delta);
+  // A spread copy keeps the node's shape, which keeps the copy and later reads fast.
+  const out = { ...value } as Record<string, unknown>;
+  for (const key in out) {
+    const v = out[key];
+    if (typeof v === 'object' && v !== null) out[key] = copy(v, delta);
   }
+  if (typeof out.start === 'number') out.start += delta;
+  if (typeof out.end === 'number') out.end += delta;
   return out;
 }
 
