@@ -30,7 +30,9 @@ interface Frame {
  * exactly what `parse(newText)` gives, and the caller must parse the whole text; also
  * when moving the rest of the tree would cost more than parsing (`shiftCost` 0: never).
  */
-export function reparse(old: ParseResult, oldText: string, newText: string, edit: TextEdit, shiftCost = SHIFT_COST): ParseResult | undefined {
+export type ReparseMode = 'auto' | 'shift' | 'tail';
+
+export function reparse(old: ParseResult, oldText: string, newText: string, edit: TextEdit, mode: ReparseMode = 'auto'): ParseResult | undefined {
   const e0 = edit.offset;
   const e1 = edit.offset + edit.removed;
   const d = edit.inserted.length - edit.removed;
@@ -48,9 +50,12 @@ export function reparse(old: ParseResult, oldText: string, newText: string, edit
   }
   if (frames.length > MAX_DEPTH) return undefined;
   const region = pickRegion(items, interior, frames.length === 0, e0, e1);
-  // Copying the shifted rest of the tree costs about twice parsing it (measured on 5,000 lines).
-  if (!region || (oldText.length - region.stop) * shiftCost > oldText.length) return undefined;
-  return rebuilt(old, oldText, newText, { frames, items, ...region, d });
+  if (!region) return undefined;
+  // Copying the shifted rest of the tree costs about twice parsing it (measured on 5,000 lines):
+  // past a third of the file, the rest of the block is read again instead.
+  const tail = mode === 'tail' || (mode === 'auto' && (oldText.length - region.stop) * SHIFT_COST > oldText.length);
+  if (!tail) return rebuilt(old, oldText, newText, { frames, items, ...region, d });
+  return rebuiltTail(old, newText, { frames, items, ...region, hi: items.length - 1, stop: interior.end, d });
 }
 
 /** The block of `item` whose inside holds the whole edit, with how to rebuild `item` around a new one. */
@@ -149,7 +154,12 @@ function rebuilt(old: ParseResult, oldText: string, newText: string, p: Plan): P
   const errors = splice(oldErrors, again.errors, fresh.errors, p);
   const comments = splice(old.ast.comments, again.comments, fresh.comments, p);
   if (!errors || !comments) return undefined;
-  let items: TopItem[] = [...p.items.slice(0, p.lo), ...fresh.items, ...shifted(p.items.slice(p.hi + 1), p.d)];
+  return assemble(old, newText, p, [...p.items.slice(0, p.lo), ...fresh.items, ...shifted(p.items.slice(p.hi + 1), p.d)], errors, comments);
+}
+
+/** The new tree: the block's new items set into each enclosing block, outward. */
+function assemble(old: ParseResult, newText: string, p: Plan, blockItems: TopItem[], errors: SyntaxError[], comments: Comment[]): ParseResult {
+  let items = blockItems;
   for (let f = p.frames.length - 1; f >= 0; f--) {
     const { block, rebuild, items: outer, index } = p.frames[f]!;
     const node = rebuild({ ...block, end: block.end + p.d, items: items as BlockNode['items'] });
@@ -158,6 +168,33 @@ function rebuilt(old: ParseResult, oldText: string, newText: string, p: Plan): P
   const last = comments[comments.length - 1];
   if (last && last.end === newText.length) errors.push({ code: 'comment-at-eof', start: last.start, end: last.end, args: {} });
   return { ast: { ...old.ast, end: newText.length, items, comments }, errors };
+}
+
+/**
+ * The items before the edit kept as they are, the rest of the block read again: nothing of
+ * the block moves. There is no old stretch to compare with (reading it again would cost as
+ * much as the saving), so errors and comments are placed by their offsets, and anything out
+ * of the expected order falls back to a full parse.
+ */
+function rebuiltTail(old: ParseResult, newText: string, p: Plan): ParseResult | undefined {
+  const fresh = readStretch(newText, old.ast.fragment, p.from, p.stop + p.d, p.frames.length);
+  if (!fresh) return undefined;
+  const oldErrors = old.errors[old.errors.length - 1]?.code === 'comment-at-eof' ? old.errors.slice(0, -1) : old.errors;
+  const errors = spliceByOffset(oldErrors, fresh.errors, p);
+  const comments = spliceByOffset(old.ast.comments, fresh.comments, p);
+  if (!errors || !comments) return undefined;
+  return assemble(old, newText, p, [...p.items.slice(0, p.lo), ...fresh.items], errors, comments);
+}
+
+/** What lies before `from`, then the stretch's new output, then what lies at or after `stop`, moved. */
+function spliceByOffset<T extends Span>(list: readonly T[], now: readonly T[], p: Plan): T[] | undefined {
+  let k = 0;
+  while (k < list.length && list[k]!.end <= p.from) k++;
+  let j = k;
+  while (j < list.length && list[j]!.start >= p.from && list[j]!.end <= p.stop) j++;
+  const after = list.slice(j);
+  if (after.some((x) => x.start < p.stop)) return undefined;
+  return [...list.slice(0, k), ...now, ...shifted(after, p.d)];
 }
 
 /**
