@@ -85,7 +85,11 @@ function chain(name: string, text: string, seed: number, steps: number, tally: T
     const viaEdit = analyzer.analyzeEdit(file, after, { analysis, text }, edit);
     assert.deepStrictEqual(plain(viaEdit.parse), plain(full.parse), where);
     assert.deepStrictEqual(JSON.parse(JSON.stringify(viaEdit.problems)), JSON.parse(JSON.stringify(full.problems)), where);
-    analysis = viaEdit;
+    // Read to the end of the block wherever the edit is, carrying the kept items' findings over.
+    const viaTail = analyzer.analyzeEdit(file, after, { analysis, text }, edit, 'tail');
+    assert.deepStrictEqual(plain(viaTail.parse), plain(full.parse), `${where} (tail)`);
+    assert.deepStrictEqual(JSON.parse(JSON.stringify(viaTail.problems)), JSON.parse(JSON.stringify(full.problems)), `${where} (tail)`);
+    analysis = i % 2 === 0 ? viaTail : viaEdit;
     text = after;
   }
 }

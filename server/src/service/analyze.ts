@@ -1,5 +1,5 @@
 import type { FileNode, IncludeNode, ParseResult } from './ast';
-import { checkAst } from './checks/checkAst';
+import { checkAst, KeptFindings } from './checks/checkAst';
 import { checkStyle } from './checks/checkStyle';
 import { declaredAbi } from './checks/checkVersions';
 import { Problem, ProblemSink } from './checks/problems';
@@ -8,7 +8,7 @@ import { blockIncludes, collectUses, execRules, ExecRule } from './fileFacts';
 import { dirName, FileSystem, IncludeResolution, IncludeSearch, resolveInclude } from './includes';
 import { BUILTIN_VARIABLES } from './data/facts';
 import { parse } from './parser';
-import { reparse, TextEdit } from './reparse';
+import { ReparseMode, reparseKeeping, TextEdit } from './reparse';
 
 export interface AnalyzeOptions extends IncludeSearch {
   readonly fs: FileSystem;
@@ -55,6 +55,8 @@ export function isFragmentPath(path: string): boolean {
 export interface FileAnalysis {
   readonly parse: ParseResult;
   readonly problems: Problem[];
+  /** The part of `problems` that checkAst found, kept to carry over to the next edit. */
+  readonly astProblems: readonly Problem[];
   readonly fragment: boolean;
 }
 
@@ -120,21 +122,31 @@ export class Analyzer {
    * The analysis of a file after one edit of `previous`. When the edit lies inside the
    * file's items, only those around it are parsed again; the checks all run as usual.
    */
-  analyzeEdit(path: string, text: string, previous: { readonly analysis: FileAnalysis; readonly text: string }, edit: TextEdit): FileAnalysis {
-    if (!previous.analysis.fragment && !isFragmentPath(path)) {
-      const result = reparse(previous.analysis.parse, previous.text, text, edit);
-      if (result && !looksLikeFragment(result)) return this.check(path, text, result, false);
+  analyzeEdit(path: string, text: string, previous: { readonly analysis: FileAnalysis; readonly text: string }, edit: TextEdit, mode: ReparseMode = 'auto'): FileAnalysis {
+    const old = previous.analysis;
+    if (!old.fragment && !isFragmentPath(path)) {
+      const re = reparseKeeping(old.parse, previous.text, text, edit, mode);
+      if (re && !looksLikeFragment(re.result)) {
+        const k = re.kept;
+        // The kept items' findings are those of the old tree between the block's start and the
+        // edit, unless the edit changed the abi they are held to.
+        const carried = k && declaredAbi(re.result.ast) === declaredAbi(old.parse.ast)
+          ? { items: k.items, kept: k.kept, problems: old.astProblems.filter((p) => p.start >= k.blockStart && p.end <= k.from) }
+          : undefined;
+        return this.check(path, text, re.result, false, carried);
+      }
     }
     return this.analyze(path, text);
   }
 
-  private check(path: string, text: string, result: ParseResult, fragment: boolean): FileAnalysis {
-    const problems: Problem[] = [...result.errors, ...checkAst(result.ast, { abi: this.options.abi })];
+  private check(path: string, text: string, result: ParseResult, fragment: boolean, carried?: KeptFindings): FileAnalysis {
+    const astProblems = checkAst(result.ast, { abi: this.options.abi }, carried);
+    const problems: Problem[] = [...result.errors, ...astProblems];
     const sink = new ProblemSink();
     checkStyle(result.ast, text, sink);
     new FileCheck(this, path, text, result.ast, fragment, sink, declaredAbi(result.ast) ?? this.options.abi).run();
     problems.push(...sink.problems);
-    return { parse: result, problems, fragment };
+    return { parse: result, problems, astProblems, fragment };
   }
 
   resolve(node: IncludeNode, fromFile: string): IncludeResolution {

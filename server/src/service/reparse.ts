@@ -32,7 +32,29 @@ interface Frame {
  */
 export type ReparseMode = 'auto' | 'shift' | 'tail';
 
+/**
+ * What a re-read to the end of a block kept: the block's new list of items, whose first
+ * `kept` are the old nodes, unmoved, all of them between `blockStart` and `from`.
+ */
+export interface KeptItems {
+  readonly items: readonly TopItem[];
+  readonly kept: number;
+  readonly blockStart: number;
+  readonly from: number;
+}
+
+interface Reparsed {
+  readonly result: ParseResult;
+  /** Only when the rest of a block was read again. */
+  readonly kept?: KeptItems;
+}
+
 export function reparse(old: ParseResult, oldText: string, newText: string, edit: TextEdit, mode: ReparseMode = 'auto'): ParseResult | undefined {
+  return reparseKeeping(old, oldText, newText, edit, mode)?.result;
+}
+
+/** Like reparse, and says which items it kept as they were. */
+export function reparseKeeping(old: ParseResult, oldText: string, newText: string, edit: TextEdit, mode: ReparseMode = 'auto'): Reparsed | undefined {
   const e0 = edit.offset;
   const e1 = edit.offset + edit.removed;
   const d = edit.inserted.length - edit.removed;
@@ -54,7 +76,10 @@ export function reparse(old: ParseResult, oldText: string, newText: string, edit
   // Copying the shifted rest of the tree costs about twice parsing it (measured on 5,000 lines):
   // past a third of the file, the rest of the block is read again instead.
   const tail = mode === 'tail' || (mode === 'auto' && (oldText.length - region.stop) * SHIFT_COST > oldText.length);
-  if (!tail) return rebuilt(old, oldText, newText, { frames, items, ...region, d });
+  if (!tail) {
+    const result = rebuilt(old, oldText, newText, { frames, items, ...region, d });
+    return result && { result };
+  }
   return rebuiltTail(old, newText, { frames, items, ...region, hi: items.length - 1, stop: interior.end, d });
 }
 
@@ -176,14 +201,16 @@ function assemble(old: ParseResult, newText: string, p: Plan, blockItems: TopIte
  * much as the saving), so errors and comments are placed by their offsets, and anything out
  * of the expected order falls back to a full parse.
  */
-function rebuiltTail(old: ParseResult, newText: string, p: Plan): ParseResult | undefined {
+function rebuiltTail(old: ParseResult, newText: string, p: Plan): Reparsed | undefined {
   const fresh = readStretch(newText, old.ast.fragment, p.from, p.stop + p.d, p.frames.length);
   if (!fresh) return undefined;
   const oldErrors = old.errors[old.errors.length - 1]?.code === 'comment-at-eof' ? old.errors.slice(0, -1) : old.errors;
   const errors = spliceByOffset(oldErrors, fresh.errors, p);
   const comments = spliceByOffset(old.ast.comments, fresh.comments, p);
   if (!errors || !comments) return undefined;
-  return assemble(old, newText, p, [...p.items.slice(0, p.lo), ...fresh.items], errors, comments);
+  const items = [...p.items.slice(0, p.lo), ...fresh.items];
+  const blockStart = p.frames.length > 0 ? p.frames[p.frames.length - 1]!.block.start + 1 : 0;
+  return { result: assemble(old, newText, p, items, errors, comments), kept: { items, kept: p.lo, blockStart, from: p.from } };
 }
 
 /** What lies before `from`, then the stretch's new output, then what lies at or after `stop`, moved. */

@@ -7,26 +7,31 @@ export interface WalkContext {
   readonly blockQualifiers: readonly string[];
 }
 
-/** Visits every item, descending into profiles, qualifier blocks and both arms of ifs. */
+/**
+ * Visits every item, descending into profiles, qualifier blocks and both arms of ifs.
+ * `firstOf` may say where to begin in a list of items (to pass over ones already checked).
+ */
 export function walkItems(
   items: readonly (TopItem | BodyItem)[],
   visit: (item: TopItem | BodyItem, ctx: WalkContext) => void,
   ctx: WalkContext = { blockQualifiers: [] },
+  firstOf?: (items: readonly (TopItem | BodyItem)[]) => number,
 ): void {
-  for (const item of items) {
+  for (let i = firstOf ? firstOf(items) : 0; i < items.length; i++) {
+    const item = items[i]!;
     visit(item, ctx);
     switch (item.type) {
       case 'profile':
-        walkItems(item.body.items, visit, { profile: item, blockQualifiers: [] });
+        walkItems(item.body.items, visit, { profile: item, blockQualifiers: [] }, firstOf);
         break;
       case 'qualifierBlock':
         walkItems(item.body.items, visit, {
           profile: ctx.profile,
           blockQualifiers: [...ctx.blockQualifiers, ...item.qualifiers.all.map((t) => t.text)],
-        });
+        }, firstOf);
         break;
       case 'if':
-        for (const block of ifBlocks(item)) walkItems(block.items, visit, ctx);
+        for (const block of ifBlocks(item)) walkItems(block.items, visit, ctx, firstOf);
         break;
     }
   }

@@ -11,10 +11,26 @@ export interface AstCheckOptions {
   readonly abi?: string;
 }
 
+/**
+ * Findings carried over from the previous version of a file: the first `kept` of `items`
+ * are the very nodes checked then, and `problems` what they gave, in order.
+ */
+export interface KeptFindings {
+  readonly items: readonly unknown[];
+  readonly kept: number;
+  readonly problems: readonly Problem[];
+}
+
 /** Checks that need only one file's tree: names, permissions, flags, qualifiers, versions. */
-export function checkAst(ast: FileNode, options: AstCheckOptions = {}): Problem[] {
+export function checkAst(ast: FileNode, options: AstCheckOptions = {}, carried?: KeptFindings): Problem[] {
   const sink = new ProblemSink();
   const checkVersions = versionChecker(ast, options.abi, sink);
+  // Each check looks at one node only, so a node checked before gives what it gave then.
+  const firstOf = carried && ((items: readonly unknown[]): number => {
+    if (items !== carried.items) return 0;
+    sink.problems.push(...carried.problems);
+    return carried.kept;
+  });
   walkItems(ast.items, (item) => {
     checkVersions?.(item);
     switch (item.type) {
@@ -33,6 +49,6 @@ export function checkAst(ast: FileNode, options: AstCheckOptions = {}): Problem[
         else checkCondRule(item, sink);
         break;
     }
-  });
+  }, undefined, firstOf);
   return sink.problems;
 }
