@@ -25,10 +25,9 @@ interface Frame {
 }
 
 /**
- * The parse of `newText` from the parse of `oldText` and the one edit between them,
- * re-reading only the items around the edit; undefined when that cannot be sure to give
- * exactly what `parse(newText)` gives, and the caller must parse the whole text; also
- * when moving the rest of the tree would cost more than parsing (`shiftCost` 0: never).
+ * How much to read again: `shift` the items around the edit, moving the rest of the tree by
+ * copies; `tail` from just before the edit to the end of its block, keeping the items before
+ * it as they are; `auto` the cheaper of the two.
  */
 export type ReparseMode = 'auto' | 'shift' | 'tail';
 
@@ -49,6 +48,11 @@ interface Reparsed {
   readonly kept?: KeptItems;
 }
 
+/**
+ * The parse of `newText` from the parse of `oldText` and the one edit between them, reading
+ * again only part of the text; undefined when that cannot be sure to give exactly what
+ * `parse(newText)` gives, and the caller must parse the whole text.
+ */
 export function reparse(old: ParseResult, oldText: string, newText: string, edit: TextEdit, mode: ReparseMode = 'auto'): ParseResult | undefined {
   return reparseKeeping(old, oldText, newText, edit, mode)?.result;
 }
