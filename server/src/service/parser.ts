@@ -30,29 +30,17 @@ export class Parser extends RuleParser {
   }
 
   parseFile(): FileNode {
-    const items: TopItem[] = [];
     const s = this.s;
-    let guard = -1;
-    for (;;) {
-      s.skipTrivia();
-      if (s.atEnd()) break;
-      if (s.pos === guard) this.skipChar();
-      guard = s.pos;
-      if (s.code() === 0x7d /* } */) {
-        this.error('unmatched-brace', s.take(1));
-        continue;
-      }
-      const item = this.parseTopItem();
-      if (item) items.push(item);
-    }
+    const { items } = this.parseStretch(0, s.text.length, 0);
     this.checkFinalComment();
     return { type: 'file', start: 0, end: s.text.length, items, comments: s.comments as Comment[], fragment: this.fragment };
   }
 
   /**
-   * Reads the items between `from` and `stop` as the loop of parseFile (depth 0) or of a
-   * block (depth > 0) would, for re-reading one stretch of an edited file. `ok` is false
-   * when the loop would not arrive exactly at `stop`: the stretch then parses differently.
+   * Reads the items between `from` and `stop` as the loop of a whole file (depth 0) or of a
+   * block (depth > 0) does: the whole file is read by this loop, and an edited file's stretch
+   * is read again by it. `ok` is false when the loop would not arrive exactly at `stop`: the
+   * stretch then parses differently.
    */
   parseStretch(from: number, stop: number, depth: number): { items: TopItem[]; ok: boolean } {
     const s = this.s;
