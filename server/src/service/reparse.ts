@@ -84,7 +84,7 @@ export function reparseKeeping(old: ParseResult, oldText: string, newText: strin
     const result = rebuilt(old, oldText, newText, { frames, items, ...region, d });
     return result && { result };
   }
-  return rebuiltTail(old, newText, { frames, items, ...region, hi: items.length - 1, stop: interior.end, d });
+  return rebuiltTail(old, newText, { frames, items, ...region, hi: items.length - 1, stop: interior.end, d }, interior.start);
 }
 
 /** The block of `item` whose inside holds the whole edit, with how to rebuild `item` around a new one. */
@@ -179,9 +179,8 @@ function rebuilt(old: ParseResult, oldText: string, newText: string, p: Plan): P
   // and comments came from the stretch.
   const again = fresh && readStretch(oldText, fragment, p.from, p.stop, depth);
   if (!fresh || !again || JSON.stringify(again.items) !== JSON.stringify(p.items.slice(p.lo, p.hi + 1))) return undefined;
-  const oldErrors = old.errors[old.errors.length - 1]?.code === 'comment-at-eof' ? old.errors.slice(0, -1) : old.errors;
-  const errors = splice(oldErrors, again.errors, fresh.errors, p);
-  const comments = splice(old.ast.comments, again.comments, fresh.comments, p);
+  const errors = splice(errorsBeforeEnd(old), fresh.errors, p, again.errors);
+  const comments = splice(old.ast.comments, fresh.comments, p, again.comments);
   if (!errors || !comments) return undefined;
   return assemble(old, newText, p, [...p.items.slice(0, p.lo), ...fresh.items, ...shifted(p.items.slice(p.hi + 1), p.d)], errors, comments);
 }
@@ -205,42 +204,40 @@ function assemble(old: ParseResult, newText: string, p: Plan, blockItems: TopIte
  * much as the saving), so errors and comments are placed by their offsets, and anything out
  * of the expected order falls back to a full parse.
  */
-function rebuiltTail(old: ParseResult, newText: string, p: Plan): Reparsed | undefined {
+function rebuiltTail(old: ParseResult, newText: string, p: Plan, blockStart: number): Reparsed | undefined {
   const fresh = readStretch(newText, old.ast.fragment, p.from, p.stop + p.d, p.frames.length);
   if (!fresh) return undefined;
-  const oldErrors = old.errors[old.errors.length - 1]?.code === 'comment-at-eof' ? old.errors.slice(0, -1) : old.errors;
-  const errors = spliceByOffset(oldErrors, fresh.errors, p);
-  const comments = spliceByOffset(old.ast.comments, fresh.comments, p);
+  const errors = splice(errorsBeforeEnd(old), fresh.errors, p);
+  const comments = splice(old.ast.comments, fresh.comments, p);
   if (!errors || !comments) return undefined;
   const items = [...p.items.slice(0, p.lo), ...fresh.items];
-  const blockStart = p.frames.length > 0 ? p.frames[p.frames.length - 1]!.block.start + 1 : 0;
   return { result: assemble(old, newText, p, items, errors, comments), kept: { items, kept: p.lo, blockStart, from: p.from } };
 }
 
-/** What lies before `from`, then the stretch's new output, then what lies at or after `stop`, moved. */
-function spliceByOffset<T extends Span>(list: readonly T[], now: readonly T[], p: Plan): T[] | undefined {
-  let k = 0;
-  while (k < list.length && list[k]!.end <= p.from) k++;
-  let j = k;
-  while (j < list.length && list[j]!.start >= p.from && list[j]!.end <= p.stop) j++;
-  const after = list.slice(j);
-  if (after.some((x) => x.start < p.stop)) return undefined;
-  return [...list.slice(0, k), ...now, ...shifted(after, p.d)];
+/** The old errors without the one about a comment at the very end, which assemble works out again. */
+function errorsBeforeEnd(old: ParseResult): readonly SyntaxError[] {
+  return old.errors[old.errors.length - 1]?.code === 'comment-at-eof' ? old.errors.slice(0, -1) : old.errors;
 }
 
 /**
  * A list in parse order (errors, comments) with what the stretch produced replaced: the
- * old list must read as what came before `from`, then exactly the stretch's old output,
- * then what lies at or after `stop`. Anything else (a neighbour pointing into the
- * stretch, say) and the result is undefined.
+ * old list must read as what came before `from`, then the stretch's old output, then what
+ * lies at or after `stop`. That old output is `was` exactly when the old stretch was read
+ * again, else whatever lies between `from` and `stop`. Anything else (a neighbour pointing
+ * into the stretch, say) and the result is undefined.
  */
-function splice<T extends Span>(list: readonly T[], was: readonly T[], now: readonly T[], p: Plan): T[] | undefined {
+function splice<T extends Span>(list: readonly T[], now: readonly T[], p: Plan, was?: readonly T[]): T[] | undefined {
   let k = 0;
   while (k < list.length && list[k]!.end <= p.from) k++;
-  for (let j = 0; j < was.length; j++) {
-    if (k + j >= list.length || JSON.stringify(list[k + j]) !== JSON.stringify(was[j])) return undefined;
+  let j = k;
+  if (was) {
+    for (; j - k < was.length; j++) {
+      if (j >= list.length || JSON.stringify(list[j]) !== JSON.stringify(was[j - k])) return undefined;
+    }
+  } else {
+    while (j < list.length && list[j]!.start >= p.from && list[j]!.end <= p.stop) j++;
   }
-  const after = list.slice(k + was.length);
+  const after = list.slice(j);
   if (after.some((x) => x.start < p.stop)) return undefined;
   return [...list.slice(0, k), ...now, ...shifted(after, p.d)];
 }
