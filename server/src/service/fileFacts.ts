@@ -1,7 +1,7 @@
 import type { BodyItem, Expr, IncludeNode, Span, Token, TopItem } from './ast';
 import { parsePerms } from './checks/checkFileRule';
 import { isNameChar, isNameStart } from './scanner';
-import { forEachExpr, ifBlocks, walkItems } from './walk';
+import { forEachCond, forEachExpr, ifBlocks, walkItems } from './walk';
 
 /** A variable reference such as `@{HOME}` or `${B}` at a place in a file. */
 export interface VariableUse extends Span {
@@ -72,10 +72,9 @@ export function collectUses(items: readonly (TopItem | BodyItem)[], text?: strin
         } else {
           for (const w of item.words) usesIn(w, out);
           usesIn(item.target, out);
-          for (const c of item.conds) {
+          forEachCond(item.conds, (c) => {
             for (const v of c.values) usesIn(v, out);
-            for (const n of c.nested ?? []) for (const v of n.values) usesIn(v, out);
-          }
+          });
         }
         break;
     }

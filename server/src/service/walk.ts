@@ -1,4 +1,4 @@
-import type { BlockNode, BodyItem, Expr, IfNode, ProfileNode, TopItem } from './ast';
+import type { BlockNode, BodyItem, CondNode, Expr, IfNode, ProfileNode, TopItem } from './ast';
 
 export interface WalkContext {
   /** Innermost enclosing profile or hat, if any. */
@@ -76,4 +76,12 @@ export function profilesOf(ast: { items: readonly (TopItem | BodyItem)[] }): str
     if (item.type === 'profile' && item.name) out.push(item.name.value);
   });
   return out;
+}
+
+/** Each conditional and those nested in it (`peer=(addr=…)`), without building a list. */
+export function forEachCond(conds: readonly CondNode[], visit: (c: CondNode) => void): void {
+  for (const c of conds) {
+    visit(c);
+    if (c.nested) for (const n of c.nested) visit(n);
+  }
 }

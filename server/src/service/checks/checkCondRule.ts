@@ -4,6 +4,7 @@ import {
   NETWORK_PROTOCOLS, NETWORK_TYPES, PTRACE_PERMS, RLIMITS, SIGNAL_PERMS, SIGNALS, UNIX_PERMS, USERNS_PERMS,
   isRealtimeSignal,
 } from '../data/facts';
+import { forEachCond } from '../walk';
 import { ProblemSink, suggest } from './problems';
 import { checkNetworkConds, checkUnixPeer } from './checkSocketRule';
 
@@ -146,13 +147,6 @@ const SPECIFIC: Partial<Record<Kind, (rule: CondRuleNode, sink: ProblemSink) => 
   },
 };
 
-/** Each conditional and those nested in it (`peer=(addr=…)`), without building a list. */
-function forEachCond(conds: readonly CondNode[], visit: (c: CondNode) => void): void {
-  for (const c of conds) {
-    visit(c);
-    if (c.nested) for (const n of c.nested) visit(n);
-  }
-}
 
 /** `network [family] [type|protocol]`: each word known, the family first. */
 function checkNetworkWords(rule: CondRuleNode, sink: ProblemSink): void {

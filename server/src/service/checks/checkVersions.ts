@@ -1,6 +1,6 @@
 import type { BodyItem, CondRuleNode, FileNode, Span, TopItem } from '../ast';
 import { compareVersions, MOUNT_OPTIONS, PROFILE_FLAGS, SIGNALS } from '../data/facts';
-import { forEachExpr } from '../walk';
+import { forEachCond, forEachExpr } from '../walk';
 import { ProblemSink } from './problems';
 
 /** The version an `abi <abi/N>,` line declares, when it names one. */
@@ -64,12 +64,10 @@ export function versionChecker(ast: FileNode, abiOption: string | undefined, sin
         if (item.kind === 'network') {
           if (item.perms) need('4.0', 'Network permissions', item.perms[0]!);
           // peer=(label=…) came with 5.0 too, so the peer group is looked into.
-          for (const k of item.conds) {
-            for (const c of k.nested ? [k, ...k.nested] : [k]) {
-              const condSince = NETWORK_COND_SINCE[c.name.value];
-              if (condSince) need(condSince, `network ${c.name.value}=`, c);
-            }
-          }
+          forEachCond(item.conds, (c) => {
+            const condSince = NETWORK_COND_SINCE[c.name.value];
+            if (condSince) need(condSince, `network ${c.name.value}=`, c);
+          });
         }
         if (item.kind === 'signal') {
           for (const c of item.conds) for (const v of c.values) {
