@@ -63,7 +63,6 @@ async function startSession(includeDirs: string[], folders: string[] = []): Prom
   };
 }
 
-/** Edits a comment-free spot back and forth so the diagnostics stay the same. */
 /**
  * Edits (a space in and out of a rule's indentation, which changes no diagnostic) and
  * completes (at the rule's first word) in the middle of the profile body, where a person

@@ -120,7 +120,8 @@ export class Analyzer {
 
   /**
    * The analysis of a file after one edit of `previous`. When the edit lies inside the
-   * file's items, only those around it are parsed again; the checks all run as usual.
+   * file's items, only part of the text is parsed again; items kept unchanged keep their
+   * per-node findings, and the whole-file checks run as usual.
    */
   analyzeEdit(path: string, text: string, previous: { readonly analysis: FileAnalysis; readonly text: string }, edit: TextEdit, mode: ReparseMode = 'auto'): FileAnalysis {
     const old = previous.analysis;
