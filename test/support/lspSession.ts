@@ -6,7 +6,8 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 
 export interface PublishDiagnosticsParams { uri: string; version?: number; diagnostics: Diagnostic[] }
 
-const SERVER = path.resolve(__dirname, '../../../bin/apparmor-language-server.js');
+/** The built server's bin, as editors start it. */
+export const SERVER_BIN = path.resolve(__dirname, '../../../bin/apparmor-language-server.js');
 
 export class LspSession {
   /** Every publishDiagnostics, by document, in order. */
@@ -27,8 +28,8 @@ export class LspSession {
   }
 
   /** Spawns the server, sends `initialize` with these params, then `initialized`; gives the server's answer too. */
-  static async start(initialize: object): Promise<{ session: LspSession; init: unknown }> {
-    const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  static async start(initialize: object, env: NodeJS.ProcessEnv = process.env): Promise<{ session: LspSession; init: unknown }> {
+    const proc = spawn(process.execPath, [SERVER_BIN, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env });
     const session = new LspSession(proc, createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!)));
     const init = await session.conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, ...initialize });
     await session.conn.sendNotification('initialized', {});

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
+import { SERVER_BIN } from '../support/lspSession';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const CLI = path.join(ROOT, 'bin/apparmor-lint.js');
@@ -126,6 +127,6 @@ test('both bins run through their own #! line, and Node never sees NODE_EXTRA_CA
   assert.equal(lint.status, 0, lint.stderr);
   assert.match(lint.stdout, /1 file checked: 0 errors/);
   assert.doesNotMatch(lint.stderr, /extra certs|NODE_EXTRA_CA_CERTS/i);
-  const server = spawnSync(path.join(ROOT, 'bin/apparmor-language-server.js'), ['--stdio'], { input: '', encoding: 'utf8', env, timeout: 10_000 });
+  const server = spawnSync(SERVER_BIN, ['--stdio'], { input: '', encoding: 'utf8', env, timeout: 10_000 });
   assert.doesNotMatch(server.stderr, /extra certs|NODE_EXTRA_CA_CERTS/i);
 });

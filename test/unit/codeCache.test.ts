@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { cacheDir } from '../../server/src/node/codeCache';
+import { LspSession, SERVER_BIN } from '../support/lspSession';
 
 function tempDir(t: { after(fn: () => void): void }): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aa-cache-'));
@@ -96,21 +96,15 @@ test('the cache folder: the variable, empty for none, else the user cache', (t) 
   assert.deepEqual(fs.readdirSync(dir), ['bundle.js']);
 });
 
-const SERVER = path.resolve(__dirname, '../../../bin/apparmor-language-server.js');
-
-/** Spawns the built server and initializes it; stops it once `until` holds. */
+/** Starts the built server with this cache folder and initializes it; closes it once `until` holds. */
 async function startServer(cache: string, until: () => boolean): Promise<void> {
-  const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, APPARMOR_LSP_CACHE_DIR: cache } });
-  const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
-  conn.listen();
-  const init = await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} }) as { serverInfo?: { name: string } };
-  assert.equal(init.serverInfo?.name, 'apparmor-language-server');
+  const { session, init } = await LspSession.start({}, { ...process.env, APPARMOR_LSP_CACHE_DIR: cache });
+  assert.equal((init as { serverInfo?: { name: string } }).serverInfo?.name, 'apparmor-language-server');
   for (const end = Date.now() + 15_000; !until() && Date.now() < end;) await new Promise((r) => setTimeout(r, 100));
-  conn.dispose();
-  proc.kill();
+  await session.close();
 }
 
-test('the built server saves its code cache a few seconds after starting, and starts from it', { skip: fs.existsSync(SERVER) ? false : 'no built server (npm run build)' }, async (t) => {
+test('the built server saves its code cache a few seconds after starting, and starts from it', { skip: fs.existsSync(SERVER_BIN) ? false : 'no built server (npm run build)' }, async (t) => {
   const cache = tempDir(t);
   await startServer(cache, () => fs.existsSync(cache) && cacheFiles(cache).length > 0);
   const [name] = cacheFiles(cache);

@@ -1,13 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import { OneWriteMessageWriter } from '../../server/src/node/stdioWriter';
+import { SERVER_BIN } from '../support/lspSession';
 
-const SERVER = path.resolve(__dirname, '../../../bin/apparmor-language-server.js');
-const built = fs.existsSync(SERVER) ? false : 'no built server (npm run build)';
+const built = fs.existsSync(SERVER_BIN) ? false : 'no built server (npm run build)';
 
 test('each message is one write: header and body together, the length in bytes', async () => {
   const out = new PassThrough();
@@ -36,7 +35,7 @@ test('a write to a closed stream is an error the connection hears of, not a cras
 
 /** Spawns the server over stdio, sends raw frames, ends stdin, and gives the exit status and what came back. */
 function runRaw(frames: object[]): Promise<{ code: number | null; out: string; err: string }> {
-  const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, APPARMOR_LSP_CACHE_DIR: '' } });
+  const proc = spawn(process.execPath, [SERVER_BIN, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, APPARMOR_LSP_CACHE_DIR: '' } });
   let out = '';
   let err = '';
   proc.stdout.on('data', (b: Buffer) => { out += b.toString('utf8'); });
