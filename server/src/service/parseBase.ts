@@ -179,17 +179,21 @@ export class ParserBase {
    */
   protected recoverRule(): void {
     const s = this.s;
-    const from = s.pos;
+    // Where the search for a line break resumes: looking from the rule's start at every
+    // token made a long broken line quadratic.
+    let scanned = s.pos;
+    let newLine = false;
     let depth = 0;
     for (;;) {
       s.skipTrivia();
       const c = s.code();
       if (c === -1) return;
+      if (!newLine) { newLine = s.newlineSince(scanned); scanned = s.pos; }
       if (depth === 0) {
         if (c === 0x2c) { s.advance(1); return; }
         if (c === 0x7d) return;
         if (c === 0x7b && this.isLoneBrace()) return;
-        if (s.newlineSince(from) && this.atLineStart() && this.looksLikeRuleStart()) return;
+        if (newLine && this.atLineStart() && this.looksLikeRuleStart()) return;
       }
       if (c === 0x28) depth++;
       else if (c === 0x29 && depth > 0) depth--;
