@@ -104,9 +104,14 @@ test('pathological shapes stay fast: deep nesting, long words, many braces', () 
     'profile p { if ' + '('.repeat(2500) + '${B}' + ')'.repeat(2500) + ' { } }',
   ];
   for (const text of shapes) {
-    const t = process.hrtime.bigint();
-    checkAll(text, analyzer);
-    const ms = Number(process.hrtime.bigint() - t) / 1e6;
+    // The better of two runs, so that a pause of the shared host is not counted. Each shape
+    // takes under 15 ms when linear; the quadratic recovery once fixed took 0.4 s on 20,000 quotes.
+    let ms = Infinity;
+    for (let k = 0; k < 2; k++) {
+      const t = process.hrtime.bigint();
+      checkAll(text, analyzer);
+      ms = Math.min(ms, Number(process.hrtime.bigint() - t) / 1e6);
+    }
     assert.ok(ms < 200, `${JSON.stringify(text.slice(0, 30))} took ${ms.toFixed(1)} ms`);
   }
 });
