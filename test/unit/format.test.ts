@@ -112,3 +112,32 @@ test('apparmor_parser accepts every installed profile after formatting', { skip:
   }
   assert.deepEqual(rejected, []);
 });
+
+test('formatting time grows with the file, not with its square', () => {
+  // Unformatted lines of each kind the formatter looks up: comments, quoted paths, several
+  // rules on a line, a continued rule, blanks to collapse.
+  const chunk = (i: number): string => [
+    `  # note ${i}`,
+    `  "/srv/a b/${i}"   r,   /x${i} rw,`,
+    `  deny /y${i}/**`,
+    `     w,`,
+    `  include   <abstractions/base>`,
+  ].join('\n');
+  const profile = (n: number): string => `@{D}=/d\nprofile p {\n${Array.from({ length: n }, (_, i) => chunk(i)).join('\n')}\n}\n`;
+  const time = (n: number): number => {
+    const text = profile(n);
+    let best = Infinity;
+    for (let k = 0; k < 2; k++) {
+      const t = process.hrtime.bigint();
+      formatText(text, OPTIONS);
+      best = Math.min(best, Number(process.hrtime.bigint() - t) / 1e6);
+    }
+    return best;
+  };
+  time(200);
+  const small = time(500);
+  const large = time(4000);
+  // Eight times the lines: linear work takes about eight times as long, quadratic work 64.
+  assert.ok(large < Math.max(40, small * 24), `${small.toFixed(1)} ms for 500 chunks, ${large.toFixed(1)} ms for 4,000`);
+  assert.notEqual(formatText(profile(2), OPTIONS), profile(2));
+});

@@ -74,7 +74,7 @@ function applyEdits(text: string, edits: Edit[]): string {
 function spacingEdits(text: string, ast: FileNode, options: FormatOptions): Edit[] {
   const edits: Edit[] = [];
   // Quoted strings and comments are kept exactly as written.
-  const quoted = [...quotedSpans(ast, text), ...ast.comments];
+  const quoted = [...quotedSpans(ast, text), ...ast.comments].sort((a, b) => a.start - b.start);
   const visitBlock = (items: readonly (TopItem | BodyItem)[], block?: BlockNode): void => {
     let prevEnd = block ? block.start + 1 : -1;
     for (const item of items) {
@@ -117,7 +117,7 @@ function collapseBlanks(text: string, span: Span, quoted: Span[], edits: Edit[],
   for (let m = re.exec(body); m; m = re.exec(body)) {
     const start = span.start + m.index;
     const end = start + m[0].length;
-    if (text[start - 1] === '\n' || quoted.some((q) => q.start <= start && start < q.end)) continue;
+    if (text[start - 1] === '\n' || spanAt(quoted, start)) continue;
     const want = end === commaAt ? '' : ' ';
     if (m[0] !== want) edits.push({ start, end, text: want });
   }
@@ -148,18 +148,27 @@ function indent(text: string, ast: FileNode, options: FormatOptions): string {
     }
   };
   visit(ast.items);
-  const frozen = [...quotedSpans(ast, text), ...ast.items.filter((i) => i.type === 'variable')];
+  const quoted = quotedSpans(ast, text);
+  const variables = ast.items.filter((i) => i.type === 'variable');
+  // Blocks open at a line: lines come in order, and blocks in the order they open.
+  const open: Span[] = [];
+  let next = 0;
   const lines = text.split('\n');
   let offset = 0;
   const out = lines.map((line) => {
     const start = offset;
     offset += line.length + 1;
-    if (frozen.some((f) => f.start < start && start < f.end)) return line;
+    if (inside(quoted, start) || inside(variables, start)) return line;
     const trimmed = line.replace(/^[ \t]+/, '').replace(/[ \t]+$/, '');
     if (trimmed === '') return '';
     const first = start + (line.length - line.replace(/^[ \t]+/, '').length);
-    let depth = blocks.filter((b) => b.start < first && first < b.end - 1).length;
-    if (continued.some((r) => r.start < first && first < r.end)) depth += 2;
+    while (next < blocks.length && blocks[next]!.start < first) open.push(blocks[next++]!);
+    let depth = 0;
+    for (let i = open.length - 1; i >= 0; i--) {
+      if (first < open[i]!.end - 1) depth++;
+      else if (first >= open[i]!.end) open.splice(i, 1);
+    }
+    if (inside(continued, first)) depth += 2;
     return unit.repeat(depth) + trimmed;
   });
   return out.join('\n');
@@ -192,5 +201,33 @@ function sameLine(text: string, a: number, b: number): boolean {
 }
 
 function commentBetween(ast: FileNode, a: number, b: number): boolean {
-  return ast.comments.some((c) => c.start >= a && c.start < b);
+  const next = ast.comments[startingBefore(ast.comments, a)];
+  return next !== undefined && next.start < b;
+}
+
+// Span lists below are in order and do not overlap, and are searched by halving: a scan
+// per line or per blank made formatting quadratic in the size of the file.
+
+/** The span holding `pos` (its start included). */
+function spanAt(spans: readonly Span[], pos: number): Span | undefined {
+  const s = spans[startingBefore(spans, pos + 1) - 1];
+  return s && pos < s.end ? s : undefined;
+}
+
+/** Whether `pos` lies inside a span, after its first character. */
+function inside(spans: readonly Span[], pos: number): boolean {
+  const s = spanAt(spans, pos);
+  return s !== undefined && s.start < pos;
+}
+
+/** How many of `spans` start before `pos`. */
+function startingBefore(spans: readonly Span[], pos: number): number {
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[mid]!.start < pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
