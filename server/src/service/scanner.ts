@@ -156,12 +156,27 @@ export class Scanner {
   private memoEnd = 0;
   /** Whether the remembered word holds a backslash. */
   private memoEscaped = false;
+  // The last path-mode word without a backslash. Read again from any later place inside it
+  // but a `}`, it ends at the same place: in path mode no break depends on what came before.
+  // Error recovery steps through words like `a,b,c,…` a piece at a time, and rescanning the
+  // rest at every piece was quadratic.
+  private pathFrom = -1;
+  private pathEnd = 0;
 
   /** Where an unquoted word starting here ends (the current position when there is none). */
   wordEnd(mode: WordMode): number {
     if (this.pos === this.memoPos && mode === this.memoMode) return this.memoEnd;
     this.memoEscaped = false;
-    const end = this.scanWordEnd(mode);
+    let end: number;
+    if (mode === 'path' && this.pathFrom < this.pos && this.pos < this.pathEnd && this.text.charCodeAt(this.pos) !== Ch.RBrace) {
+      end = this.pathEnd;
+    } else {
+      end = this.scanWordEnd(mode);
+      if (mode === 'path' && !this.memoEscaped) {
+        this.pathFrom = this.pos;
+        this.pathEnd = end;
+      }
+    }
     this.memoPos = this.pos;
     this.memoMode = mode;
     this.memoEnd = end;
