@@ -69,9 +69,16 @@ test('10 KB inputs of every kind are checked in under 50 ms each', () => {
   const analyzer = new Analyzer({ fs: memoryFs(FILES), includeDirs: ['/etc/apparmor.d'] });
   const random = rng(7);
   const sources = [...inputs(99, 200)];
+  // One token over and over: each of these once took 40-200 ms, by rescanning the rest of a
+  // word at every piece of it, or by the cost of each of thousands of findings.
+  const repeated = [
+    ['profile p flags=(', '},'], ['profile p { audit deny ', 'all,'], ['profile p { signal set=(', 'set '],
+    ['profile p { network ', '\0)'], ['profile p { mount options=(', 'capability,'], ['profile p { link ', '},'],
+  ].map(([head, unit]) => (head + unit!.repeat(10_240 / unit!.length)).slice(0, 10_240));
   let worst = 0;
-  for (let i = 0; i < 200; i++) {
-    let text = '';
+  let slowest = '';
+  for (let i = 0; i < 200 + repeated.length; i++) {
+    let text = repeated[i - 200] ?? '';
     while (text.length < 10_240) text += sources[Math.floor(random() * sources.length)]! + (i % 2 ? '\n' : '');
     text = text.slice(0, 10_240);
     checkAll(text, analyzer); // warm
@@ -82,9 +89,9 @@ test('10 KB inputs of every kind are checked in under 50 ms each', () => {
       checkAll(text, analyzer);
       best = Math.min(best, Number(process.hrtime.bigint() - t) / 1e6 / 2);
     }
-    worst = Math.max(worst, best);
+    if (best > worst) [worst, slowest] = [best, text];
   }
-  assert.ok(worst < 50, `slowest 10 KB input took ${worst.toFixed(1)} ms`);
+  assert.ok(worst < 50, `slowest 10 KB input took ${worst.toFixed(1)} ms: ${JSON.stringify(slowest.slice(0, 60))}…`);
 });
 
 test('pathological shapes stay fast: deep nesting, long words, many braces', () => {

@@ -141,11 +141,21 @@ export const DIAGNOSTIC_RULES = {
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_RULES;
 
 export function formatMessage(code: string, args: Readonly<Record<string, string>>): string {
-  const rule = (DIAGNOSTIC_RULES as Record<string, DiagnosticRule>)[code];
-  const template = rule ? rule.message : code;
-  // Only named arguments are filled, so literal '@{HOME}' in a message stays as written.
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => args[key] ?? whole);
+  let parts = TEMPLATES.get(code);
+  if (!parts) {
+    const rule = (DIAGNOSTIC_RULES as Record<string, DiagnosticRule>)[code];
+    parts = (rule ? rule.message : code).split(/\{(\w+)\}/);
+    TEMPLATES.set(code, parts);
+  }
+  // Odd parts are argument names. Only named arguments are filled, so a literal '@{HOME}'
+  // in a message stays as written.
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) out += (args[parts[i]!] ?? `{${parts[i]}}`) + parts[i + 1];
+  return out;
 }
+
+/** Each message split at its `{name}` places once, not at every diagnostic. */
+const TEMPLATES = new Map<string, string[]>();
 
 export function severityOf(code: string): Severity {
   return (DIAGNOSTIC_RULES as Record<string, DiagnosticRule>)[code]?.severity ?? 'error';

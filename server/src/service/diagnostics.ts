@@ -53,13 +53,17 @@ export function toDiagnostic(problem: Problem, lines: LineIndex): Diagnostic {
 
 /** Diagnostics sorted by position; exact duplicates (same code and place) dropped. */
 export function toDiagnostics(text: string, problems: readonly Problem[], lines: LineIndex = new LineIndex(text)): Diagnostic[] {
-  const seen = new Set<string>();
   const out: Diagnostic[] = [];
-  for (const p of [...problems].sort((a, b) => a.start - b.start || a.end - b.end)) {
-    const key = `${p.code}:${p.start}:${p.end}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(toDiagnostic(p, lines));
+  const sorted = [...problems].sort((a, b) => a.start - b.start || a.end - b.end);
+  // Sorted so, problems at one place are next to each other; `from` is the first diagnostic
+  // made for the place, and a problem is a duplicate when one of those has its code.
+  let from = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const p = sorted[i]!;
+    if (i > 0 && (p.start !== sorted[i - 1]!.start || p.end !== sorted[i - 1]!.end)) from = out.length;
+    let duplicate = false;
+    for (let j = from; j < out.length && !duplicate; j++) duplicate = out[j]!.code === p.code;
+    if (!duplicate) out.push(toDiagnostic(p, lines));
   }
   return out;
 }

@@ -149,6 +149,8 @@ const SPECIFIC: Partial<Record<Kind, (rule: CondRuleNode, sink: ProblemSink) => 
 
 
 /** `network [family] [type|protocol]`: each word known, the family first. */
+const NETWORK_WORDS = [...NETWORK_FAMILIES.keys(), ...NETWORK_TYPES.keys(), ...NETWORK_PROTOCOLS.keys()];
+
 function checkNetworkWords(rule: CondRuleNode, sink: ProblemSink): void {
   let sawType: Token | undefined;
   for (const w of rule.words) {
@@ -158,8 +160,7 @@ function checkNetworkWords(rule: CondRuleNode, sink: ProblemSink): void {
     } else if (NETWORK_TYPES.has(v) || NETWORK_PROTOCOLS.has(v)) {
       sawType = w;
     } else {
-      const all = [...NETWORK_FAMILIES.keys(), ...NETWORK_TYPES.keys(), ...NETWORK_PROTOCOLS.keys()];
-      sink.add('unknown-network-word', w, { name: v, ...suggest(v, all) });
+      sink.add('unknown-network-word', w, { name: v, ...suggest(v, NETWORK_WORDS) });
     }
   }
 }

@@ -433,20 +433,33 @@ export function compareVersions(a: string, b: string): number {
 /**
  * Optimal-string-alignment distance (restricted Damerau–Levenshtein). Swapped
  * neighbours are the most common typo in names like net_amdin, so they count
- * as one edit rather than two. Three rolling rows keep it allocation-light.
+ * as one edit rather than two. The three rolling rows are kept between calls: an unknown
+ * word is compared with every name of a table, and allocating rows for each pair cost
+ * more than the comparing.
  */
-function editDistance(a: string, b: string): number {
-  let prev2: number[] = new Array<number>(b.length + 1).fill(0);
-  let prev: number[] = Array.from({ length: b.length + 1 }, (_, j) => j);
-  let cur: number[] = new Array<number>(b.length + 1).fill(0);
+let rows: [Int32Array, Int32Array, Int32Array] = [new Int32Array(32), new Int32Array(32), new Int32Array(32)];
+
+/** The distance of `a` and `b`, or any number above `max` once it is sure to exceed it. */
+function editDistance(a: string, b: string, max = Infinity): number {
+  if (rows[0].length <= b.length) rows = [0, 1, 2].map(() => new Int32Array(b.length + 1)) as [Int32Array, Int32Array, Int32Array];
+  let [prev2, prev, cur] = rows;
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  let prevMin = 0;
   for (let i = 1; i <= a.length; i++) {
+    const ai = a.charCodeAt(i - 1);
     cur[0] = i;
+    let min = i;
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
+      const bj = b.charCodeAt(j - 1);
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (ai === bj ? 0 : 1));
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj) v = Math.min(v, prev2[j - 2]! + 1);
       cur[j] = v;
+      if (v < min) min = v;
     }
+    // A row reads only the two above it, so once two rows in a row exceed `max`, every
+    // later row does too.
+    if (min > max && prevMin > max) return min;
+    prevMin = min;
     [prev2, prev, cur] = [prev, cur, prev2];
   }
   return prev[b.length]!;
@@ -462,7 +475,7 @@ export function closest(word: string, names: Iterable<string>): string | undefin
   let bestScore = Infinity;
   for (const name of names) {
     if (Math.abs(name.length - word.length) > limit) continue; // cannot be close enough
-    const d = editDistance(lower, name.toLowerCase());
+    const d = editDistance(lower, name.toLowerCase(), limit);
     if (d > limit) continue;
     const score = d * 1000 + editDistance(word, name);
     if (score < bestScore) {
