@@ -3,9 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { Analyzer, FileAnalysis } from '../../server/src/service/analyze';
-import type { ParseResult } from '../../server/src/service/ast';
 import { parse } from '../../server/src/service/parser';
 import { reparse, TextEdit } from '../../server/src/service/reparse';
+import { memoryFs } from '../support/helpers';
+import { rng } from '../support/random';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -25,16 +26,6 @@ function corpus(): { name: string; text: string }[] {
   return out.filter((f) => f.text.length < 60_000);
 }
 
-/** A small deterministic generator, so a failure can be replayed. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const COMMON = 'abcdefrwxmkilpu0123456789   \n\n,,//*.-_@';
 const STRUCTURAL = '{}"#()=^\\<>';
 
@@ -52,17 +43,16 @@ function apply(text: string, e: TextEdit): string {
   return text.slice(0, e.offset) + e.inserted + text.slice(e.offset + e.removed);
 }
 
-const plain = (r: ParseResult): unknown => JSON.parse(JSON.stringify(r));
-
-const noFiles = { readFile: () => undefined, stat: () => undefined, readDirectory: () => [] };
+/** A value as plain data, for comparing trees and findings. */
+const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v));
 
 interface Tally { edits: number; incremental: number; tail: number }
 
 /** Applies `steps` random edits in a chain, checking every incremental result against a full one. */
 function chain(name: string, text: string, seed: number, steps: number, tally: Tally): void {
-  const analyzer = new Analyzer({ fs: noFiles, includeDirs: [] });
+  const analyzer = new Analyzer({ fs: memoryFs({}), includeDirs: [] });
   const file = '/etc/apparmor.d/' + path.basename(name);
-  const next = random(seed);
+  const next = rng(seed);
   let analysis: FileAnalysis = analyzer.analyze(file, text);
   for (let i = 0; i < steps; i++) {
     const edit = randomEdit(text, next);
@@ -84,11 +74,11 @@ function chain(name: string, text: string, seed: number, steps: number, tally: T
     }
     const viaEdit = analyzer.analyzeEdit(file, after, { analysis, text }, edit);
     assert.deepStrictEqual(plain(viaEdit.parse), plain(full.parse), where);
-    assert.deepStrictEqual(JSON.parse(JSON.stringify(viaEdit.problems)), JSON.parse(JSON.stringify(full.problems)), where);
+    assert.deepStrictEqual(plain(viaEdit.problems), plain(full.problems), where);
     // Read to the end of the block wherever the edit is, carrying the kept items' findings over.
     const viaTail = analyzer.analyzeEdit(file, after, { analysis, text }, edit, 'tail');
     assert.deepStrictEqual(plain(viaTail.parse), plain(full.parse), `${where} (tail)`);
-    assert.deepStrictEqual(JSON.parse(JSON.stringify(viaTail.problems)), JSON.parse(JSON.stringify(full.problems)), `${where} (tail)`);
+    assert.deepStrictEqual(plain(viaTail.problems), plain(full.problems), `${where} (tail)`);
     analysis = i % 2 === 0 ? viaTail : viaEdit;
     text = after;
   }

@@ -147,10 +147,10 @@ const SPECIFIC: Partial<Record<Kind, (rule: CondRuleNode, sink: ProblemSink) => 
   },
 };
 
-
-/** `network [family] [type|protocol]`: each word known, the family first. */
+/** Every word a network rule may hold, for did-you-mean. */
 const NETWORK_WORDS = [...NETWORK_FAMILIES.keys(), ...NETWORK_TYPES.keys(), ...NETWORK_PROTOCOLS.keys()];
 
+/** `network [family] [type|protocol]`: each word known, the family first. */
 function checkNetworkWords(rule: CondRuleNode, sink: ProblemSink): void {
   let sawType: Token | undefined;
   for (const w of rule.words) {

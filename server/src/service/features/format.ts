@@ -150,7 +150,8 @@ function indent(text: string, ast: FileNode, options: FormatOptions): string {
   visit(ast.items);
   const quoted = quotedSpans(ast, text);
   const variables = ast.items.filter((i) => i.type === 'variable');
-  // Blocks open at a line: lines come in order, and blocks in the order they open.
+  // Blocks open at a line: lines come in order, and blocks in the order they open, so a
+  // block is dropped once a line starts at its closing brace or after it.
   const open: Span[] = [];
   let next = 0;
   const lines = text.split('\n');
@@ -166,7 +167,7 @@ function indent(text: string, ast: FileNode, options: FormatOptions): string {
     let depth = 0;
     for (let i = open.length - 1; i >= 0; i--) {
       if (first < open[i]!.end - 1) depth++;
-      else if (first >= open[i]!.end) open.splice(i, 1);
+      else open.splice(i, 1);
     }
     if (inside(continued, first)) depth += 2;
     return unit.repeat(depth) + trimmed;
