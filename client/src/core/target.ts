@@ -68,9 +68,13 @@ export function targetName(target: Target): string {
   if (program === 'ssh') name = firstOperand(0, ['-p', '-i', '-l', '-o', '-F', '-J', '-b', '-c', '-D', '-E', '-L', '-R', '-S', '-W', '-w', '-m', '-Q', '-B', '-e', '-I', '-O']);
   else if ((program === 'docker' || program === 'podman' || program === 'kubectl') && words[0] === 'exec') name = firstOperand(1, ['-u', '--user', '-w', '--workdir', '-e', '--env', '-c', '--container', '-n', '--namespace']);
   else if ((program === 'multipass' || program === 'lxc' || program === 'incus') && words[0] === 'exec') name = firstOperand(1, ['--working-directory', '-d', '--env', '--user', '--group', '--cwd']);
-  const shown = name ?? toShellLine(target);
+  // Else the program, or for an interpreter the script it runs.
+  const script = INTERPRETERS.has(program) && words[0] && !words[0].startsWith('-') ? baseName(words[0]) : undefined;
+  const shown = name ?? script ?? program;
   return shown.length > 32 ? `${shown.slice(0, 31)}…` : shown;
 }
+
+const INTERPRETERS = new Set(['node', 'nodejs', 'python', 'python3', 'sh', 'bash', 'perl']);
 
 function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
