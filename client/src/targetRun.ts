@@ -26,7 +26,7 @@ export async function runParserOnTarget(runner: Runner, target: Target, action: 
   const outcome = explainTargetRun(execution.result, 'apparmor_parser', target);
   if (outcome.kind !== 'failed' || isUnreachable(execution.result, target)) return { execution, outcome };
   const why = await askKernel(runner, target);
-  if (why) return { execution, outcome: why.kind === 'noKernel' ? why : { kind: 'failed', message: `${outcome.message} ${why.message}` } };
+  if (why) return { execution, outcome: why.kind === 'noKernel' ? why : { kind: 'failed', message: `${outcome.message.replace(/\.?$/, '.')} ${why.message}` } };
   return { execution, outcome, problems: placeTargetMessages(parseParserOutput(execution.result.stderr)) };
 }
 

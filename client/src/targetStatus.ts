@@ -64,7 +64,8 @@ export class TargetStatus implements vscode.Disposable {
   snapshot(): TargetSnapshot {
     const active = activeAppArmorDocument();
     const target = this.target();
-    const state = active && target && this.known && 'profiles' in this.known ? describeFileState(profileNames(active), this.known.profiles) : undefined;
+    const known = target && this.known?.key === keyOf(target) ? this.known : undefined;
+    const state = active && known && 'profiles' in known ? describeFileState(profileNames(active), known.profiles) : undefined;
     return { visible: this.wanted(), text: this.item.text, tooltip: String(this.item.tooltip ?? ''), summary: state?.summary, queries: this.queries };
   }
 
