@@ -141,6 +141,11 @@ test('the prefix missing here, the program missing there, and a program that nev
   const notThere = await runParserOnTarget(runner, ['sh', '-c', 'export PATH="$0"; exec "$@"', empty], 'load', { name: '/p', text: PROFILE });
   assert.equal(notThere.outcome.kind, 'missing');
   assert.match(notThere.outcome.message, /apparmor_parser was not found on the target/);
+  // docker exec to a container that is gone: the kernel check fails the same way, and nothing goes into Problems.
+  const gone = await runParserOnTarget(runner, ['sh', '-c', 'echo "Error response from daemon: No such container: aa-host" >&2; exit 1', 'docker'], 'load', { name: '/p', text: PROFILE });
+  assert.equal(gone.outcome.kind, 'failed');
+  assert.equal(gone.problems, undefined);
+  assert.match(gone.outcome.message, /No such container: aa-host\. Asked whether its kernel has AppArmor, the target did not answer either: Error response/);
   // 4 MB to a program that exits at once: the closed pipe is a result, not a crash.
   const ignored = await runner.runOnTarget(['true'], ['x'], { name: '/p', text: 'x'.repeat(4 * 1024 * 1024) });
   assert.equal(ignored.result.exitCode, 0);
