@@ -14,7 +14,7 @@ import { runParserOnTarget } from './targetRun';
 export interface ProfileCommandDeps {
   readonly runner: Runner;
   readonly problems: ParserProblems;
-  /** Told after a command that may have changed what the target's kernel holds (the status bar asks it again). */
+  /** Told after a command changed what the target's kernel holds (the status bar asks it again). */
   readonly kernelChanged?: () => void;
 }
 
@@ -55,7 +55,7 @@ export async function runOnKernel(deps: ProfileCommandDeps, uri: vscode.Uri | un
   if (isResult(doc)) return doc;
   const settings = readCommandSettings(doc.uri);
   if ('error' in settings.target) return fail('failed', settings.target.error);
-  if (settings.target.target) return runOnTarget(deps, doc, settings.target.target, action);
+  if (settings.target.target) return runOnTargetKernel(deps, doc, settings.target.target, action);
   if (!kernelHasAppArmor()) return fail('noKernel', NO_KERNEL_MESSAGE);
   const file = doc.uri.fsPath;
   const argv = action === 'load' ? buildLoadArgs(settings, file) : buildUnloadArgs(settings, file);
@@ -79,10 +79,11 @@ function describeKernelRun(deps: ProfileCommandDeps, execution: Execution, file:
 }
 
 /** The same through apparmor.target: the document's text on standard input, the parser's messages mapped to its lines. */
-async function runOnTarget(deps: ProfileCommandDeps, doc: vscode.TextDocument, target: Target, action: 'load' | 'unload'): Promise<CommandResult> {
+async function runOnTargetKernel(deps: ProfileCommandDeps, doc: vscode.TextDocument, target: Target, action: 'load' | 'unload'): Promise<CommandResult> {
   const file = doc.uri.fsPath;
   const run = await runParserOnTarget(deps.runner, target, action, { name: file, text: doc.getText() });
-  deps.kernelChanged?.();
+  // Only a success changed the kernel; asking again after a failure would only repeat it.
+  if (run.outcome.kind === 'ok') deps.kernelChanged?.();
   const commandLine = run.execution.commandLine;
   const name = path.basename(file);
   const where = targetName(target);

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { activeApi, commandRunner, describeDiagnostics, fixture, openEditor, positionOf, waitFor, type AppArmorApi } from './helpers';
+import { activeApi, commandRunner, describeDiagnostics, fixture, note, openEditor, positionOf, waitFor, type AppArmorApi } from './helpers';
 
 const PROFILE = 'profiles/target.apparmor';
 const run = commandRunner(20_000);
@@ -135,8 +135,9 @@ describe('target', () => {
   });
 
   it('asks the target only when something happened: a handful of times for all of the above', () => {
-    // First show, Load, Set Complain, Unload, the failed load, perhaps a focus change: never per keystroke or file switch.
+    // First show, Load, Set Complain, Unload, perhaps a focus change: not per file switch, not after the failed load.
     const queries = api.target().queries;
-    assert.ok(queries >= 4 && queries <= 8, `${queries} queries`);
+    note(`the target was asked ${queries} times`);
+    assert.ok(queries >= 4 && queries <= 7, `${queries} queries`);
   });
 });
