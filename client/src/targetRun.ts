@@ -27,7 +27,11 @@ export async function runParserOnTarget(runner: Runner, target: Target, action: 
   if (outcome.kind !== 'failed' || isUnreachable(execution.result, target)) return { execution, outcome };
   const why = await askKernel(runner, target);
   if (why) return { execution, outcome: why.kind === 'noKernel' ? why : { kind: 'failed', message: `${outcome.message.replace(/\.?$/, '.')} ${why.message}` } };
-  return { execution, outcome, problems: placeTargetMessages(parseParserOutput(execution.result.stderr)) };
+  return { execution, outcome, problems: placeTargetMessages(parseParserOutput(execution.result.stderr), countLines(input.text)) };
+}
+
+function countLines(text: string): number {
+  return text.split('\n').length;
 }
 
 /** undefined when the target's kernel has AppArmor; else why not, or why it could not be asked. */

@@ -124,6 +124,8 @@ test("the target's parser messages land on the document's lines; another file's 
     { severity: 'error', message: '/etc/apparmor.d/abstractions/site line 2 on the target: syntax error' },
     { severity: 'error', line: undefined, message: 'Found reference to variable NOPE, but is never declared' },
   ]);
+  assert.deepEqual(placeTargetMessages(parseParserOutput('AppArmor parser error at line 40: Conflict \'a\' and \'w\' perms are mutually exclusive.\n'), 12),
+    [{ severity: 'error', message: 'line 40 of a file it includes: Conflict \'a\' and \'w\' perms are mutually exclusive.' }], 'past the end: an include\'s line');
   const doc = ['profile foo {', '  /tmp/x r,', '  capability net_admn,', '}'];
   const byUri = parserDiagnostics(placed, '/home/me/profiles/usr.bin.foo', (_uri, line) => doc[line]);
   assert.deepEqual([...byUri.keys()], ['file:///home/me/profiles/usr.bin.foo'], 'every message on the document, none on a file of this machine');

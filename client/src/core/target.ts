@@ -184,9 +184,13 @@ function firstLines(text: string): string {
  * about a file of the target (an included abstraction), not this machine's file of that name:
  * it goes on the document's first line, saying where it is.
  */
-export function placeTargetMessages(messages: readonly ParserMessage[]): ParserMessage[] {
+export function placeTargetMessages(messages: readonly ParserMessage[], lineCount = Infinity): ParserMessage[] {
   return messages.map((m) => {
-    if (m.file === undefined || m.file === 'stdin' || m.file === '-') return { severity: m.severity, line: m.line, message: m.message };
+    if (m.file === undefined || m.file === 'stdin' || m.file === '-') {
+      // Reading standard input, the parser names no file even for an error inside an include: a line past the end can only be one.
+      if (m.line !== undefined && m.line > lineCount) return { severity: m.severity, message: `line ${m.line} of a file it includes: ${m.message}` };
+      return { severity: m.severity, line: m.line, message: m.message };
+    }
     return { severity: m.severity, message: `${m.file}${m.line === undefined ? '' : ` line ${m.line}`} on the target: ${m.message}` };
   });
 }
