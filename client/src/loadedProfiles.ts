@@ -4,9 +4,9 @@ import { readCommandSettings } from './config';
 import { describeProcesses, LoadedProfile, parseAaStatus, topLevelName } from './core/aaStatus';
 import { buildStatusArgs } from './core/commandLines';
 import { classifyRun, NO_KERNEL_MESSAGE } from './core/outcome';
+import { Target, targetName } from './core/target';
 import { kernelHasAppArmor } from './profileCommands';
 import type { Runner } from './runner';
-import { Target, targetName } from './core/target';
 import { listLoadedOnTarget } from './targetRun';
 
 export interface LoadedProfilesResult extends CommandResult {

@@ -5,10 +5,10 @@ import { CommandResult, fail, UNTRUSTED } from './commandResult';
 import { readCommandSettings } from './config';
 import { buildCheckArgs, buildLoadArgs, buildUnloadArgs } from './core/commandLines';
 import { classifyRun, NO_KERNEL_MESSAGE, SECURITYFS } from './core/outcome';
+import { Target, targetName } from './core/target';
 import { findProfileDocument, isResult } from './documents';
 import type { ParserProblems } from './parserProblems';
 import type { Execution, Runner } from './runner';
-import { targetName, Target } from './core/target';
 import { runParserOnTarget } from './targetRun';
 
 export interface ProfileCommandDeps {
