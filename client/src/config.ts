@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as vscode from 'vscode';
 import type { ParserSettings, Privilege } from './core/commandLines';
 import { DEFAULT_PARSER, findProgram, resolveFolderSetting } from './core/settings';
+import { readTargetSetting, TargetSetting } from './core/target';
 
 /** The settings a command needs, read for the file it acts on (folder settings may differ). */
 export interface CommandSettings extends ParserSettings {
@@ -9,6 +10,8 @@ export interface CommandSettings extends ParserSettings {
   readonly aaStatus: string;
   readonly dockerImage: string;
   readonly abi?: string;
+  /** Where kernel commands run: this machine (no target), a command prefix, or why the setting is unusable. */
+  readonly target: TargetSetting;
 }
 
 const isFile = (p: string): boolean => {
@@ -32,7 +35,12 @@ export function readCommandSettings(scope?: vscode.Uri): CommandSettings {
     privilege: c.get<Privilege>('privilege', 'sudo'),
     aaStatus: findProgram('aa-status', path, isFile),
     dockerImage: c.get<string>('dockerImage', '') || 'IMAGE',
+    target: readTarget(scope),
   };
+}
+
+export function readTarget(scope?: vscode.Uri): TargetSetting {
+  return readTargetSetting(vscode.workspace.getConfiguration('apparmor', scope).get<unknown>('target'));
 }
 
 /** includeDirs and base as absolute paths (see resolveFolderSetting). */

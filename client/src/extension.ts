@@ -13,6 +13,7 @@ import { Runner } from './runner';
 import { ServerController } from './serverController';
 import { DenialDeps, refreshDenials, showDenials, showDenialsFromFile, showDenialsFromSelection } from './showDenials';
 import { StatusBar, StatusSnapshot } from './statusBar';
+import { TargetSnapshot, TargetStatus } from './targetStatus';
 import { TerminalRunner } from './terminalRunner';
 
 /**
@@ -38,6 +39,8 @@ export interface AppArmorApi {
   serverReady(): Promise<void>;
   /** What the AppArmor Denials view shows. */
   denials(): DenialsSnapshot;
+  /** The target's status item (apparmor.target). */
+  target(): TargetSnapshot;
 }
 
 let server: ServerController | undefined;
@@ -53,19 +56,20 @@ export function activate(context: vscode.ExtensionContext): AppArmorApi {
   const problems = new ParserProblems();
   const statusBar = new StatusBar(controller);
   const view = new DenialsView();
-  context.subscriptions.push(log, serverLog, controller, terminal, problems, statusBar, view, registerIncludeAutoClose());
+  const targetStatus = new TargetStatus(runner);
+  context.subscriptions.push(log, serverLog, controller, terminal, problems, statusBar, view, targetStatus, registerIncludeAutoClose());
   // Started once activate() has returned: activation never waits for the server.
   const ready = new Promise<void>((resolve) => setImmediate(resolve)).then(() => controller.start());
   ready.catch(() => undefined);
   const denials: DenialDeps = { runner, view, log, request: (method, params) => ready.catch(() => undefined).then(() => controller.request(method, params)) };
-  registerCommands(context, { runner, problems }, denials, controller);
+  registerCommands(context, { runner, problems, kernelChanged: () => void targetStatus.kernelChanged() }, denials, controller);
   // Trust granted: the server may now run apparmor_parser on save.
   context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => controller.refreshSettings()));
   const activateMs = performance.now() - started;
   const loadMs = bundleLoadMs();
   const activationMs = loadMs + activateMs;
   log.appendLine(`Activated in ${activationMs.toFixed(1)} ms (loading the bundle ${loadMs.toFixed(1)} ms, activate() ${activateMs.toFixed(1)} ms).`);
-  return { activationMs, loadMs, status: () => statusBar.snapshot(), serverReady: () => ready, denials: () => view.snapshot() };
+  return { activationMs, loadMs, status: () => statusBar.snapshot(), serverReady: () => ready, denials: () => view.snapshot(), target: () => targetStatus.snapshot() };
 }
 
 export async function deactivate(): Promise<void> {

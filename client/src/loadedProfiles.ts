@@ -4,8 +4,10 @@ import { readCommandSettings } from './config';
 import { describeProcesses, LoadedProfile, parseAaStatus, topLevelName } from './core/aaStatus';
 import { buildStatusArgs } from './core/commandLines';
 import { classifyRun, NO_KERNEL_MESSAGE } from './core/outcome';
+import { Target, targetName } from './core/target';
 import { kernelHasAppArmor } from './profileCommands';
 import type { Runner } from './runner';
+import { listLoadedOnTarget } from './targetRun';
 
 export interface LoadedProfilesResult extends CommandResult {
   readonly profiles?: LoadedProfile[];
@@ -21,8 +23,10 @@ interface ProfileItem extends vscode.QuickPickItem {
  */
 export async function showLoadedProfiles(runner: Runner): Promise<LoadedProfilesResult> {
   if (!vscode.workspace.isTrusted) return UNTRUSTED;
-  if (!kernelHasAppArmor()) return fail('noKernel', NO_KERNEL_MESSAGE);
   const settings = readCommandSettings();
+  if ('error' in settings.target) return fail('failed', settings.target.error);
+  if (settings.target.target) return showLoadedOnTarget(runner, settings.target.target);
+  if (!kernelHasAppArmor()) return fail('noKernel', NO_KERNEL_MESSAGE);
   const execution = await runner.runAsRoot(buildStatusArgs(settings.aaStatus), settings.privilege);
   const outcome = classifyRun(execution.result, { name: 'aa-status', program: execution.program });
   if (outcome.kind !== 'ok') return { ok: false, ...outcome, commandLine: execution.commandLine };
@@ -36,9 +40,20 @@ export async function showLoadedProfiles(runner: Runner): Promise<LoadedProfiles
   return { ok: true, kind: 'ok', message: `${profiles.length} profiles are loaded.`, commandLine: execution.commandLine, profiles };
 }
 
-function showPick(profiles: readonly LoadedProfile[]): void {
+/** aa-status on the target, else the kernel's list there; what was tried first goes to the output channel. */
+async function showLoadedOnTarget(runner: Runner, target: Target): Promise<LoadedProfilesResult> {
+  const list = await listLoadedOnTarget(runner, target);
+  const commandLine = list.execution.commandLine;
+  const notes = list.notes.length > 0 ? ` ${list.notes.join(' ')}` : '';
+  if (!list.ok) return { ok: false, ...list.outcome, message: `${list.outcome.message}${notes}`, commandLine };
+  const where = targetName(target);
+  showPick(list.profiles, `Loaded AppArmor profiles on ${where}`);
+  return { ok: true, kind: 'ok', message: `${list.profiles.length} profiles are loaded on ${where}.${notes}`, commandLine, profiles: list.profiles };
+}
+
+function showPick(profiles: readonly LoadedProfile[], title = 'Loaded AppArmor profiles'): void {
   const pick = vscode.window.createQuickPick<ProfileItem>();
-  pick.title = 'Loaded AppArmor profiles';
+  pick.title = title;
   pick.placeholder = 'Pick a profile to open its file';
   pick.matchOnDetail = true;
   pick.items = profiles.map((p) => ({ label: p.name, description: p.mode, detail: describeProcesses(p.processes), profile: p }));

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { DiagnosticSeverity as LspSeverity, type Diagnostic as LspDiagnostic } from 'vscode-languageserver-types';
 import { parserDiagnostics } from '../../server/src/service/mergeParserDiagnostics';
-import { parseParserOutput } from '../../server/src/service/parserMessages';
+import { type ParserMessage, parseParserOutput } from '../../server/src/service/parserMessages';
 
 /**
  * apparmor_parser's messages from the commands, in the Problems view at their file and
@@ -19,8 +19,13 @@ export class ParserProblems implements vscode.Disposable {
 
   /** Replaces the entries of the last run on this file; returns how many messages there were. */
   show(checkedPath: string, output: string): number {
+    return this.showMessages(checkedPath, parseParserOutput(output));
+  }
+
+  /** The same, from messages already read (and placed, for a target's parser). */
+  showMessages(checkedPath: string, messages: readonly ParserMessage[]): number {
     for (const uri of this.owned.get(checkedPath) ?? []) this.collection.delete(vscode.Uri.parse(uri));
-    const byUri = parserDiagnostics(parseParserOutput(output), checkedPath, readLine);
+    const byUri = parserDiagnostics(messages, checkedPath, readLine);
     for (const [uri, list] of byUri) this.collection.set(vscode.Uri.parse(uri), list.map(toVscode));
     this.owned.set(checkedPath, [...byUri.keys()]);
     return [...byUri.values()].reduce((n, l) => n + l.length, 0);

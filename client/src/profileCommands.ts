@@ -5,13 +5,17 @@ import { CommandResult, fail, UNTRUSTED } from './commandResult';
 import { readCommandSettings } from './config';
 import { buildCheckArgs, buildLoadArgs, buildUnloadArgs } from './core/commandLines';
 import { classifyRun, NO_KERNEL_MESSAGE, SECURITYFS } from './core/outcome';
+import { Target, targetName } from './core/target';
 import { findProfileDocument, isResult } from './documents';
 import type { ParserProblems } from './parserProblems';
 import type { Execution, Runner } from './runner';
+import { runParserOnTarget } from './targetRun';
 
 export interface ProfileCommandDeps {
   readonly runner: Runner;
   readonly problems: ParserProblems;
+  /** Told after a command changed what the target's kernel holds (the status bar asks it again). */
+  readonly kernelChanged?: () => void;
 }
 
 /** Checked before anything that talks to the kernel, because the tools' own errors there are cryptic (or, for aa-status --json, silence). */
@@ -49,8 +53,10 @@ export async function runOnKernel(deps: ProfileCommandDeps, uri: vscode.Uri | un
   if (!vscode.workspace.isTrusted) return UNTRUSTED;
   const doc = await findProfileDocument(uri);
   if (isResult(doc)) return doc;
-  if (!kernelHasAppArmor()) return fail('noKernel', NO_KERNEL_MESSAGE);
   const settings = readCommandSettings(doc.uri);
+  if ('error' in settings.target) return fail('failed', settings.target.error);
+  if (settings.target.target) return runOnTargetKernel(deps, doc, settings.target.target, action);
+  if (!kernelHasAppArmor()) return fail('noKernel', NO_KERNEL_MESSAGE);
   const file = doc.uri.fsPath;
   const argv = action === 'load' ? buildLoadArgs(settings, file) : buildUnloadArgs(settings, file);
   const execution = await deps.runner.runAsRoot(argv, settings.privilege);
@@ -70,4 +76,22 @@ function describeKernelRun(deps: ProfileCommandDeps, execution: Execution, file:
     if (count > 0) return { ok: false, kind: 'failed', message: `apparmor_parser could not ${action} ${path.basename(file)}: ${count} problem${count === 1 ? '' : 's'} in Problems.`, commandLine };
   }
   return { ok: false, ...outcome, commandLine };
+}
+
+/** The same through apparmor.target: the document's text on standard input, the parser's messages mapped to its lines. */
+async function runOnTargetKernel(deps: ProfileCommandDeps, doc: vscode.TextDocument, target: Target, action: 'load' | 'unload'): Promise<CommandResult> {
+  const file = doc.uri.fsPath;
+  const run = await runParserOnTarget(deps.runner, target, action, { name: file, text: doc.getText() });
+  // Only a success changed the kernel; asking again after a failure would only repeat it.
+  if (run.outcome.kind === 'ok') deps.kernelChanged?.();
+  const commandLine = run.execution.commandLine;
+  const name = path.basename(file);
+  const where = targetName(target);
+  if (run.outcome.kind === 'ok') {
+    deps.problems.showMessages(file, []);
+    return { ok: true, kind: 'ok', message: `${action === 'load' ? 'Loaded' : 'Unloaded'} the profiles of ${name} on ${where}.`, commandLine };
+  }
+  const count = run.problems ? deps.problems.showMessages(file, run.problems) : 0;
+  if (count > 0) return { ok: false, kind: 'failed', message: `apparmor_parser on ${where} could not ${action} ${name}: ${count} problem${count === 1 ? '' : 's'} in Problems.`, commandLine };
+  return { ok: false, ...run.outcome, commandLine };
 }

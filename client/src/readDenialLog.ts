@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import type { Privilege } from './core/commandLines';
 import {
-  explainFileError, explainRun, keepTail, LogSource, MAX_LOG_BYTES, mentionsAppArmor, programArgv, SourceFailure, SourceSetting, sourceLabel, sourcesFor,
+  explainFileError, explainRun, explainTargetSource, keepTail, LogSource, MAX_LOG_BYTES, mentionsAppArmor, programArgv, SourceFailure, SourceSetting, sourceLabel, sourcesFor,
 } from './core/logSources';
 import { plural } from './core/denialItems';
+import { Target, targetName } from './core/target';
 import type { Runner } from './runner';
 
 // No vscode here: the choice of source is tested with a stand-in Runner (test/client/).
@@ -23,6 +24,8 @@ export interface ReadHow {
   readonly trusted: boolean;
   /** Read as root the way apparmor.privilege says. */
   readonly asRoot?: Privilege;
+  /** Read on this target (apparmor.target): every source through its prefix, files with tail; asRoot is not used. */
+  readonly target?: Target;
 }
 
 /**
@@ -47,6 +50,7 @@ export async function readSystemLog(runner: Runner, setting: SourceSetting, how:
 }
 
 async function readSource(runner: Runner, source: LogSource, how: ReadHow): Promise<LogText | SourceFailure> {
+  if (how.target) return readOnTarget(runner, source, how.target, how.trusted);
   const label = sourceLabel(source) + (how.asRoot ? ' (as root)' : '');
   if (!how.trusted && (source.kind === 'program' || how.asRoot)) {
     return { message: `${sourceLabel(source)}: not run, as this workspace is not trusted.`, permission: false };
@@ -64,6 +68,13 @@ async function readSource(runner: Runner, source: LogSource, how: ReadHow): Prom
   const run = how.asRoot ? (await runner.runAsRoot(argv, how.asRoot, room)).result : (await runner.run(argv, room)).result;
   const failure = explainRun(source, run);
   return failure ?? { text: keepTail(run.stdout, MAX_LOG_BYTES).text, label };
+}
+
+async function readOnTarget(runner: Runner, source: LogSource, target: Target, trusted: boolean): Promise<LogText | SourceFailure> {
+  const label = `${sourceLabel(source)} on ${targetName(target)}`;
+  if (!trusted) return { message: `${label}: not run, as this workspace is not trusted.`, permission: false };
+  const run = (await runner.runOnTarget(target, programArgv(source), undefined, 2 * MAX_LOG_BYTES)).result;
+  return explainTargetSource(source, run, target) ?? { text: keepTail(run.stdout, MAX_LOG_BYTES).text, label };
 }
 
 /** A log file's newest part, whole lines, at most MAX_LOG_BYTES of it. */

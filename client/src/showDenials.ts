@@ -29,9 +29,13 @@ export async function showDenials(deps: DenialDeps, asRoot = false): Promise<Com
   const setting = vscode.workspace.getConfiguration('apparmor').get<unknown>('denials.source', 'auto');
   if (!isSourceSetting(setting)) return fail('failed', `apparmor.denials.source is "${String(setting)}": use auto, dmesg, journalctl, audit.log or syslog.`);
   const trusted = vscode.workspace.isTrusted;
-  const privilege = readCommandSettings().privilege;
-  const outcome = await readSystemLog(deps.runner, setting, { trusted, ...(asRoot ? { asRoot: privilege } : {}) });
-  if (!outcome.ok) return unreadable(deps, outcome.failures, trusted && !asRoot);
+  const settings = readCommandSettings();
+  if ('error' in settings.target) return fail('failed', settings.target.error);
+  const target = settings.target.target;
+  const how = target ? { trusted, target } : { trusted, ...(asRoot ? { asRoot: settings.privilege } : {}) };
+  const outcome = await readSystemLog(deps.runner, setting, how);
+  // With a target, root comes from its prefix: there is nothing to elevate here.
+  if (!outcome.ok) return unreadable(deps, outcome.failures, trusted && !asRoot && !target);
   for (const note of outcome.notes) deps.log.appendLine(note);
   return present(deps, { ...outcome.log, reread: () => showDenials(deps, asRoot) }, outcome.notes);
 }

@@ -1,5 +1,6 @@
 /** Where the kernel's AppArmor records can be read, and what to tell the user when one cannot be. */
 import type { RunResult } from './outcome';
+import { explainTargetRun, isNotFoundOnTarget, isUnreachable, Target, targetName } from './target';
 
 export type LogSourceName = 'dmesg' | 'journalctl' | 'audit.log' | 'syslog';
 export type SourceSetting = 'auto' | LogSourceName;
@@ -98,4 +99,23 @@ export function keepTail(text: string, maxChars: number): { text: string; cut: b
 
 function firstLine(text: string): string {
   return text.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? 'no message';
+}
+
+/**
+ * Why a source read through apparmor.target gave nothing usable; undefined when it was read.
+ * Root comes from the prefix there, so the advice to read as root says how to get it.
+ */
+export function explainTargetSource(source: LogSource, run: RunResult, target: Target): SourceFailure | undefined {
+  const where = `${sourceLabel(source)} on ${targetName(target)}`;
+  const program = programArgv(source)[0]!;
+  if (isNotFoundOnTarget(run)) return { message: `${where}: ${program} is not installed there.`, permission: false };
+  if (isUnreachable(run, target)) return { message: `${where}: ${explainTargetRun(run, program, target).message}`, permission: false };
+  const output = `${run.stderr}\n${run.stdout}`;
+  if (source.kind === 'file' && run.exitCode !== 0 && /No such file or directory/i.test(output)) {
+    return { message: `${targetName(target)}: ${explainFileError(source, 'ENOENT').message}`, permission: false };
+  }
+  const failure = source.kind === 'file' && run.exitCode !== 0 && DENIED.test(output) ? explainFileError(source, 'EACCES') : explainRun(source, run);
+  if (!failure) return undefined;
+  const rootHint = failure.permission ? ' With a target, root is had through apparmor.target: end it with "sudo", or log in as root.' : '';
+  return { message: `${targetName(target)}: ${failure.message}${rootHint}`, permission: failure.permission };
 }

@@ -4,10 +4,10 @@
 export const SERVER_SETTING_KEYS = ['includeDirs', 'base', 'abi', 'parserPath', 'checkOnSave', 'formatModernIncludes'] as const;
 
 /** Settings only the extension reads. */
-export const CLIENT_SETTING_KEYS = ['privilege', 'trace.server', 'dockerImage', 'denials.source', 'denials.literalPaths'] as const;
+export const CLIENT_SETTING_KEYS = ['privilege', 'target', 'trace.server', 'dockerImage', 'denials.source', 'denials.literalPaths'] as const;
 
 /** Settings that name programs or their arguments: ignored in untrusted workspaces (package.json's restrictedConfigurations). */
-export const RESTRICTED_SETTING_KEYS = ['parserPath', 'privilege', 'includeDirs', 'base'] as const;
+export const RESTRICTED_SETTING_KEYS = ['parserPath', 'privilege', 'target', 'includeDirs', 'base'] as const;
 
 export const DEFAULT_PARSER = '/usr/sbin/apparmor_parser';
 

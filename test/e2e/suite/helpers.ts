@@ -15,6 +15,8 @@ export interface AppArmorApi {
   serverReady(): Promise<void>;
   /** What the AppArmor Denials view shows (client/src/denialsView.ts). */
   denials(): { readonly description: string; readonly message: string; readonly items: DenialItem[] };
+  /** The target's status item (client/src/targetStatus.ts). */
+  target(): { readonly visible: boolean; readonly text: string; readonly tooltip: string; readonly summary?: string; readonly queries: number };
 }
 
 /** One item of the denials view; `node` is what its menu actions are passed. */
