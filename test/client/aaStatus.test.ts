@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { describeProcesses, parseAaStatus, repairJson, topLevelName } from '../../client/src/core/aaStatus';
+import { describeProcesses, parseAaStatus, parseProfilesFile, repairJson, topLevelName } from '../../client/src/core/aaStatus';
 
 /**
  * What aa-status --json prints (format version 2): one line, profiles by mode, processes
@@ -67,4 +67,11 @@ test('aa-status --json of bookworm with no enforce-mode profile: read despite it
 test('repairJson: drops only commas a list cannot hold, never inside strings', () => {
   assert.equal(repairJson('{ , "a": [ ,1, 2 , ], "b,": "{,", "c": "\\",["}'), '{  "a": [ 1, 2  ], "b,": "{,", "c": "\\",["}');
   assert.equal(repairJson(SAMPLE), SAMPLE);
+});
+
+test('the kernel\'s profiles file, for where aa-status is missing: names with spaces and children kept', () => {
+  const text = 'aak-two (complain)\naak-two//kid (enforce)\n/usr/bin/my app (kill)\nnot a profile line\n';
+  assert.deepEqual(parseProfilesFile(text).map((p) => [p.name, p.mode]), [
+    ['/usr/bin/my app', 'kill'], ['aak-two', 'complain'], ['aak-two//kid', 'enforce'],
+  ]);
 });

@@ -125,13 +125,15 @@ export class Vm {
 }
 
 const RESET = `
-for p in /proc/[0-9]*; do case $(readlink $p/exe) in /opt/t/*) kill -9 \${p#/proc/} 2>/dev/null;; esac; done
 A=/sys/kernel/security/apparmor
-sed 's/ ([a-z]*)$//' $A/profiles | grep -v // | while IFS= read -r n; do printf '%s' "$n" > $A/.remove; done
+sed 's/ ([a-z_]*)$//' $A/profiles | grep -v // | while IFS= read -r n; do printf '%s' "$n" > $A/.remove; done
 test ! -s $A/profiles || { cat $A/profiles; exit 1; }
+# Unconfined now, the test programs can be killed.
+for p in /proc/[0-9]*; do case $(readlink $p/exe) in /opt/t/*) kill -9 \${p#/proc/} 2>/dev/null;; esac; done
 printf quiet > /sys/module/apparmor/parameters/audit
-dmesg -c > /dev/null
+for m in /mnt/*; do umount "$m" 2>/dev/null; done
 rm -rf /srv/* /mnt/*
+dmesg -c > /dev/null
 `;
 
 function startQemu(accel: string, initrd: string, socket: string, consoleLog: string): ChildProcess {

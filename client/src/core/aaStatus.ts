@@ -74,6 +74,19 @@ function closesNext(text: string, from: number): boolean {
   return text[i] === '}' || text[i] === ']';
 }
 
+/**
+ * Reads the kernel's own list, `/sys/kernel/security/apparmor/profiles` (`NAME (MODE)` a
+ * line), for where aa-status is missing. It names no processes.
+ */
+export function parseProfilesFile(text: string): LoadedProfile[] {
+  const out: LoadedProfile[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^(.+) \(([a-z_]+)\)$/.exec(line.trimEnd());
+    if (m) out.push({ name: m[1]!, mode: m[2]!, processes: [] });
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
 /** A process whose profile was not listed (unconfined but with a profile defined) still shows, under that name. */
 function addProcess(byName: Map<string, LoadedProfile>, exe: string, raw: RawProcess): void {
   const name = typeof raw.profile === 'string' ? raw.profile : exe;

@@ -90,8 +90,8 @@ static int udp(void) {
 
 static void on_usr1(int sig) { (void)sig; }
 
-/* Waits for SIGUSR1 (at most 20 s), printing "ready" first so the sender knows when to send. */
-static int wait_signal(void) {
+/* Waits for SIGUSR1 (at most `seconds`), printing "ready" first so the sender knows when to send. */
+static int wait_signal(int seconds) {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGUSR1);
@@ -99,7 +99,7 @@ static int wait_signal(void) {
   signal(SIGUSR1, on_usr1);
   printf("ready %d\n", getpid());
   fflush(stdout);
-  struct timespec limit = {20, 0};
+  struct timespec limit = {seconds > 0 ? seconds : 20, 0};
   if (sigtimedwait(&set, NULL, &limit) != SIGUSR1) return fail("sigtimedwait");
   return ok();
 }
@@ -143,7 +143,7 @@ int main(int argc, char **argv) {
   if (!strcmp(op, "socket")) return sock(a, b);
   if (!strcmp(op, "udp")) return udp();
   if (!strcmp(op, "kill")) return kill(atoi(a), SIGUSR1) == 0 ? ok() : fail("kill");
-  if (!strcmp(op, "waitsig")) return wait_signal();
+  if (!strcmp(op, "waitsig")) return wait_signal(atoi(a));
   if (!strcmp(op, "ptrace")) return trace(atoi(a));
   if (!strcmp(op, "mount")) return mount("tmpfs", a, "tmpfs", 0, NULL) == 0 ? ok() : fail("mount");
   if (!strcmp(op, "umount")) return umount(a) == 0 ? ok() : fail("umount");
