@@ -130,7 +130,7 @@ sed 's/ ([a-z_]*)$//' $A/profiles | grep -v // | while IFS= read -r n; do printf
 test ! -s $A/profiles || { cat $A/profiles; exit 1; }
 # Unconfined now, the test programs can be killed.
 for p in /proc/[0-9]*; do case $(readlink $p/exe) in /opt/t/*) kill -9 \${p#/proc/} 2>/dev/null;; esac; done
-printf quiet > /sys/module/apparmor/parameters/audit
+printf normal > /sys/module/apparmor/parameters/audit
 for m in /mnt/*; do umount "$m" 2>/dev/null; done
 rm -rf /srv/* /mnt/*
 dmesg -c > /dev/null
