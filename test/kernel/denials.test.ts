@@ -1,11 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseLog, proposeRules } from '../../server/src/service/logs';
 import { CaseResult, CASES, MARKER_PROFILE, runCases } from './cases';
-import { ROOT, VM_DIR } from './env';
+import { VM_DIR } from './env';
+import { lintDenials } from './lint';
 import { kernelSuite } from './kernelSuite';
 import { load, withMode, withRules } from './profileText';
 
@@ -60,7 +59,7 @@ kernelSuite('denials judged by a real AppArmor kernel', (test, vm) => {
         r.rounds = round;
         for (const rule of proposalsOf(round === 1 ? [...r.enforce.lines, ...r.complain.lines] : r.final?.lines ?? [])) r.rules.add(rule);
       }
-      const proposed = lintDenials(lines);
+      const proposed = lintDenials(lines).json.profiles;
       let next = text;
       for (const p of proposed) next = withRules(next, p.profile, p.rules);
       try {
@@ -95,15 +94,6 @@ kernelSuite('denials judged by a real AppArmor kernel', (test, vm) => {
     assert.equal(fileRead.complain.status, 0);
   });
 });
-
-/** `apparmor-lint --denials --format json` on the lines, as a user would run it. */
-function lintDenials(lines: readonly string[]): { profile: string; rules: string[] }[] {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aak-log-')), 'kern.log');
-  fs.writeFileSync(file, `${lines.join('\n')}\n`);
-  const out = execFileSync(process.execPath, [path.join(ROOT, 'bin', 'apparmor-lint.js'), '--denials', '--format', 'json', file], { encoding: 'utf8' });
-  fs.rmSync(path.dirname(file), { recursive: true, force: true });
-  return (JSON.parse(out) as { profiles: { profile: string; rules: string[] }[] }).profiles;
-}
 
 /** The rules the same code proposes for one case's lines alone, for the table. */
 function proposalsOf(lines: readonly string[]): string[] {
