@@ -13,6 +13,9 @@ export interface ExecResult {
   readonly stdout: string;
   readonly stderr: string;
   readonly status: number;
+  /** The same output as bytes, for output that is not text. */
+  readonly stdoutBytes: Buffer;
+  readonly stderrBytes: Buffer;
 }
 
 /** Base64 characters per line sent: the guest's shell reads them a byte at a time. */
@@ -132,7 +135,9 @@ export class AgentClient {
     else if (tag === '@@E') p.err.push(a ?? '');
     else if (tag === '@@END' && a === p.id) {
       this.pending = undefined;
-      p.resolve({ stdout: decode(p.out), stderr: decode(p.err), status: Number(b) });
+      const stdoutBytes = decode(p.out);
+      const stderrBytes = decode(p.err);
+      p.resolve({ stdout: stdoutBytes.toString('utf8'), stderr: stderrBytes.toString('utf8'), status: Number(b), stdoutBytes, stderrBytes });
     }
   }
 
@@ -151,8 +156,8 @@ function chunks(kind: string, id: string, data: Buffer): string[] {
   return out;
 }
 
-function decode(lines: readonly string[]): string {
-  return Buffer.from(lines.join(''), 'base64').toString('utf8');
+function decode(lines: readonly string[]): Buffer {
+  return Buffer.from(lines.join(''), 'base64');
 }
 
 function newId(): string {

@@ -21,8 +21,8 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     await agent.waitReady(deadline);
     const r = await agent.exec(command, stdin, 600_000);
-    await write(process.stdout, r.stdout);
-    await write(process.stderr, r.stderr);
+    await write(process.stdout, r.stdoutBytes);
+    await write(process.stderr, r.stderrBytes);
     return r.status;
   } finally {
     agent.close();
@@ -40,8 +40,8 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   return Buffer.concat(parts);
 }
 
-function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
-  return new Promise((resolve) => (text ? stream.write(text, () => resolve()) : resolve()));
+function write(stream: NodeJS.WritableStream, data: Buffer): Promise<void> {
+  return new Promise((resolve) => (data.length > 0 ? stream.write(data, () => resolve()) : resolve()));
 }
 
 main(process.argv.slice(2)).then((code) => process.exit(code), (e: Error) => {
