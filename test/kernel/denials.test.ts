@@ -1,9 +1,13 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as nodePath from 'node:path';
+import { Analyzer } from '../../server/src/service/analyze';
+import { formatMessage, severityOf } from '../../server/src/service/diagnosticRules';
 import { parseLog, proposeRules } from '../../server/src/service/logs';
+import { nodeFileSystem } from '../../server/src/node/nodeFileSystem';
 import { CaseResult, CASES, MARKER_PROFILE, runCases } from './cases';
-import { VM_DIR } from './env';
+import { APPARMOR, VM_DIR } from './env';
 import { lintDenials } from './lint';
 import { kernelSuite } from './kernelSuite';
 import { load, withMode, withRules } from './profileText';
@@ -54,6 +58,7 @@ kernelSuite('denials judged by a real AppArmor kernel', (test, vm) => {
     let pending = rows.filter((r) => !(r.enforce.passed && r.enforce.lines.length === 0));
     let lines = pending.flatMap((r) => [...r.enforce.lines, ...r.complain.lines]);
     const loadErrors: string[] = [];
+    const checkerErrors: string[] = [];
     for (let round = 1; round <= MAX_ROUNDS && pending.length > 0 && lines.length > 0; round++) {
       for (const r of pending) {
         r.rounds = round;
@@ -64,6 +69,8 @@ kernelSuite('denials judged by a real AppArmor kernel', (test, vm) => {
       for (const p of proposed) next = withRules(next, p.profile, p.rules);
       try {
         await load(vm(), next);
+        // apparmor_parser took it; our checker must agree.
+        checkerErrors.push(...errorsOf(next).map((e) => `round ${round}: ${e}`));
         text = next;
       } catch (e) {
         loadErrors.push(`round ${round}: ${(e as Error).message}`);
@@ -80,6 +87,7 @@ kernelSuite('denials judged by a real AppArmor kernel', (test, vm) => {
     for (const line of table.split('\n')) t.diagnostic(line);
     fs.writeFileSync(path.join(VM_DIR, 'denials-table.md'), `${table}\n\nThe profile at the end:\n\n\`\`\`\n${text}\`\`\`\n`);
     assert.deepEqual(loadErrors, [], 'the proposed rules must load');
+    assert.deepEqual(checkerErrors, [], 'our checker agrees with apparmor_parser on the profile with the rules added');
     const failed = rows.filter((r) => verdictOf(r) !== 'verified' && verdictOf(r) !== 'not mediated by this kernel');
     assert.deepEqual(failed.map((r) => `${r.name}: ${verdictOf(r)}`), [], table);
     // The classes this kernel is known to mediate are seen mediated.
@@ -94,6 +102,11 @@ kernelSuite('denials judged by a real AppArmor kernel', (test, vm) => {
     assert.equal(fileRead.complain.status, 0);
   });
 });
+
+function errorsOf(text: string): string[] {
+  const analyzer = new Analyzer({ fs: nodeFileSystem, includeDirs: [nodePath.join(APPARMOR, 'etc', 'apparmor.d')], abi: '3.0' });
+  return analyzer.analyze('/etc/apparmor.d/aak-probe', text).problems.filter((p) => severityOf(p.code) === 'error').map((p) => formatMessage(p.code, p.args));
+}
 
 /** The rules the same code proposes for one case's lines alone, for the table. */
 function proposalsOf(lines: readonly string[]): string[] {
