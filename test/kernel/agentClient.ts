@@ -18,8 +18,8 @@ export interface ExecResult {
   readonly stderrBytes: Buffer;
 }
 
-/** Base64 characters per line sent: the guest's shell reads them a byte at a time. */
-const CHUNK = 3072;
+/** Base64 characters per data line: one dd read in the guest. */
+const CHUNK = 16384;
 
 interface Pending {
   readonly id: string;
@@ -152,7 +152,10 @@ export class AgentClient {
 function chunks(kind: string, id: string, data: Buffer): string[] {
   const b64 = data.toString('base64');
   const out: string[] = [];
-  for (let i = 0; i < b64.length; i += CHUNK) out.push(`${kind} ${id} ${b64.slice(i, i + CHUNK)}`);
+  for (let i = 0; i < b64.length; i += CHUNK) {
+    const piece = b64.slice(i, i + CHUNK);
+    out.push(`${kind} ${id} ${piece.length}`, piece);
+  }
   return out;
 }
 

@@ -1,7 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as nodePath from 'node:path';
 import { Analyzer } from '../../server/src/service/analyze';
 import { formatMessage, severityOf } from '../../server/src/service/diagnosticRules';
 import { parseLog, proposeRules } from '../../server/src/service/logs';
@@ -104,7 +103,7 @@ kernelSuite('denials judged by a real AppArmor kernel', (test, vm) => {
 });
 
 function errorsOf(text: string): string[] {
-  const analyzer = new Analyzer({ fs: nodeFileSystem, includeDirs: [nodePath.join(APPARMOR, 'etc', 'apparmor.d')], abi: '3.0' });
+  const analyzer = new Analyzer({ fs: nodeFileSystem, includeDirs: [path.join(APPARMOR, 'etc', 'apparmor.d')], abi: '3.0' });
   return analyzer.analyze('/etc/apparmor.d/aak-probe', text).problems.filter((p) => severityOf(p.code) === 'error').map((p) => formatMessage(p.code, p.args));
 }
 
