@@ -41,6 +41,7 @@ export function buildInitramfs(): string {
   const tmp = `${out}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, writeCpio(entries.list));
   fs.renameSync(tmp, out);
+  removeOthers(/^initramfs-[0-9a-f]+\.cpio$/, out);
   return out;
 }
 
@@ -53,8 +54,16 @@ export function buildProbe(): string {
     fs.mkdirSync(VM_DIR, { recursive: true });
     execFileSync('gcc', ['-static', '-O1', '-Wall', '-o', `${out}.tmp`, src], { stdio: ['ignore', 'ignore', 'pipe'] });
     fs.renameSync(`${out}.tmp`, out);
+    removeOthers(/^probe-[0-9a-f]+$/, out);
   }
   return out;
+}
+
+/** Earlier builds of the same thing: each is several megabytes. */
+function removeOthers(pattern: RegExp, keep: string): void {
+  for (const f of fs.readdirSync(VM_DIR)) {
+    if (pattern.test(f) && path.join(VM_DIR, f) !== keep) fs.rmSync(path.join(VM_DIR, f), { force: true });
+  }
 }
 
 /** The shared libraries and loader the programs need, as `ldd` names them (the host is the same Debian). */
