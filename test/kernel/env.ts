@@ -9,6 +9,8 @@ export const ROOT = path.resolve(__dirname, '../../..');
 export const VM_DIR = process.env['AAK_VM_DIR'] ?? path.join(ROOT, '.vm');
 export const KERNEL = path.join(VM_DIR, 'kernel', 'vmlinuz');
 export const APPARMOR = path.join(VM_DIR, 'apparmor');
+/** Debian's runc, for the container test; optional. */
+export const RUNC = path.join(VM_DIR, 'runc', 'usr', 'sbin', 'runc');
 /** The guest's sources (init, agent, the probe's C), read from the checkout, not from out/. */
 export const GUEST_SRC = path.join(ROOT, 'test', 'kernel', 'guest');
 export const BUSYBOX = '/bin/busybox';

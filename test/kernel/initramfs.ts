@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CpioEntry, S_IFCHR, S_IFDIR, S_IFREG, writeCpio } from './cpio';
-import { APPARMOR, BUSYBOX, GUEST_SRC, VM_DIR } from './env';
+import { APPARMOR, BUSYBOX, GUEST_SRC, RUNC, VM_DIR } from './env';
 
 /**
  * The guest's whole root filesystem as one initramfs: busybox, Debian's apparmor userspace
@@ -17,7 +17,8 @@ const DIRS = ['bin', 'sbin', 'usr/bin', 'usr/sbin', 'etc', 'proc', 'sys', 'dev',
 
 export function buildInitramfs(): string {
   const probe = buildProbe();
-  const inputs = [BUSYBOX, probe, ...AA_PROGRAMS.map((p) => path.join(APPARMOR, p)), path.join(GUEST_SRC, 'init'), path.join(GUEST_SRC, 'agent.sh'), __filename];
+  const runc = fs.existsSync(RUNC) ? [RUNC] : [];
+  const inputs = [BUSYBOX, probe, ...runc, ...AA_PROGRAMS.map((p) => path.join(APPARMOR, p)), path.join(GUEST_SRC, 'init'), path.join(GUEST_SRC, 'agent.sh'), __filename];
   const hash = createHash('sha256');
   for (const f of inputs) hash.update(fs.readFileSync(f));
   const out = path.join(VM_DIR, `initramfs-${hash.digest('hex').slice(0, 12)}.cpio`);
@@ -28,7 +29,8 @@ export function buildInitramfs(): string {
   entries.node('dev/null', 1, 3);
   entries.file('bin/busybox', fs.readFileSync(BUSYBOX), 0o755);
   for (const p of AA_PROGRAMS) entries.file(p, fs.readFileSync(path.join(APPARMOR, p)), 0o755);
-  for (const lib of librariesOf(AA_PROGRAMS.map((p) => path.join(APPARMOR, p)))) entries.file(lib, fs.readFileSync(lib), 0o755);
+  for (const r of runc) entries.file('usr/sbin/runc', fs.readFileSync(r), 0o755);
+  for (const lib of librariesOf([...AA_PROGRAMS.map((p) => path.join(APPARMOR, p)), ...runc])) entries.file(lib, fs.readFileSync(lib), 0o755);
   entries.tree(path.join(APPARMOR, 'etc', 'apparmor'), 'etc/apparmor');
   entries.tree(path.join(APPARMOR, 'etc', 'apparmor.d'), 'etc/apparmor.d');
   entries.tree(path.join(APPARMOR, 'usr', 'share', 'apparmor-features'), 'usr/share/apparmor-features');
