@@ -2,7 +2,7 @@ import { Vm } from './vm';
 import { whyNoVm } from './env';
 
 /**
- * `node out/test/kernel/bootVm.js --socket PATH [--console FILE]`: boots the test VM and
+ * `node out/test/kernel/bootVm.js --socket PATH [--console FILE] [--kernel VMLINUZ]`: boots the test VM and
  * keeps it up until killed, printing `ready` once its agent answers. Then
  * `node out/test/kernel/guestExec.js --socket PATH -- PROGRAM ARGS…` runs programs in it
  * (also as a command prefix, such as the apparmor.target setting).
@@ -10,7 +10,7 @@ import { whyNoVm } from './env';
 async function main(argv: readonly string[]): Promise<number> {
   const socket = valueOf(argv, '--socket');
   if (!socket) {
-    process.stderr.write('usage: bootVm.js --socket PATH [--console FILE]\n');
+    process.stderr.write('usage: bootVm.js --socket PATH [--console FILE] [--kernel VMLINUZ]\n');
     return 2;
   }
   const why = whyNoVm();
@@ -19,7 +19,8 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
   const consoleLog = valueOf(argv, '--console');
-  const vm = await Vm.boot({ socket, ...(consoleLog ? { consoleLog } : {}) });
+  const kernel = valueOf(argv, '--kernel');
+  const vm = await Vm.boot({ socket, ...(consoleLog ? { consoleLog } : {}), ...(kernel ? { kernel } : {}) });
   // The socket takes one client at a time: guestExec.js gets it from here on.
   vm.detach();
   process.stdout.write(`ready (${vm.accel}, ${vm.bootSeconds.toFixed(1)} s; console: ${vm.consoleLog})\n`);

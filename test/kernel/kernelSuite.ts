@@ -8,13 +8,13 @@ import { Vm } from './vm';
  * unloaded, the kernel log emptied). Where the VM cannot be had, each test skips and
  * says why.
  */
-export function kernelSuite(name: string, body: (test: KernelTest, vm: () => Vm) => void): void {
-  const why = whyNoVm();
+export function kernelSuite(name: string, body: (test: KernelTest, vm: () => Vm) => void, options: SuiteOptions = {}): void {
+  const why = whyNoVm() ?? options.whyNot?.();
   let vm: Vm | undefined;
   describe(name, () => {
     before(async () => {
       if (why) return;
-      vm = await Vm.boot();
+      vm = await Vm.boot(options.kernel ? { kernel: options.kernel } : {});
       process.stdout.write(`# ${name}: VM booted in ${vm.bootSeconds.toFixed(1)} s (${vm.accel})\n`);
     }, { timeout: 600_000 });
     after(async () => { await vm?.shutdown(); });
@@ -25,6 +25,13 @@ export function kernelSuite(name: string, body: (test: KernelTest, vm: () => Vm)
       return vm;
     });
   });
+}
+
+export interface SuiteOptions {
+  /** Another kernel image than bookworm's. */
+  readonly kernel?: string;
+  /** Why this suite cannot run, beyond what every kernel suite needs. */
+  readonly whyNot?: () => string | undefined;
 }
 
 export type KernelTest = (title: string, fn: (t: TestContext) => Promise<void>) => void;

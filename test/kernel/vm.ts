@@ -19,6 +19,8 @@ export interface BootOptions {
   readonly consoleLog?: string;
   /** Seconds to wait for the agent under TCG. */
   readonly bootTimeout?: number;
+  /** The kernel image; default Debian bookworm's, from .vm/kernel/. */
+  readonly kernel?: string;
 }
 
 export interface ExecOptions {
@@ -64,7 +66,7 @@ export class Vm {
     for (const accel of accels) {
       fs.rmSync(socket, { force: true });
       const start = Date.now();
-      const child = startQemu(accel, initrd, socket, consoleLog);
+      const child = startQemu(accel, options.kernel ?? KERNEL, initrd, socket, consoleLog);
       const exited = new Promise<never>((_, reject) => child.once('exit', (code, sig) => reject(new Error(`QEMU exited (${sig ?? code}) before the agent answered; see ${consoleLog}`))));
       exited.catch(() => undefined);
       // Under KVM a boot is a second or two; a KVM that hangs is given up for TCG after a minute.
@@ -136,12 +138,12 @@ rm -rf /srv/* /mnt/*
 dmesg -c > /dev/null
 `;
 
-function startQemu(accel: string, initrd: string, socket: string, consoleLog: string): ChildProcess {
+function startQemu(accel: string, kernel: string, initrd: string, socket: string, consoleLog: string): ChildProcess {
   const cpu = accel === 'kvm' ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', 'tcg', '-cpu', 'max'];
   const args = [
     ...cpu, '-m', '1024', '-smp', '1', '-nodefaults', '-no-user-config', '-nic', 'none', '-display', 'none', '-no-reboot',
     '-serial', `file:${consoleLog}`, '-serial', `unix:${socket},server=on,wait=off`,
-    '-kernel', KERNEL, '-initrd', initrd, '-append', APPEND,
+    '-kernel', kernel, '-initrd', initrd, '-append', APPEND,
   ];
   fs.mkdirSync(VM_DIR, { recursive: true });
   const child = spawn('sh', ['-c', WATCHDOG, 'sh', QEMU, ...args], { stdio: ['pipe', 'ignore', 'pipe'] });

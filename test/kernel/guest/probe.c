@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 #include <sched.h>
 #include <unistd.h>
+#include <linux/io_uring.h>
 
 static int fail(const char *op) {
   printf("fail %s: %s\n", op, strerror(errno));
@@ -123,6 +124,16 @@ static int pivot(const char *newroot) {
   return ok();
 }
 
+/* An io_uring with a kernel thread polling its queue: AppArmor 4's `io_uring sqpoll`. */
+static int uring_sqpoll(void) {
+  struct io_uring_params params;
+  memset(&params, 0, sizeof params);
+  params.flags = IORING_SETUP_SQPOLL;
+  int fd = syscall(SYS_io_uring_setup, 4, &params);
+  if (fd < 0) return fail("io_uring_setup");
+  return ok();
+}
+
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   if (argc < 2) { fputs("usage: probe OP ARGS...\n", stderr); return 2; }
@@ -148,6 +159,8 @@ int main(int argc, char **argv) {
   if (!strcmp(op, "mount")) return mount("tmpfs", a, "tmpfs", 0, NULL) == 0 ? ok() : fail("mount");
   if (!strcmp(op, "umount")) return umount(a) == 0 ? ok() : fail("umount");
   if (!strcmp(op, "pivot_root")) return pivot(a);
+  if (!strcmp(op, "userns")) return unshare(CLONE_NEWUSER) == 0 ? ok() : fail("unshare");
+  if (!strcmp(op, "uring_sqpoll")) return uring_sqpoll();
   fprintf(stderr, "probe: unknown op %s\n", op);
   return 2;
 }
