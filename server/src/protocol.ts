@@ -70,6 +70,8 @@ export interface DenialRule {
   readonly samples: { readonly line: number; readonly fields: Record<string, string> }[];
   /** The located file already allows every access logged (the loaded policy is older than the file). */
   readonly allowed: boolean;
+  /** Why the rule cannot go into the located file as it stands (the errors it would bring there); absent when it can. */
+  readonly conflict?: string;
 }
 
 export interface InsertRulesParams {

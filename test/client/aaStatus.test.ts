@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { describeProcesses, parseAaStatus, topLevelName } from '../../client/src/core/aaStatus';
+import { describeProcesses, parseAaStatus, parseProfilesFile, repairJson, topLevelName } from '../../client/src/core/aaStatus';
 
 /**
  * What aa-status --json prints (format version 2): one line, profiles by mode, processes
@@ -51,4 +51,27 @@ test('children and hats are found in their parent\'s file; processes are summed 
   assert.equal(describeProcesses([]), 'no confined processes');
   const many = [1, 2, 3, 4, 5].map((pid) => ({ pid, exe: '/usr/sbin/nginx', mode: 'enforce' }));
   assert.equal(describeProcesses(many), '5 processes: /usr/sbin/nginx (1), /usr/sbin/nginx (2), /usr/sbin/nginx (3), and 2 more');
+});
+
+/**
+ * Captured from Debian bookworm's aa-status 3.0.8 in the kernel tests' VM (test/kernel/):
+ * with no profile in enforce mode it writes a comma before the first profile.
+ */
+const BOOKWORM_NO_ENFORCE = '{"version": "2", "profiles": {, "aak-zero": "complain", "aak-k": "kill"}, "processes": {}}\n';
+
+test('aa-status --json of bookworm with no enforce-mode profile: read despite its leading comma', () => {
+  assert.throws(() => JSON.parse(BOOKWORM_NO_ENFORCE));
+  assert.deepEqual(parseAaStatus(BOOKWORM_NO_ENFORCE).map((p) => [p.name, p.mode]), [['aak-k', 'kill'], ['aak-zero', 'complain']]);
+});
+
+test('repairJson: drops only commas a list cannot hold, never inside strings', () => {
+  assert.equal(repairJson('{ , "a": [ ,1, 2 , ], "b,": "{,", "c": "\\",["}'), '{  "a": [ 1, 2  ], "b,": "{,", "c": "\\",["}');
+  assert.equal(repairJson(SAMPLE), SAMPLE);
+});
+
+test('the kernel\'s profiles file, for where aa-status is missing: names with spaces and children kept', () => {
+  const text = 'aak-two (complain)\naak-two//kid (enforce)\n/usr/bin/my app (kill)\nnot a profile line\n';
+  assert.deepEqual(parseProfilesFile(text).map((p) => [p.name, p.mode]), [
+    ['/usr/bin/my app', 'kill'], ['aak-two', 'complain'], ['aak-two//kid', 'enforce'],
+  ]);
 });

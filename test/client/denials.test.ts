@@ -82,6 +82,9 @@ test('a rule item: the rule, count and operation; deny form, literal form and lo
   assert.match(text.tooltip, /As logged: `owner \/home\/al\/\.config\/notes\/ rw,`/);
   assert.match(text.tooltip, /Log line 12: `operation=open name=\/home\/al\/\.config\/notes\/ comm="my notes" requested_mask=rw`/);
   assert.match(ruleText({ ...RULE, allowed: true }, NOW).description, /allowed by the file: reload the profile$/);
+  const conflicting = ruleText({ ...RULE, conflict: "'/x' has conflicting exec modes: ix here and px at line 2." }, NOW);
+  assert.match(conflicting.description, /conflicts with the file$/);
+  assert.match(conflicting.tooltip, /Added as it is, the profile would not load: '\/x' has conflicting exec modes: ix here and px at line 2/);
 });
 
 test('the view\'s message counts rules, unreadable lines and denials no rule fixes; the badge counts rules still to add', () => {

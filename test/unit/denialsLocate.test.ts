@@ -145,3 +145,18 @@ test('inserting into a file that does not exist makes one with the tunables and 
   assert.deepEqual(errorsOf(check(text, { files: { [`${ETC}/tunables/global`]: TUNABLES } })), []);
   assert.ok(parse(text).errors.length === 0);
 });
+
+test('a proposal that would conflict with the file it goes into says so (ix where the file runs the path with px)', () => {
+  const files = { ...FILES, [`${WS}/runner`]: 'profile runner /usr/bin/runner {\n  /usr/bin/helper px,\n}\n' };
+  const log = [
+    dmesg('runner', 'operation="exec" class="file" name="/usr/bin/helper" requested_mask="x" denied_mask="x" fsuid=0 ouid=0', 101),
+    dmesg('runner', 'operation="open" class="file" name="/etc/runner.conf" requested_mask="r" denied_mask="r" fsuid=0 ouid=0', 102),
+  ].join('\n');
+  const rules = propose(log, files).groups[0]!.rules;
+  assert.deepEqual(rules.map((r) => [r.text, r.conflict]), [
+    ['/etc/runner.conf r,', undefined],
+    ['/usr/bin/helper ix,', "'/usr/bin/helper' has conflicting exec modes: ix here and px at line 2."],
+  ]);
+  // Without the px rule nothing conflicts.
+  assert.ok(propose(log, { ...files, [`${WS}/runner`]: 'profile runner /usr/bin/runner {\n}\n' }).groups[0]!.rules.every((r) => r.conflict === undefined));
+});

@@ -108,3 +108,22 @@ test('a null profile\'s denials go to its parent; a change_hat asks for the hat'
     ['p//admin', true, [], 1],
   ]);
 });
+
+/** Logged by Debian bookworm's 6.1 kernel in the kernel tests' VM (test/kernel/). */
+const KERNEL_WRITE = line('operation="open" profile="aak-probe" name="/srv/f/both" pid=206 comm="probe" requested_mask="w" denied_mask="w" fsuid=0 ouid=0');
+const KERNEL_APPEND = line('operation="open" profile="aak-probe" name="/srv/f/both" pid=208 comm="probe" requested_mask="a" denied_mask="a" fsuid=0 ouid=0');
+const KERNEL_PX_MISSING = line('operation="exec" info="profile transition not found" error=-13 profile="aak-probe" name="/opt/t/child" pid=252 comm="probe" requested_mask="x" denied_mask="x" fsuid=0 ouid=0 target="/opt/t/child"');
+
+test('a denied write and a denied append to one file give w, which apparmor_parser accepts (not wa)', () => {
+  assert.deepEqual(rulesFor([KERNEL_WRITE, KERNEL_APPEND]), { 'aak-probe': ['/srv/f/both w,'] });
+  assert.deepEqual(rulesFor([KERNEL_APPEND, KERNEL_WRITE], { generalise: false }), { 'aak-probe': ['/srv/f/both w,'] });
+  const { profiles } = proposeRules(parseLog([KERNEL_WRITE, KERNEL_APPEND].join('\n')).records);
+  assert.deepEqual(profiles[0]!.rules.map((r) => [r.deny, r.literals]), [['deny /srv/f/both w,', ['/srv/f/both w,']]]);
+  assert.deepEqual(accepted(rulesFor([KERNEL_WRITE, KERNEL_APPEND])['aak-probe']!), []);
+});
+
+test('an exec denied for want of the target profile (px to a profile not loaded) proposes no conflicting ix', () => {
+  const { profiles, skipped } = proposeRules(parseLog(KERNEL_PX_MISSING).records);
+  assert.deepEqual(profiles, []);
+  assert.match(skipped[0]!.reason, /already runs \/opt\/t\/child with a transition to a profile that is not loaded/);
+});

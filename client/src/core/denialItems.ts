@@ -33,11 +33,12 @@ export function groupText(group: DenialGroup, now: number): ItemText {
 
 export function ruleText(rule: DenialRule, now: number): ItemText {
   const seen = formatSeen(rule.lastSeen, now);
-  const description = [`${rule.count}× ${rule.operation}`, seen, rule.allowed ? 'allowed by the file: reload the profile' : ''].filter((p) => p !== '').join(' · ');
+  const description = [`${rule.count}× ${rule.operation}`, seen, rule.allowed ? 'allowed by the file: reload the profile' : '', rule.conflict ? 'conflicts with the file' : ''].filter((p) => p !== '').join(' · ');
   const lines = [code(rule.text), `Deny instead: ${code(rule.deny)}`];
   if (rule.literals.length > 0 && rule.literals.join('\n') !== rule.text) lines.push(`As logged: ${rule.literals.map(code).join(', ')}`);
   lines.push(`${plural(rule.count, 'record')}${seen ? `, last ${seen}` : ''}; ${rule.operations.join(', ')}.`);
   if (rule.allowed) lines.push('The profile file already allows this: the loaded policy is older than the file. Load it again.');
+  if (rule.conflict) lines.push(`Added as it is, the profile would not load: ${escapeMarkdown(rule.conflict)}`);
   for (const s of rule.samples) lines.push(`Log line ${s.line}: ${code(describeFields(s.fields))}`);
   return { label: rule.text, description, tooltip: lines.join('\n\n') };
 }

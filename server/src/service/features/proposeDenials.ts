@@ -3,6 +3,7 @@ import type { Analyzer } from '../analyze';
 import type { FileNode } from '../ast';
 import { LineIndex } from '../diagnostics';
 import { allowsRecord } from '../logs/allows';
+import { checkProposals } from '../logs/checkProposals';
 import type { AuditRecord } from '../logs/auditRecord';
 import { insertRules } from '../logs/insertRules';
 import { parseLog } from '../logs/parseLog';
@@ -70,6 +71,9 @@ function toGroup(p: ProfileProposal, sources: DenialSources, load: (path: string
   const file = located ? load(located.path) : undefined;
   const target = located && file ? targetOf(p, located, file) : undefined;
   const set = located && file && sources.analyzer ? ruleSetOf(sources.analyzer, file.path, file.ast, located.profile) : undefined;
+  const conflicts = located && file && sources.analyzer
+    ? checkProposals(sources.analyzer, file, located.profile, p.rules.map((r) => r.text), { hat: p.hat })
+    : new Map<string, string>();
   const operations = [...new Set(p.rules.flatMap((r) => r.operations))];
   return {
     profile: p.profile,
@@ -77,7 +81,7 @@ function toGroup(p: ProfileProposal, sources: DenialSources, load: (path: string
     count: p.count,
     ...(p.lastSeen !== undefined ? { lastSeen: p.lastSeen } : {}),
     operations: operations.length > 0 || !p.hat ? operations : ['change_hat'],
-    rules: p.rules.map((r) => toRule(r, set)),
+    rules: p.rules.map((r) => toRule(r, set, conflicts.get(r.text))),
     ...(target ? { target } : {}),
   };
 }
@@ -97,7 +101,7 @@ function targetOf(p: ProfileProposal, located: LocatedProfile, file: ProfileFile
   };
 }
 
-function toRule(r: ProposedRule, set: RuleSet | undefined): DenialRule {
+function toRule(r: ProposedRule, set: RuleSet | undefined, conflict: string | undefined): DenialRule {
   return {
     text: r.text,
     deny: r.deny,
@@ -109,6 +113,7 @@ function toRule(r: ProposedRule, set: RuleSet | undefined): DenialRule {
     operations: [...r.operations],
     samples: r.records.slice(-MAX_SAMPLES).map((rec) => ({ line: rec.line + 1, fields: { ...rec.fields } })),
     allowed: set !== undefined && distinctAccesses(r.records).every((rec) => allowsRecord(set, rec)),
+    ...(conflict !== undefined ? { conflict } : {}),
   };
 }
 

@@ -10,6 +10,12 @@ export function describeFile(record: AuditRecord): Described {
   if (!path.startsWith('/')) {
     return { reason: `"${path}" is not an absolute path (a disconnected path: see the attach_disconnected flag)` };
   }
+  if (record.operation === 'exec' && /transition not found|profile not found/.test(f['info'] ?? '')) {
+    // The profile already names a transition for this file (px, cx…) whose target is not loaded:
+    // another x rule would conflict with it; the target profile is what is missing.
+    const target = f['target'] && f['target'] !== path ? ` "${f['target']}"` : '';
+    return { reason: `the profile already runs ${path} with a transition to a profile${target} that is not loaded: load that profile, or make the rule's transition fall back (pix, cix)` };
+  }
   const perms = fileLetters(f['denied_mask'] ?? f['requested_mask'] ?? '');
   if (record.operation === 'exec') perms.add('x');
   if (perms.size === 0) return { reason: 'the record asks for no file permission' };

@@ -41,7 +41,9 @@ function renderFile(a: A.FileAccess, options: RenderOptions): Rendered {
     const body = `${owner}link ${quoteWord(path.glob)} -> ${quoteWord(target.glob)},`;
     return { text: body, deny: `deny ${body}`, variables: [...path.variables, ...target.variables] };
   }
-  const letters = a.perms.filter((p) => p !== 'x').join('');
+  // Accesses merged from several records may hold both: `w` grants append, and a rule may not hold both.
+  const write = a.perms.includes('w');
+  const letters = a.perms.filter((p) => p !== 'x' && !(write && p === 'a')).join('');
   const exec = a.perms.includes('x');
   const word = quoteWord(path.glob);
   const text = `${owner}${word} ${orderPerms(letters + (exec ? options.execMode : ''))}${exec ? execArrow(a, options.execMode) : ''},`;
