@@ -89,7 +89,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const settled = Promise.race([pulled, new Promise((resolve) => setTimeout(resolve, 2000))]);
     indexed = settled.then(async () => {
       if (!options.tree) return;
-      const limits = { maxEntries: workspace.settings.indexMaxFiles ?? DEFAULT_MAX_INDEXED, maxFileBytes: MAX_POLICY_FILE_BYTES };
+      const max = workspace.settings.indexMaxFiles;
+      const limits = { maxEntries: Number.isInteger(max) && max! > 0 ? max! : DEFAULT_MAX_INDEXED, maxFileBytes: MAX_POLICY_FILE_BYTES };
       await buildIndex(connection, index, options.tree, [...roots, ...workspace.settings.includeDirs], limits, stopIndexing.token);
     }).catch((e: Error) => connection.console.error(`indexing failed: ${e.stack ?? e}`));
   });
