@@ -8,7 +8,7 @@ import { now, startServer } from './serverProcess';
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const at = args.indexOf('--max-files');
-  const folder = args.find((a, i) => !a.startsWith('--') && i !== at + 1) ?? '/';
+  const folder = args.find((a, i) => !a.startsWith('--') && (at < 0 || i !== at + 1)) ?? '/';
   const options = at >= 0 ? { includeDirs: [], indexMaxFiles: Number(args[at + 1]) } : { includeDirs: [] };
   const t0 = now();
   const s = await startServer([folder], options);

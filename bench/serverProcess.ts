@@ -4,7 +4,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 
-const SERVER = path.resolve(__dirname, '../../bin/apparmor-language-server.js');
+/** APPARMOR_LSP_BIN runs another build (main's, to compare). */
+const SERVER = process.env.APPARMOR_LSP_BIN ?? path.resolve(__dirname, '../../bin/apparmor-language-server.js');
 
 export const now = (): number => Number(process.hrtime.bigint()) / 1e6;
 
