@@ -115,6 +115,17 @@ for (const [name, bad] of [
   });
 }
 
+test('a frame over the size limit is skipped unread, and the next one answered', { skip: built }, async () => {
+  const s = start();
+  const size = 65 * 1024 * 1024;
+  s.send(`Content-Length: ${size}\r\n\r\n`);
+  for (let sent = 0; sent < size; sent += 1 << 20) s.send('x'.repeat(Math.min(1 << 20, size - sent)));
+  s.send(INIT());
+  assert.ok((await s.reply(1)).result);
+  const logged = await s.waitFor((m) => m.method === 'window/logMessage' && /over the limit/.test(m.params?.message ?? ''), 'log of the skipped frame');
+  assert.match(logged.params!.message!, /68157440 bytes/);
+});
+
 test('a body that is not JSON gets -32700, one that is not an object -32600, both with a null id', { skip: built }, async () => {
   const s = start();
   s.send('Content-Length: 5\r\n\r\n{abc}' + 'Content-Length: 2\r\n\r\n[]' + INIT());

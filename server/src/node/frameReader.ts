@@ -33,6 +33,8 @@ type State =
 
 export class FrameReader extends AbstractMessageReader implements MessageReader {
   private buffer: Buffer = Buffer.alloc(0);
+  private waiting: Buffer[] = [];
+  private waitingBytes = 0;
   private state: State = { mode: 'header', lines: [] };
   private callback: DataCallback | undefined;
   private bareLfReported = false;
@@ -53,7 +55,13 @@ export class FrameReader extends AbstractMessageReader implements MessageReader 
   }
 
   private receive(chunk: Buffer): void {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    // A long body waits in pieces, joined once it is whole: not copied again at every chunk.
+    this.waiting.push(chunk);
+    this.waitingBytes += chunk.length;
+    if (this.state.mode === 'body' && this.buffer.length + this.waitingBytes < this.state.length) return;
+    this.buffer = Buffer.concat([this.buffer, ...this.waiting]);
+    this.waiting = [];
+    this.waitingBytes = 0;
     // Each step consumes input or waits for more: the loop ends.
     while (this.step());
   }
