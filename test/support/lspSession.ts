@@ -20,6 +20,8 @@ export class LspSession {
    * answers against these without a clock.
    */
   readonly timeline: string[] = [];
+  /** The tokens of the work-done progress the server created, in order. */
+  readonly progressTokens: (string | number)[] = [];
   private readonly waiters: (() => void)[] = [];
 
   private constructor(private readonly proc: ChildProcess, readonly conn: MessageConnection) {
@@ -36,7 +38,10 @@ export class LspSession {
       this.timeline.push(`show: ${m.message}`);
       this.waiters.splice(0).forEach((w) => w());
     });
-    conn.onRequest('window/workDoneProgress/create', () => null);
+    conn.onRequest('window/workDoneProgress/create', (p: { token: string | number }) => {
+      this.progressTokens.push(p.token);
+      return null;
+    });
     conn.onNotification('$/progress', (p: { value: { kind: string; message?: string } }) => {
       this.timeline.push(`progress: ${p.value.kind}${p.value.message ? ` ${p.value.message}` : ''}`);
       this.waiters.splice(0).forEach((w) => w());

@@ -94,6 +94,20 @@ test('the limit: indexing stops at indexMaxFiles with one message', { skip: buil
   }
 });
 
+test('cancelling the progress stops indexing', { skip: built }, async () => {
+  const { session } = await LspSession.start({ ...INIT, ...folder(BIG), initializationOptions: { includeDirs: [], indexMaxFiles: 40_000 } });
+  try {
+    await session.waitFor(/^progress: report/);
+    await session.conn.sendNotification('window/workDoneProgress/cancel', { token: session.progressTokens[0] });
+    const at = await session.waitFor(/^log: Index(ed|ing cancelled)/);
+    const indexed = Number(/(\d+) policy files/.exec(session.timeline[at]!)![1]);
+    assert.match(session.timeline[at]!, /^log: Indexing cancelled after \d+ policy files/);
+    assert.ok(indexed < BIG_FILES, `${indexed} files`);
+  } finally {
+    await session.close();
+  }
+});
+
 test('system trees, tool folders, binaries and oversized files are skipped', { skip: built }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aa-lsp-skip-'));
   try {
