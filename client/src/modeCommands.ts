@@ -1,6 +1,6 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { CommandResult, fail } from './commandResult';
+import { CommandResult, fail, UNTRUSTED } from './commandResult';
 import { buildModeEdits, Mode } from './core/profileFlags';
 import { findProfileDocument, isResult } from './documents';
 import { ProfileCommandDeps, runOnKernel } from './profileCommands';
@@ -10,6 +10,8 @@ import { ProfileCommandDeps, runOnKernel } from './profileCommands';
  * profiles' flags (so it survives a reboot), the file saved, then reloaded.
  */
 export async function setMode(deps: ProfileCommandDeps, mode: Mode, uri?: vscode.Uri): Promise<CommandResult> {
+  // Before anything is edited or saved: an untrusted workspace gets neither a changed file nor a reload.
+  if (!vscode.workspace.isTrusted) return UNTRUSTED;
   const doc = await findProfileDocument(uri);
   if (isResult(doc)) return doc;
   const change = buildModeEdits(doc.getText(), mode);

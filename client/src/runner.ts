@@ -48,6 +48,10 @@ export class Runner {
   async runAsRoot(argv: readonly string[], privilege: Privilege, maxBuffer?: number): Promise<Execution> {
     const isRoot = process.getuid?.() === 0;
     const plan = elevate(argv, privilege, isRoot);
+    if (plan.how === 'refused') {
+      this.log.appendLine(`Not run: ${plan.reason}`);
+      return { commandLine: toShellLine(plan.argv), program: privilege, result: { exitCode: null, stdout: '', stderr: '', spawnError: 'REFUSED', detail: plan.reason } };
+    }
     if (plan.how !== 'sudo') return this.execLogged(plan.argv, maxBuffer);
     const tried = await this.execLogged(plan.argv, maxBuffer);
     if (!isSudoAskingForPassword(tried.result.stderr) || !this.terminal) return tried;

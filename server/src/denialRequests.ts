@@ -1,4 +1,4 @@
-import { Connection, ErrorCodes, ResponseError, TextDocuments } from 'vscode-languageserver';
+import { CancellationToken, Connection, ErrorCodes, LSPErrorCodes, ResponseError, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { DENIALS_REQUEST, DenialsParams, INSERT_RULES_REQUEST, InsertRulesParams } from './protocol';
 import { insertDenialRules } from './service/features/insertDenialRules';
@@ -24,9 +24,11 @@ export interface DenialDeps {
 
 /** `apparmor/denials` and `apparmor/insertRules` (see protocol.ts). */
 export function registerDenialRequests(connection: Connection, deps: DenialDeps): void {
-  connection.onRequest(DENIALS_REQUEST, async (params: unknown) => {
+  connection.onRequest(DENIALS_REQUEST, async (params: unknown, token: CancellationToken) => {
     const p = checkDenialsParams(params);
-    await deps.indexed();
+    // Indexing a large workspace takes a while: a cancel stops the wait.
+    await Promise.race([deps.indexed(), new Promise<void>((resolve) => token.onCancellationRequested(() => resolve()))]);
+    if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, `${DENIALS_REQUEST} was cancelled.`);
     return answer(connection, DENIALS_REQUEST, () => {
       const open = new Map(deps.documents.all().filter((d) => d.uri.startsWith('file:')).map((d) => [uriToPath(d.uri), d.getText()]));
       const entries = [...deps.index.topLevelProfiles(open)];

@@ -1,9 +1,9 @@
-import { Connection, TextDocuments } from 'vscode-languageserver';
+import { CancellationToken, CancellationTokenSource, Connection, LSPErrorCodes, ResponseError, TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CAPABILITIES } from './capabilities';
 import { registerDenialRequests } from './denialRequests';
 import { DiagnosticsPublisher, RunParser } from './diagnosticsPublisher';
-import { buildIndex } from './indexing';
+import { buildIndex, DEFAULT_MAX_INDEXED, MAX_POLICY_FILE_BYTES, TreeSource } from './indexing';
 import { doComplete } from './service/features/doComplete';
 import { isFragmentPath } from './service/analyze';
 import { doRename, OtherFile, prepareRename } from './service/features/doRename';
@@ -29,12 +29,14 @@ export interface ServerOptions {
   readonly defaults: Settings;
   /** The real apparmor_parser, where the platform has one (Node, not the browser). */
   readonly runParser?: RunParser;
+  /** The disk as the workspace indexer walks it; without it (the browser) nothing is indexed. */
+  readonly tree?: TreeSource;
 }
 
 /** Wires the language service to a connection; shared by the Node and browser entries. */
 export function startServer(connection: Connection, options: ServerOptions): void {
   // The workspace learns each edit, to re-read only around it.
-  const documents = new TextDocuments(trackEdits((...e) => workspace.noteEdit(...e)));
+  const documents = new TextDocuments(trackEdits((uri, _from, _to, edit) => workspace.noteEdit(uri, edit)));
   // Open documents win over the disk: an unsaved tunable is what its includers see.
   const overlay: FileSystem = {
     readFile: (p) => documents.get(pathToUri(p))?.getText() ?? options.fs.readFile(p),
@@ -46,13 +48,27 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   let roots: string[] = [];
   let indexed: Promise<void> = Promise.resolve();
 
+  /** Stops indexing at shutdown. */
+  const stopIndexing = new CancellationTokenSource();
+
   // A bug in one feature is logged and answered with nothing; it never takes the server down.
+  // A request cancelled while it waited in the queue is answered as cancelled, not run.
   const guard = <A extends unknown[], R>(name: string, fn: (...args: A) => R) => (...args: A): R | null => {
+    if (args.some((a) => CancellationToken.is(a) && a.isCancellationRequested)) throw cancelledError();
     try {
       return fn(...args);
     } catch (e) {
+      if (e instanceof ResponseError) throw e;
       connection.console.error(`${name} failed: ${(e as Error).stack ?? e}`);
       return null;
+    }
+  };
+  /** The same for notifications: logged, never thrown into the event loop. */
+  const safely = <A extends unknown[]>(name: string, fn: (...args: A) => void) => (...args: A): void => {
+    try {
+      fn(...args);
+    } catch (e) {
+      connection.console.error(`${name} failed: ${(e as Error).stack ?? e}`);
     }
   };
 
@@ -68,13 +84,21 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     documents.all().forEach(schedule);
   };
   connection.onInitialized(() => {
-    void pullSettings().catch((e: Error) => connection.console.error(`settings: ${e.message}`));
-    indexed = buildIndex(connection, index, [...roots, ...workspace.settings.includeDirs]).catch((e: Error) => connection.console.error(`indexing: ${e.message}`));
+    // After the settings, which hold the index's limit; a client that never answers does not hold it up long.
+    const pulled = pullSettings().catch((e: Error) => connection.console.error(`settings: ${e.stack ?? e}`));
+    const settled = Promise.race([pulled, new Promise((resolve) => setTimeout(resolve, 2000))]);
+    indexed = settled.then(async () => {
+      if (!options.tree) return;
+      const max = workspace.settings.indexMaxFiles;
+      const limits = { maxEntries: Number.isInteger(max) && max! > 0 ? max! : DEFAULT_MAX_INDEXED, maxFileBytes: MAX_POLICY_FILE_BYTES };
+      await buildIndex(connection, index, options.tree, [...roots, ...workspace.settings.includeDirs], limits, stopIndexing.token);
+    }).catch((e: Error) => connection.console.error(`indexing failed: ${e.stack ?? e}`));
   });
+  connection.onShutdown(() => stopIndexing.cancel());
   workspace.onDependentsChanged = (changed) => {
     for (const doc of documents.all()) if (doc.uri !== changed) schedule(doc);
   };
-  connection.onDidChangeConfiguration(() => void pullSettings().catch((e: Error) => connection.console.error(`settings: ${e.message}`)));
+  connection.onDidChangeConfiguration(() => void pullSettings().catch((e: Error) => connection.console.error(`settings: ${e.stack ?? e}`)));
 
   connection.onInitialize((params) => {
     canPullConfiguration = !!params.capabilities.workspace?.configuration;
@@ -86,15 +110,15 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   });
 
   // Fires on open as well as on every change.
-  documents.onDidChangeContent((e) => schedule(e.document));
-  documents.onDidSave((e) => {
+  documents.onDidChangeContent(safely('change', (e) => schedule(e.document)));
+  documents.onDidSave(safely('save', (e) => {
     index.update(uriToPath(e.document.uri), e.document.getText());
-    void publisher.checkSaved(e.document).catch((err: Error) => connection.console.error(`apparmor_parser check failed: ${err.message}`));
-  });
-  documents.onDidClose((e) => {
+    void publisher.checkSaved(e.document).catch((err: Error) => connection.console.error(`apparmor_parser check failed: ${err.stack ?? err}`));
+  }));
+  documents.onDidClose(safely('close', (e) => {
     workspace.forget(e.document.uri);
     publisher.clear(e.document.uri);
-  });
+  }));
 
   const formatOptions = (o: { tabSize: number; insertSpaces: boolean }): FormatOptions =>
     ({ tabSize: o.tabSize, insertSpaces: o.insertSpaces, modernIncludes: workspace.settings.formatModernIncludes ?? false });
@@ -153,11 +177,16 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   connection.onSelectionRanges(guard('selection ranges', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
     getSelectionRanges(analysis.parse.ast, lines, p.positions.map((q) => doc.offsetAt(q))))));
-  connection.languages.semanticTokens.on((p) => guard('semantic tokens', () => withDoc(p.textDocument.uri, (_doc, { analysis, lines }) =>
-    ({ data: getSemanticTokens(analysis.parse.ast, lines) })))() ?? { data: [] });
+  connection.languages.semanticTokens.on((p, token) => guard('semantic tokens', (_token: CancellationToken) => withDoc(p.textDocument.uri, (_doc, { analysis, lines }) =>
+    ({ data: getSemanticTokens(analysis.parse.ast, lines) })))(token) ?? { data: [] });
 
   registerDenialRequests(connection, { documents, fs: overlay, index, workspace, indexed: () => indexed, roots: () => [...roots, ...workspace.settings.includeDirs] });
 
   documents.listen(connection);
   connection.listen();
+}
+
+/** The answer to a request the client cancelled (LSP's RequestCancelled). */
+export function cancelledError(): ResponseError<void> {
+  return new ResponseError(LSPErrorCodes.RequestCancelled, 'The request was cancelled.');
 }

@@ -16,6 +16,8 @@ export interface Settings {
   readonly checkOnSave?: boolean;
   /** Formatting: rewrite `#include` as `include` (default off). */
   readonly formatModernIncludes?: boolean;
+  /** The most files and folders the workspace index looks at (default 20,000). */
+  readonly indexMaxFiles?: number;
 }
 
 interface Entry {
@@ -23,6 +25,8 @@ interface Entry {
   readonly text: string;
   readonly analysis: FileAnalysis;
   readonly lines: LineIndex;
+  /** How many updates of the document had been seen when it was analysed. */
+  readonly updates: number;
 }
 
 /**
@@ -34,8 +38,8 @@ export class Workspace {
   analyzer: Analyzer;
   private readonly entries = new Map<string, Entry>();
   private names: readonly string[] | undefined;
-  /** The last edit of each document, from the editor's updates. */
-  private readonly edits = new Map<string, { from: number; to: number; edit: TextEdit | undefined }>();
+  /** The last edit of each document, numbered: updates are chained by count, as versions may repeat. */
+  private readonly edits = new Map<string, { count: number; edit: TextEdit | undefined }>();
   /** Called when an edit may change other open files' diagnostics. */
   onDependentsChanged?: (changedUri: string) => void;
 
@@ -52,8 +56,9 @@ export class Workspace {
 
   get(doc: TextDocument): Entry {
     const known = this.entries.get(doc.uri);
-    if (known && known.version === doc.version) return known;
     const text = doc.getText();
+    // A client may send a version again with other text: the text, not the number, decides.
+    if (known && known.version === doc.version && known.text === text) return known;
     const path = uriToPath(doc.uri);
     // An edited tunable or abstraction changes what the files including it mean.
     if (known && this.analyzer.invalidate(path)) {
@@ -61,11 +66,12 @@ export class Workspace {
       this.onDependentsChanged?.(doc.uri);
     }
     const edit = this.edits.get(doc.uri);
+    const updates = edit?.count ?? 0;
     // One edit away from the analysis at hand: re-read only around it.
-    const analysis = known && edit?.edit && edit.from === known.version && edit.to === doc.version
+    const analysis = known && edit?.edit && edit.count === known.updates + 1
       ? this.analyzer.analyzeEdit(path, text, known, edit.edit)
       : this.analyzer.analyze(path, text);
-    const entry = { version: doc.version, text, analysis, lines: new LineIndex(text) };
+    const entry = { version: doc.version, text, analysis, lines: new LineIndex(text), updates };
     this.entries.set(doc.uri, entry);
     return entry;
   }
@@ -76,8 +82,8 @@ export class Workspace {
   }
 
   /** Learns a document update (see editTracking.ts); only the last one per document is kept. */
-  noteEdit(uri: string, from: number, to: number, edit: TextEdit | undefined): void {
-    this.edits.set(uri, { from, to, edit });
+  noteEdit(uri: string, edit: TextEdit | undefined): void {
+    this.edits.set(uri, { count: (this.edits.get(uri)?.count ?? 0) + 1, edit });
   }
 
   /** Include names found under the search path (and the standard ones), for completion; read once per configuration. */

@@ -23,6 +23,14 @@ test('privilege: root runs directly; sudo tries without a password first; pkexec
   assert.deepEqual(elevate(argv, 'sudo', true), { how: 'direct', argv });
   assert.deepEqual(elevate(argv, 'none', false), { how: 'direct', argv });
   assert.deepEqual(elevate(argv, 'pkexec', false), { how: 'pkexec', argv: ['pkexec', ...argv] });
+  // pkexec 122 takes "--" for the program ("Cannot run program --"), so a program named like
+  // one of its options (--user, --help …) is refused rather than handed over.
+  for (const program of ['--user', '--help', '-u', '-x']) {
+    const plan = elevate([program, 'root', '/bin/sh'], 'pkexec', false);
+    assert.equal(plan.how, 'refused', program);
+    assert.match((plan as { reason: string }).reason, /read the program name/);
+  }
+  assert.equal(classifyRun(run({ exitCode: null, spawnError: 'REFUSED', detail: 'why' }), { name: 'apparmor_parser', program: 'pkexec' }).message, 'why');
   assert.deepEqual(elevate(argv, 'sudo', false), { how: 'sudo', argv: ['sudo', '-n', '--', ...argv], terminalArgv: ['sudo', '--', ...argv] });
   assert.ok(isSudoAskingForPassword('sudo: a password is required\n'));
   assert.ok(!isSudoAskingForPassword('AppArmor parser error at line 3: a password is required'));

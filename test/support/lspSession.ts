@@ -14,6 +14,14 @@ export class LspSession {
   readonly published = new Map<string, PublishDiagnosticsParams[]>();
   /** Errors the server logged: a feature that threw (and was contained by its guard). */
   readonly serverErrors: string[] = [];
+  /**
+   * What the server said, in the order it said it: `log: …` and `show: …` for its messages,
+   * `progress: begin|report|end` for work-done progress. Tests add their own marks to order
+   * answers against these without a clock.
+   */
+  readonly timeline: string[] = [];
+  /** The tokens of the work-done progress the server created, in order. */
+  readonly progressTokens: (string | number)[] = [];
   private readonly waiters: (() => void)[] = [];
 
   private constructor(private readonly proc: ChildProcess, readonly conn: MessageConnection) {
@@ -23,6 +31,20 @@ export class LspSession {
     });
     conn.onNotification('window/logMessage', (m: { type: number; message: string }) => {
       if (m.type === 1) this.serverErrors.push(m.message);
+      this.timeline.push(`log: ${m.message}`);
+      this.waiters.splice(0).forEach((w) => w());
+    });
+    conn.onNotification('window/showMessage', (m: { message: string }) => {
+      this.timeline.push(`show: ${m.message}`);
+      this.waiters.splice(0).forEach((w) => w());
+    });
+    conn.onRequest('window/workDoneProgress/create', (p: { token: string | number }) => {
+      this.progressTokens.push(p.token);
+      return null;
+    });
+    conn.onNotification('$/progress', (p: { value: { kind: string; message?: string } }) => {
+      this.timeline.push(`progress: ${p.value.kind}${p.value.message ? ` ${p.value.message}` : ''}`);
+      this.waiters.splice(0).forEach((w) => w());
     });
     conn.listen();
   }
@@ -34,6 +56,17 @@ export class LspSession {
     const init = await session.conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, ...initialize });
     await session.conn.sendNotification('initialized', {});
     return { session, init };
+  }
+
+  /** Waits (up to `seconds`) until the timeline has an entry matching `pattern`; gives its index. */
+  async waitFor(pattern: RegExp, seconds = 60): Promise<number> {
+    const end = Date.now() + seconds * 1000;
+    for (;;) {
+      const i = this.timeline.findIndex((e) => pattern.test(e));
+      if (i >= 0) return i;
+      if (Date.now() > end) throw new Error(`nothing matching ${pattern} within ${seconds} s; timeline: ${this.timeline.slice(-5).join(' | ')}`);
+      await Promise.race([this.nextPublish(), new Promise((r) => setTimeout(r, 100))]);
+    }
   }
 
   /** Resolves at the next publishDiagnostics, whichever document it is for. */

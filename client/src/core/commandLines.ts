@@ -40,11 +40,18 @@ export type Elevation =
   | { readonly how: 'direct'; readonly argv: string[] }
   /** sudo -n first: it runs at once where credentials are cached or not needed, else it fails without asking. */
   | { readonly how: 'sudo'; readonly argv: string[]; readonly terminalArgv: string[] }
-  | { readonly how: 'pkexec'; readonly argv: string[] };
+  | { readonly how: 'pkexec'; readonly argv: string[] }
+  /** Nothing is run: the program could not be handed over safely. */
+  | { readonly how: 'refused'; readonly argv: string[]; readonly reason: string };
 
 export function elevate(argv: readonly string[], privilege: Privilege, isRoot: boolean): Elevation {
   if (isRoot || privilege === 'none') return { how: 'direct', argv: [...argv] };
-  if (privilege === 'pkexec') return { how: 'pkexec', argv: ['pkexec', ...argv] };
+  if (privilege === 'pkexec') {
+    // pkexec has no "--" (it would run a program named "--"): it reads its own options up to
+    // the first word it does not know, so a program named like an option is refused instead.
+    if (argv[0]!.startsWith('-')) return { how: 'refused', argv: [...argv], reason: `pkexec would read the program name "${argv[0]}" as one of its options; give the program as a path.` };
+    return { how: 'pkexec', argv: ['pkexec', ...argv] };
+  }
   return { how: 'sudo', argv: ['sudo', '-n', '--', ...argv], terminalArgv: ['sudo', '--', ...argv] };
 }
 

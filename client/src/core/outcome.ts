@@ -5,7 +5,7 @@ export interface RunResult {
   readonly exitCode: number | null;
   readonly stdout: string;
   readonly stderr: string;
-  /** errno code when the program could not be started (ENOENT, EACCES …), or why it never finished: CANCELLED, TIMEOUT, UNTYPEABLE. */
+  /** errno code when the program could not be started (ENOENT, EACCES …), or why it never finished: CANCELLED, TIMEOUT, UNTYPEABLE, REFUSED. */
   readonly spawnError?: string;
   /** Words for the user that go with spawnError. */
   readonly detail?: string;
@@ -58,7 +58,7 @@ export function classifyRun(run: RunResult, tool: Tool): Outcome {
 
 function classifySpawnError(code: string, tool: Tool, detail?: string): Outcome {
   if (code === 'CANCELLED') return { kind: 'cancelled', message: detail ?? `${tool.name} was cancelled.` };
-  if (code === 'TIMEOUT' || code === 'UNTYPEABLE') return { kind: 'failed', message: detail ?? `${tool.name} did not finish.` };
+  if (code === 'TIMEOUT' || code === 'UNTYPEABLE' || code === 'REFUSED') return { kind: 'failed', message: detail ?? `${tool.name} did not finish.` };
   const name = tool.program === 'sudo' || tool.program === 'pkexec' ? tool.program : tool.name;
   if (code === 'ENOENT') return { kind: 'missing', message: `${name} was not found. ${INSTALL_HINTS[name] ?? ''}`.trim() };
   if (code === 'EACCES' || code === 'EPERM') return { kind: 'permission', message: `${name} cannot be run: permission denied.` };

@@ -1,35 +1,51 @@
 import * as fs from 'fs';
 import { Console } from 'console';
-import { type Connection, createConnection, type Message, ProposedFeatures, StreamMessageReader } from 'vscode-languageserver/node';
+import { type Connection, createConnection, IPCMessageReader, IPCMessageWriter, type MessageWriter, ProposedFeatures } from 'vscode-languageserver/node';
+import { LifecycleReader } from '../lifecycle';
 import { startServer } from '../server';
+import { FrameAnswer, FrameReader } from './frameReader';
 import { nodeFileSystem } from './nodeFileSystem';
+import { nodeTree } from './nodeTree';
 import { runParser } from './runParser';
 import { OneWriteMessageWriter } from './stdioWriter';
 
-/** Notes whether the editor asked for shutdown, for the exit status when it closes stdin. */
-class StdinReader extends StreamMessageReader {
-  shutdownAsked = false;
-  override listen(callback: (msg: Message) => void): ReturnType<StreamMessageReader['listen']> {
-    return super.listen((msg) => {
-      if ((msg as { method?: string }).method === 'shutdown') this.shutdownAsked = true;
-      callback(msg);
-    });
-  }
-}
+/** Logs to the editor's output once the connection exists, to stderr before. */
+let log = (text: string): void => void process.stderr.write(`${text}\n`);
 
 function connect(): Connection {
+  if (process.argv.includes('--node-ipc')) {
+    const writer = new IPCMessageWriter(process);
+    return createConnection(ProposedFeatures.all, new LifecycleReader(new IPCMessageReader(process), writer), writer);
+  }
   if (!process.argv.includes('--stdio')) {
-    // createConnection reads --node-ipc, --socket or --pipe from the command line.
+    // createConnection reads --socket or --pipe from the command line.
     return createConnection(ProposedFeatures.all);
   }
   // stdout carries the protocol: anything a library prints goes to stderr, the editor's log.
   globalThis.console = new Console(process.stderr, process.stderr);
-  const reader = new StdinReader(process.stdin);
+  const writer = new OneWriteMessageWriter(process.stdout);
+  const reader = new LifecycleReader(new FrameReader(process.stdin, (text, answer) => reportFrame(writer, text, answer)), writer);
   // An editor that goes away closes stdin; the server goes with it, as the library's own stdio does.
   for (const event of ['end', 'close']) process.stdin.on(event, () => process.exit(reader.shutdownAsked ? 0 : 1));
-  return createConnection(ProposedFeatures.all, reader, new OneWriteMessageWriter(process.stdout));
+  return createConnection(ProposedFeatures.all, reader, writer);
+}
+
+/** A bad frame is logged, and answered (with a null id: it had none to read) where JSON-RPC says so. */
+function reportFrame(writer: MessageWriter, text: string, answer?: FrameAnswer): void {
+  log(`Bad message from the editor: ${text}`);
+  if (answer) void writer.write({ jsonrpc: '2.0', id: null, error: answer } as never).catch(() => undefined);
 }
 
 const connection = connect();
+log = (text) => {
+  try {
+    connection.console.error(text);
+  } catch {
+    // The editor is gone; nothing is left to tell.
+  }
+};
+// A fault that escapes every handler is logged with its stack; the server keeps serving.
+process.on('uncaughtException', (e) => log(`Uncaught exception (the server carries on): ${e.stack ?? e}`));
+process.on('unhandledRejection', (e) => log(`Unhandled rejection (the server carries on): ${(e as Error)?.stack ?? e}`));
 const includeDirs = fs.existsSync('/etc/apparmor.d') ? ['/etc/apparmor.d'] : [];
-startServer(connection, { fs: nodeFileSystem, defaults: { includeDirs }, runParser });
+startServer(connection, { fs: nodeFileSystem, tree: nodeTree, defaults: { includeDirs }, runParser });
