@@ -1,10 +1,13 @@
-import type { FileNode, IncludeNode, ParseResult } from './ast';
+import type { FileNode, IncludeNode, ParseResult, VariableNode } from './ast';
 import { checkAst, KeptFindings } from './checks/checkAst';
 import { checkStyle } from './checks/checkStyle';
 import { declaredAbi } from './checks/checkVersions';
-import { Problem, ProblemSink } from './checks/problems';
+import { checkLineEnds } from './checks/checkLineEnds';
+import { Problem, ProblemSink, RelatedPlace } from './checks/problems';
+import { formatMessage, severityOf } from './diagnosticRules';
+import { LineIndex } from './diagnostics';
 import { FileCheck } from './fileCheck';
-import { blockIncludes, collectUses, execRules, ExecRule } from './fileFacts';
+import { blockIncludes, collectUses, execRules, ExecRule, variableRefs } from './fileFacts';
 import { dirName, FileSystem, IncludeResolution, IncludeSearch, resolveInclude } from './includes';
 import { BUILTIN_VARIABLES } from './data/facts';
 import { parse } from './parser';
@@ -43,6 +46,8 @@ export interface Reach {
 export interface Definitions {
   readonly sets: ReadonlyMap<string, string>;
   readonly bools: ReadonlySet<string>;
+  /** The set variables each set variable's values refer to (all its assignments together). */
+  readonly refs: ReadonlyMap<string, readonly string[]>;
 }
 
 const FRAGMENT_PATH = /(^|\/)(abstractions|tunables|local)\/|(^|\/)(?!apparmor\.d\/)[^/]+\.d\//;
@@ -60,8 +65,20 @@ export interface FileAnalysis {
   readonly fragment: boolean;
 }
 
+/** The errors an included file holds, as its include line reports them. */
+export interface IncludedErrors {
+  readonly count: number;
+  /** The first error where it really is: in this file, or in one it includes in turn. */
+  readonly root: { readonly path: string; readonly line: number; readonly message: string };
+  /** From this file's first error (or the include line that leads on) down to the root. */
+  readonly trail: readonly RelatedPlace[];
+}
+
+/** Includes nested deeper than this are not followed (apparmor_parser's own stack is not endless either). */
+export const MAX_INCLUDE_DEPTH = 100;
+
 const EMPTY_REACH: Reach = { closure: new Set(), uses: new Map(), cyclic: false };
-const EMPTY_DEFS: Definitions = { sets: new Map(), bools: new Set() };
+const EMPTY_DEFS: Definitions = { sets: new Map(), bools: new Set(), refs: new Map() };
 
 /**
  * Checks files with their includes resolved. Included files are parsed once, and
@@ -78,6 +95,13 @@ export class Analyzer {
   private readonly definitions = new Map<string, Definitions>();
   private readonly definitionIds = new Map<Definitions, number>();
   private readonly residualUses = new Map<string, Map<string, ReadonlyMap<string, { sigil: '@' | '$'; file: string }>>>();
+  /** Why files that could not be read could not be. */
+  private readonly unreadable = new Map<string, string>();
+  private readonly includedErrorsMemo = new Map<string, IncludedErrors | null>();
+  /** Files whose checks are running, outermost first: an include back into one of them is not followed. */
+  private readonly checking = new Set<string>();
+  /** Files on `checking` that an include led back to; a result computed below such a cut is not kept. */
+  private cuts: string[] = [];
 
   constructor(readonly options: AnalyzeOptions) {}
 
@@ -89,6 +113,7 @@ export class Analyzer {
   invalidate(path: string): boolean {
     if (!this.files.has(path)) return false;
     this.files.delete(path);
+    this.unreadable.delete(path);
     this.forgetDerived();
     return true;
   }
@@ -96,6 +121,7 @@ export class Analyzer {
   /** Forgets everything learnt of the file system (files created, removed or moved). */
   invalidateAll(): void {
     this.files.clear();
+    this.unreadable.clear();
     this.resolved.clear();
     this.byNode = new WeakMap();
     this.forgetDerived();
@@ -106,6 +132,7 @@ export class Analyzer {
     this.definitions.clear();
     this.definitionIds.clear();
     this.residualUses.clear();
+    this.includedErrorsMemo.clear();
   }
 
   analyze(path: string, text: string, fragmentOption?: boolean): FileAnalysis {
@@ -126,7 +153,8 @@ export class Analyzer {
   analyzeEdit(path: string, text: string, previous: { readonly analysis: FileAnalysis; readonly text: string }, edit: TextEdit, mode: ReparseMode = 'auto'): FileAnalysis {
     const old = previous.analysis;
     if (!old.fragment && !isFragmentPath(path)) {
-      const re = reparseKeeping(old.parse, previous.text, text, edit, mode);
+      // A byte-order mark is reported by the full parse, which starts after it.
+      const re = text.charCodeAt(0) === 0xfeff ? undefined : reparseKeeping(old.parse, previous.text, text, edit, mode);
       if (re && !looksLikeFragment(re.result)) {
         const k = re.kept;
         // The kept items' findings are those of the old tree between the block's start and the
@@ -145,9 +173,53 @@ export class Analyzer {
     const problems: Problem[] = [...result.errors, ...astProblems];
     const sink = new ProblemSink();
     checkStyle(result.ast, text, sink);
-    new FileCheck(this, path, text, result.ast, fragment, sink, declaredAbi(result.ast) ?? this.options.abi).run();
+    this.checkInContext(path, text, result.ast, fragment, sink);
     problems.push(...sink.problems);
     return { parse: result, problems, astProblems, fragment };
+  }
+
+  /** The checks that look past the file: its includes, and lines the parser would not read. */
+  private checkInContext(path: string, text: string, ast: FileNode, fragment: boolean, sink: ProblemSink): void {
+    checkLineEnds(text, ast, sink);
+    this.checking.add(path);
+    try {
+      new FileCheck(this, path, text, ast, fragment, sink, declaredAbi(ast) ?? this.options.abi).run();
+    } finally {
+      this.checking.delete(path);
+    }
+  }
+
+  /** Why a file an include names could not be read, when it could not. */
+  readProblem(path: string): string | undefined {
+    return this.unreadable.get(path);
+  }
+
+  /**
+   * The errors of an included file, checked as a fragment on its own (its own includes too),
+   * or undefined when it has none. Each file is checked once until the include graph changes;
+   * an include back into a file being checked is not followed (the cycle warning covers it).
+   */
+  includedErrors(path: string): IncludedErrors | undefined {
+    const memo = this.includedErrorsMemo.get(path);
+    if (memo !== undefined) return memo ?? undefined;
+    if (this.checking.has(path)) {
+      this.cuts.push(path);
+      return undefined;
+    }
+    const f = this.load(path);
+    if (!f || this.checking.size >= MAX_INCLUDE_DEPTH) return undefined;
+    const before = this.cuts.length;
+    const sink = new ProblemSink();
+    this.checkInContext(path, f.text, f.ast, true, sink);
+    const errors = [...f.parsed.errors, ...checkAst(f.ast, { abi: declaredAbi(f.ast) ?? this.options.abi }), ...sink.problems]
+      .filter((p) => severityOf(p.code) === 'error')
+      .sort((a, b) => a.start - b.start);
+    const result = errors.length === 0 ? null : summarize(path, f.text, errors);
+    // Cuts back to this file are settled here; one further up leaves the result incomplete.
+    const below = this.cuts.splice(before).filter((c) => c !== path);
+    if (below.length === 0) this.includedErrorsMemo.set(path, result);
+    else this.cuts.push(...below);
+    return result ?? undefined;
   }
 
   resolve(node: IncludeNode, fromFile: string): IncludeResolution {
@@ -185,6 +257,10 @@ export class Analyzer {
     if (entry !== undefined) return entry;
     const text = this.options.fs.readFile(path);
     entry = text === undefined ? null : this.remember(path, text);
+    if (text === undefined) {
+      const why = this.options.fs.readError?.(path);
+      if (why) this.unreadable.set(path, why);
+    }
     this.files.set(path, entry);
     return entry;
   }
@@ -214,7 +290,7 @@ export class Analyzer {
     const memo = this.reaches.get(path);
     if (memo) return memo;
     const f = this.load(path);
-    if (!f) return EMPTY_REACH;
+    if (!f || stack.size >= MAX_INCLUDE_DEPTH) return EMPTY_REACH;
     stack.add(path);
     const closure = new Set<string>([path]);
     const uses = new Map<string, { sigil: '@' | '$'; file: string }>();
@@ -263,29 +339,58 @@ export class Analyzer {
     const memo = this.definitions.get(path);
     if (memo) return memo;
     const f = this.load(path);
-    if (!f) return EMPTY_DEFS;
+    if (!f || stack.size >= MAX_INCLUDE_DEPTH) return EMPTY_DEFS;
     stack.add(path);
     const sets = new Map<string, string>();
     const bools = new Set<string>();
+    const refs = new Map<string, string[]>();
     for (const item of f.ast.items) {
       if (item.type === 'variable') {
         if (item.sigil === '$') bools.add(item.name.value);
-        else if (!sets.has(item.name.value)) sets.set(item.name.value, path);
+        else {
+          if (!sets.has(item.name.value)) sets.set(item.name.value, path);
+          addValueRefs(refs, item);
+        }
       } else if (item.type === 'include') {
         for (const q of this.targets(item, path)) {
           if (stack.has(q)) continue;
           const d = this.definitionsOf(q, stack);
           for (const [name, file] of d.sets) if (!sets.has(name)) sets.set(name, file);
           for (const b of d.bools) bools.add(b);
+          for (const [name, names] of d.refs) refs.set(name, [...(refs.get(name) ?? []), ...names]);
         }
       }
     }
     stack.delete(path);
-    const result = { sets, bools };
+    const result = { sets, bools, refs };
     this.definitions.set(path, result);
     this.definitionIds.set(result, this.definitionIds.size);
     return result;
   }
+}
+
+/** Records the set variables an assignment's values refer to. */
+export function addValueRefs(refs: Map<string, string[]>, item: VariableNode): void {
+  const names = refs.get(item.name.value) ?? [];
+  for (const v of item.values) for (const r of variableRefs(v.text, v.start)) if (r.sigil === '@') names.push(r.name);
+  refs.set(item.name.value, names);
+}
+
+/** What an include line says of `errors` (sorted, at least one) in the file at `path`. */
+function summarize(path: string, text: string, errors: readonly Problem[]): IncludedErrors {
+  const first = errors[0]!;
+  const range = new LineIndex(text).rangeOf(first.start, first.end);
+  const message = formatMessage(first.code, first.args);
+  const a = first.args;
+  // An include line whose own included file holds the error leads on to it.
+  if (first.code === 'include-errors' && a['rootPath'] && first.related) {
+    return {
+      count: errors.length,
+      root: { path: a['rootPath'], line: Number(a['rootLine']), message: a['rootMessage'] ?? '' },
+      trail: [{ path, range, message: `includes ${a['name']} here` }, ...first.related],
+    };
+  }
+  return { count: errors.length, root: { path, line: range.start.line + 1, message }, trail: [{ path, range, message }] };
 }
 
 /** A file with no profile but bare rules is a fragment whatever its path. */
