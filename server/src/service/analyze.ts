@@ -69,13 +69,20 @@ export interface FileAnalysis {
 export interface IncludedErrors {
   readonly count: number;
   /** The first error where it really is: in this file, or in one it includes in turn. */
-  readonly root: { readonly path: string; readonly line: number; readonly message: string };
+  readonly root?: { readonly path: string; readonly line: number; readonly message: string };
   /** From this file's first error (or the include line that leads on) down to the root. */
   readonly trail: readonly RelatedPlace[];
+  /** Whether includes below nest deeper than MAX_INCLUDE_DEPTH, so were not all checked. */
+  readonly tooDeep?: boolean;
 }
 
-/** Includes nested deeper than this are not followed (apparmor_parser's own stack is not endless either). */
-export const MAX_INCLUDE_DEPTH = 100;
+/**
+ * Includes nested deeper than this are not followed, and the include line above says so:
+ * the checks recurse, and a chain of thousands of files would exhaust the stack.
+ */
+export const MAX_INCLUDE_DEPTH = 150;
+
+const TOO_DEEP: IncludedErrors = { count: 0, trail: [], tooDeep: true };
 
 const EMPTY_REACH: Reach = { closure: new Set(), uses: new Map(), cyclic: false };
 const EMPTY_DEFS: Definitions = { sets: new Map(), bools: new Set(), refs: new Map() };
@@ -207,14 +214,16 @@ export class Analyzer {
       return undefined;
     }
     const f = this.load(path);
-    if (!f || this.checking.size >= MAX_INCLUDE_DEPTH) return undefined;
+    if (!f) return undefined;
+    if (this.checking.size >= MAX_INCLUDE_DEPTH) return TOO_DEEP;
     const before = this.cuts.length;
     const sink = new ProblemSink();
     this.checkInContext(path, f.text, f.ast, true, sink);
     const errors = [...f.parsed.errors, ...checkAst(f.ast, { abi: declaredAbi(f.ast) ?? this.options.abi }), ...sink.problems]
       .filter((p) => severityOf(p.code) === 'error')
       .sort((a, b) => a.start - b.start);
-    const result = errors.length === 0 ? null : summarize(path, f.text, errors);
+    const tooDeep = sink.problems.some((p) => p.code === 'include-too-deep');
+    const result = errors.length > 0 ? summarize(path, f.text, errors, tooDeep) : tooDeep ? TOO_DEEP : null;
     // Cuts back to this file are settled here; one further up leaves the result incomplete.
     const below = this.cuts.splice(before).filter((c) => c !== path);
     if (below.length === 0) this.includedErrorsMemo.set(path, result);
@@ -376,8 +385,13 @@ export function addValueRefs(refs: Map<string, string[]>, item: VariableNode): v
   refs.set(item.name.value, names);
 }
 
+/** A trail down a long chain of includes keeps its first steps and the error itself. */
+function shortened(trail: readonly RelatedPlace[]): readonly RelatedPlace[] {
+  return trail.length <= 3 ? trail : [trail[0]!, trail[1]!, trail[trail.length - 1]!];
+}
+
 /** What an include line says of `errors` (sorted, at least one) in the file at `path`. */
-function summarize(path: string, text: string, errors: readonly Problem[]): IncludedErrors {
+function summarize(path: string, text: string, errors: readonly Problem[], tooDeep: boolean): IncludedErrors {
   const first = errors[0]!;
   const range = new LineIndex(text).rangeOf(first.start, first.end);
   const message = formatMessage(first.code, first.args);
@@ -387,10 +401,11 @@ function summarize(path: string, text: string, errors: readonly Problem[]): Incl
     return {
       count: errors.length,
       root: { path: a['rootPath'], line: Number(a['rootLine']), message: a['rootMessage'] ?? '' },
-      trail: [{ path, range, message: `includes ${a['name']} here` }, ...first.related],
+      trail: [{ path, range, message: `includes ${a['name']} here` }, ...shortened(first.related)],
+      tooDeep,
     };
   }
-  return { count: errors.length, root: { path, line: range.start.line + 1, message }, trail: [{ path, range, message }] };
+  return { count: errors.length, root: { path, line: range.start.line + 1, message }, trail: [{ path, range, message }], tooDeep };
 }
 
 /** A file with no profile but bare rules is a fragment whatever its path. */

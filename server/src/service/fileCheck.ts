@@ -1,5 +1,5 @@
 import type { AbiNode, FileNode, IncludeNode, ProfileNode, Span, VariableNode } from './ast';
-import { addValueRefs, Analyzer, Definitions, IncludedErrors } from './analyze';
+import { addValueRefs, Analyzer, Definitions, IncludedErrors, MAX_INCLUDE_DEPTH } from './analyze';
 import { ProblemSink } from './checks/problems';
 import { LineIndex } from './diagnostics';
 import { BUILTIN_VARIABLE_SINCE, BUILTIN_VARIABLES, compareVersions } from './data/facts';
@@ -76,6 +76,7 @@ export class FileCheck {
       return;
     }
     let count = 0;
+    let tooDeep = false;
     let first: { errors: IncludedErrors; path: string } | undefined;
     for (const p of res.paths) {
       const reach = this.analyzer.reach(p);
@@ -88,10 +89,13 @@ export class FileCheck {
       }
       const errors = this.analyzer.includedErrors(p);
       if (!errors) continue;
+      tooDeep ||= !!errors.tooDeep;
+      if (!errors.root) continue;
       count += errors.count;
       first ??= { errors, path: p };
     }
     if (first) this.reportIncludedErrors(node, node.path.value, count, first.path, first.errors);
+    if (tooDeep) this.sink.add('include-too-deep', node, { name: node.path.value, depth: String(MAX_INCLUDE_DEPTH) });
   }
 
   private unreadable(node: IncludeNode, path: string, why: string): void {
@@ -100,7 +104,7 @@ export class FileCheck {
 
   /** One finding at the include line for all the errors below it, leading to the first. */
   private reportIncludedErrors(node: IncludeNode, name: string, count: number, target: string, errors: IncludedErrors): void {
-    const { root } = errors;
+    const root = errors.root!;
     const where = root.path === target ? `at line ${root.line}` : `in ${shortName(root.path)} at line ${root.line}`;
     this.sink.add('include-errors', node, {
       name, count: count === 1 ? '1 error' : `${count} errors`, where, first: root.message,
