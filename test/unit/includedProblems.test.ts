@@ -207,3 +207,23 @@ test('expanding variables that share values costs once per variable, not once pe
   const defs = Array.from({ length: 40 }, (_, i) => `@{V${i}}=@{V${i + 1}}/a @{V${i + 1}}/b\n`).join('') + '@{V40}=/end\n';
   assert.deepEqual(analyze(`${defs}profile p {\n  @{V0} r,\n}\n`, lockedFs({})), []);
 });
+
+test('after an included file changes, the includers above it see the change, and only it is read again', () => {
+  const files: Record<string, string> = {
+    [`${D}/abstractions/outer`]: '  include <abstractions/inner>\n',
+    [`${D}/abstractions/inner`]: '  /a rw\n',
+    [`${D}/abstractions/other`]: '  /o r,\n',
+  };
+  const reads: string[] = [];
+  const inner = memoryFs(files);
+  const fs: FileSystem = { ...inner, readFile: (p) => (reads.push(p), files[p]) };
+  const analyzer = new Analyzer({ fs, includeDirs: [D] });
+  const text = 'profile p {\n  include <abstractions/outer>\n  include <abstractions/other>\n}\n';
+  const codes = (): string[] => analyzer.analyze(PROFILE, text).problems.filter((p) => severityOf(p.code) === 'error').map((p) => p.code);
+  assert.deepEqual(codes(), ['include-errors']);
+  files[`${D}/abstractions/inner`] = '  /a rw,\n';
+  assert.equal(analyzer.invalidate(`${D}/abstractions/inner`), true);
+  reads.length = 0;
+  assert.deepEqual(codes(), []);
+  assert.deepEqual(reads, [`${D}/abstractions/inner`]);
+});

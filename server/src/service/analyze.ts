@@ -46,8 +46,21 @@ export interface Reach {
 export interface Definitions {
   readonly sets: ReadonlyMap<string, string>;
   readonly bools: ReadonlySet<string>;
-  /** The set variables each set variable's values refer to (all its assignments together). */
+  /** The set variables each of this file's own assignments refers to. */
   readonly refs: ReadonlyMap<string, readonly string[]>;
+  /** The definitions of the files it includes, for their assignments' references. */
+  readonly below: readonly Definitions[];
+  /** Whether any assignment here or below refers to a variable. */
+  readonly hasRefs: boolean;
+}
+
+/** The variables that the assignments of `name` in `defs` (and below) refer to, added to `out`. */
+export function valueRefsIn(defs: Definitions, name: string, out: string[], seen = new Set<Definitions>()): void {
+  if (!defs.hasRefs || seen.has(defs)) return;
+  seen.add(defs);
+  const own = defs.refs.get(name);
+  if (own) out.push(...own);
+  for (const d of defs.below) valueRefsIn(d, name, out, seen);
 }
 
 const FRAGMENT_PATH = /(^|\/)(abstractions|tunables|local)\/|(^|\/)(?!apparmor\.d\/)[^/]+\.d\//;
@@ -85,7 +98,7 @@ export const MAX_INCLUDE_DEPTH = 150;
 const TOO_DEEP: IncludedErrors = { count: 0, trail: [], tooDeep: true };
 
 const EMPTY_REACH: Reach = { closure: new Set(), uses: new Map(), cyclic: false };
-const EMPTY_DEFS: Definitions = { sets: new Map(), bools: new Set(), refs: new Map() };
+const EMPTY_DEFS: Definitions = { sets: new Map(), bools: new Set(), refs: new Map(), below: [], hasRefs: false };
 
 /**
  * Checks files with their includes resolved. Included files are parsed once, and
@@ -105,6 +118,8 @@ export class Analyzer {
   /** Why files that could not be read could not be. */
   private readonly unreadable = new Map<string, string>();
   private readonly includedErrorsMemo = new Map<string, IncludedErrors | null>();
+  /** The errors of an included file that depend on its text alone; kept when other files change. */
+  private readonly ownErrors = new Map<string, Problem[]>();
   /** Files whose checks are running, outermost first: an include back into one of them is not followed. */
   private readonly checking = new Set<string>();
   /** Files on `checking` that an include led back to; a result computed below such a cut is not kept. */
@@ -121,6 +136,12 @@ export class Analyzer {
     if (!this.files.has(path)) return false;
     this.files.delete(path);
     this.unreadable.delete(path);
+    this.ownErrors.delete(path);
+    // Only the files that reach the changed one are checked again: editing a tunable does not
+    // re-check every abstraction. A file whose reach is not known is dropped to be safe.
+    for (const p of this.includedErrorsMemo.keys()) {
+      if (this.reaches.get(p)?.closure.has(path) !== false) this.includedErrorsMemo.delete(p);
+    }
     this.forgetDerived();
     return true;
   }
@@ -129,6 +150,8 @@ export class Analyzer {
   invalidateAll(): void {
     this.files.clear();
     this.unreadable.clear();
+    this.ownErrors.clear();
+    this.includedErrorsMemo.clear();
     this.resolved.clear();
     this.byNode = new WeakMap();
     this.forgetDerived();
@@ -139,7 +162,6 @@ export class Analyzer {
     this.definitions.clear();
     this.definitionIds.clear();
     this.residualUses.clear();
-    this.includedErrorsMemo.clear();
   }
 
   analyze(path: string, text: string, fragmentOption?: boolean): FileAnalysis {
@@ -219,7 +241,9 @@ export class Analyzer {
     const before = this.cuts.length;
     const sink = new ProblemSink();
     this.checkInContext(path, f.text, f.ast, true, sink);
-    const errors = [...f.parsed.errors, ...checkAst(f.ast, { abi: declaredAbi(f.ast) ?? this.options.abi }), ...sink.problems]
+    let own = this.ownErrors.get(path);
+    if (!own) this.ownErrors.set(path, (own = [...f.parsed.errors, ...checkAst(f.ast, { abi: declaredAbi(f.ast) ?? this.options.abi })]));
+    const errors = [...own, ...sink.problems]
       .filter((p) => severityOf(p.code) === 'error')
       .sort((a, b) => a.start - b.start);
     const tooDeep = sink.problems.some((p) => p.code === 'include-too-deep');
@@ -353,6 +377,7 @@ export class Analyzer {
     const sets = new Map<string, string>();
     const bools = new Set<string>();
     const refs = new Map<string, string[]>();
+    const below: Definitions[] = [];
     for (const item of f.ast.items) {
       if (item.type === 'variable') {
         if (item.sigil === '$') bools.add(item.name.value);
@@ -366,12 +391,13 @@ export class Analyzer {
           const d = this.definitionsOf(q, stack);
           for (const [name, file] of d.sets) if (!sets.has(name)) sets.set(name, file);
           for (const b of d.bools) bools.add(b);
-          for (const [name, names] of d.refs) refs.set(name, [...(refs.get(name) ?? []), ...names]);
+          if (d.hasRefs) below.push(d);
         }
       }
     }
     stack.delete(path);
-    const result = { sets, bools, refs };
+    const hasRefs = below.length > 0 || [...refs.values()].some((r) => r.length > 0);
+    const result = { sets, bools, refs, below, hasRefs };
     this.definitions.set(path, result);
     this.definitionIds.set(result, this.definitionIds.size);
     return result;

@@ -1,5 +1,5 @@
 import type { AbiNode, FileNode, IncludeNode, ProfileNode, Span, VariableNode } from './ast';
-import { addValueRefs, Analyzer, Definitions, IncludedErrors, MAX_INCLUDE_DEPTH } from './analyze';
+import { addValueRefs, Analyzer, Definitions, IncludedErrors, MAX_INCLUDE_DEPTH, valueRefsIn } from './analyze';
 import { ProblemSink } from './checks/problems';
 import { LineIndex } from './diagnostics';
 import { BUILTIN_VARIABLE_SINCE, BUILTIN_VARIABLES, compareVersions } from './data/facts';
@@ -187,7 +187,7 @@ export class FileCheck {
           reported.add(name);
           this.sink.add(use.sigil === '@' ? 'variable-undefined' : 'bool-undefined', inc, { name, hint: ` (used in ${shortName(use.file)})` });
         }
-        if (this.refs.size === 0 && !this.inherited.some((d) => d.refs.size > 0)) continue;
+        if (this.refs.size === 0 && !this.inherited.some((d) => d.hasRefs)) continue;
         for (const [name, use] of this.analyzer.reach(p).uses) {
           if (use.sigil === '@' && this.known(name, '@')) this.checkExpansion(name, inc, expanded);
         }
@@ -199,11 +199,11 @@ export class FileCheck {
    * apparmor_parser expands each variable a rule uses, and fails when a value refers back to
    * the variable or to one never defined. Reported once per variable, at its first use.
    */
-  private checkExpansion(name: string, at: Span, reported: Set<string>): void {
-    if (reported.has(name)) return;
+  private checkExpansion(name: string, at: Span, checked: Set<string>): void {
+    if (checked.has(name)) return;
+    checked.add(name);
     const problem = this.expansionOf(name, []);
     if (!problem) return;
-    reported.add(name);
     if (problem.kind === 'cycle') this.sink.add('variable-recursive', at, { name, chain: problem.chain.map((n) => `@{${n}}`).join(' → ') });
     else this.sink.add('variable-undefined', at, { name: problem.ref, hint: ` (in the value of @{${problem.by}})` });
   }
@@ -230,9 +230,10 @@ export class FileCheck {
   }
 
   private valueRefs(name: string): string[] {
-    const own = this.refs.get(name) ?? [];
-    const below = this.inherited.flatMap((d) => d.refs.get(name) ?? []);
-    return below.length === 0 ? own : [...own, ...below];
+    const out = [...(this.refs.get(name) ?? [])];
+    const seen = new Set<Definitions>();
+    for (const d of this.inherited) valueRefsIn(d, name, out, seen);
+    return out;
   }
 
   /** Built on the first conflict only: most files have none. */
