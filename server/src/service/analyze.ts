@@ -54,13 +54,31 @@ export interface Definitions {
   readonly hasRefs: boolean;
 }
 
-/** The variables that the assignments of `name` in `defs` (and below) refer to, added to `out`. */
-export function valueRefsIn(defs: Definitions, name: string, out: string[], seen = new Set<Definitions>()): void {
-  if (!defs.hasRefs || seen.has(defs)) return;
-  seen.add(defs);
-  const own = defs.refs.get(name);
-  if (own) out.push(...own);
-  for (const d of defs.below) valueRefsIn(d, name, out, seen);
+const MERGED_REFS = new WeakMap<Definitions, ReadonlyMap<string, readonly string[]>>();
+
+/**
+ * What the assignments in `defs` and below refer to, by variable. Built once per definitions
+ * (lazily: only the tunables a profile inherits are ever asked), not for every file included.
+ */
+export function refsBelow(defs: Definitions): ReadonlyMap<string, readonly string[]> {
+  let merged = MERGED_REFS.get(defs);
+  if (merged) return merged;
+  const out = new Map<string, string[]>();
+  const seen = new Set<Definitions>();
+  const visit = (d: Definitions): void => {
+    if (!d.hasRefs || seen.has(d)) return;
+    seen.add(d);
+    for (const [name, names] of d.refs) {
+      const list = out.get(name);
+      if (list) list.push(...names);
+      else out.set(name, [...names]);
+    }
+    for (const b of d.below) visit(b);
+  };
+  visit(defs);
+  merged = out;
+  MERGED_REFS.set(defs, merged);
+  return merged;
 }
 
 const FRAGMENT_PATH = /(^|\/)(abstractions|tunables|local)\/|(^|\/)(?!apparmor\.d\/)[^/]+\.d\//;
@@ -115,6 +133,8 @@ export class Analyzer {
   private readonly definitions = new Map<string, Definitions>();
   private readonly definitionIds = new Map<Definitions, number>();
   private readonly residualUses = new Map<string, Map<string, ReadonlyMap<string, { sigil: '@' | '$'; file: string }>>>();
+  /** Variable expansions judged under each list of inherited tunables, for files that define none. */
+  private readonly expansionMemos = new Map<string, Map<string, unknown>>();
   /** Why files that could not be read could not be. */
   private readonly unreadable = new Map<string, string>();
   private readonly includedErrorsMemo = new Map<string, IncludedErrors | null>();
@@ -162,6 +182,18 @@ export class Analyzer {
     this.definitions.clear();
     this.definitionIds.clear();
     this.residualUses.clear();
+    this.expansionMemos.clear();
+  }
+
+  /**
+   * A memo of variable expansions shared by every file that inherits exactly these tunables
+   * and defines no variable itself: nearly every profile, so each edit judges none again.
+   */
+  sharedExpansions<T>(inherited: readonly Definitions[]): Map<string, T> {
+    const key = inherited.map((d) => this.definitionIds.get(d)).join(',');
+    let memo = this.expansionMemos.get(key);
+    if (!memo) this.expansionMemos.set(key, (memo = new Map()));
+    return memo as Map<string, T>;
   }
 
   analyze(path: string, text: string, fragmentOption?: boolean): FileAnalysis {

@@ -1,5 +1,5 @@
 import type { AbiNode, FileNode, IncludeNode, ProfileNode, Span, VariableNode } from './ast';
-import { addValueRefs, Analyzer, Definitions, IncludedErrors, MAX_INCLUDE_DEPTH, valueRefsIn } from './analyze';
+import { addValueRefs, Analyzer, Definitions, IncludedErrors, MAX_INCLUDE_DEPTH, refsBelow } from './analyze';
 import { ProblemSink } from './checks/problems';
 import { LineIndex } from './diagnostics';
 import { BUILTIN_VARIABLE_SINCE, BUILTIN_VARIABLES, compareVersions } from './data/facts';
@@ -14,8 +14,10 @@ export class FileCheck {
   private readonly inherited: Definitions[] = [];
   /** The set variables each of this file's assignments refers to. */
   private readonly refs = new Map<string, string[]>();
-  /** Variables whose expansion was already judged: the problem found, or null. */
-  private readonly expansions = new Map<string, Expansion | null>();
+  /** Variables whose expansion was judged with this file's own assignments: the problem found, or null. */
+  private readonly localExpansions = new Map<string, Expansion | null>();
+  /** Whether this file's own assignments refer to variables (then its expansions are its own). */
+  private ownRefs: boolean | undefined;
   private unresolved = 0;
   private lineIndex: LineIndex | undefined;
 
@@ -189,7 +191,7 @@ export class FileCheck {
         }
         if (this.refs.size === 0 && !this.inherited.some((d) => d.hasRefs)) continue;
         for (const [name, use] of this.analyzer.reach(p).uses) {
-          if (use.sigil === '@' && this.known(name, '@')) this.checkExpansion(name, inc, expanded);
+          if (use.sigil === '@' && !expanded.has(name) && this.known(name, '@')) this.checkExpansion(name, inc, expanded);
         }
       }
     }
@@ -202,37 +204,56 @@ export class FileCheck {
   private checkExpansion(name: string, at: Span, checked: Set<string>): void {
     if (checked.has(name)) return;
     checked.add(name);
-    const problem = this.expansionOf(name, []);
+    const problem = this.expansionWithOwn(name);
     if (!problem) return;
     if (problem.kind === 'cycle') this.sink.add('variable-recursive', at, { name, chain: problem.chain.map((n) => `@{${n}}`).join(' → ') });
     else this.sink.add('variable-undefined', at, { name: problem.ref, hint: ` (in the value of @{${problem.by}})` });
   }
 
-  /** The first problem met expanding `name`; `path` holds the variables being expanded. */
-  private expansionOf(name: string, path: string[]): Expansion | undefined {
-    const memo = this.expansions.get(name);
-    if (memo !== undefined) return memo ?? undefined;
+  /**
+   * The expansion of `name` with this file's assignments. Judged from the inherited tunables
+   * alone (shared by every file that inherits the same ones, so an edit judges nothing again)
+   * unless this file's values refer to variables, or it defines what the tunables lack.
+   */
+  private expansionWithOwn(name: string): Expansion | undefined {
+    this.ownRefs ??= [...this.refs.values()].some((r) => r.length > 0);
+    if (!this.ownRefs) {
+      const shared = this.expansionOf(name, [], this.analyzer.sharedExpansions<Expansion | null>(this.inherited), false);
+      if (shared?.kind !== 'undefined' || this.definedIn(shared.ref) === undefined) return shared;
+    }
+    return this.expansionOf(name, [], this.localExpansions, true);
+  }
+
+  /**
+   * The first problem met expanding `name`; `path` holds the variables being expanded, `own`
+   * whether this file's assignments count or only the inherited tunables'.
+   */
+  private expansionOf(name: string, path: string[], memo: Map<string, Expansion | null>, own: boolean): Expansion | undefined {
+    const known = memo.get(name);
+    if (known !== undefined) return known ?? undefined;
     if (path.includes(name)) return { kind: 'cycle', chain: [...path.slice(path.indexOf(name)), name] };
     if (path.length >= 64) return undefined;
     path.push(name);
     let found: Expansion | undefined;
-    for (const ref of this.valueRefs(name)) {
-      if (!BUILTIN_VARIABLES.has(ref) && this.definedIn(ref) === undefined) found = { kind: 'undefined', ref, by: name };
-      else found = this.expansionOf(ref, path);
+    for (const ref of this.valueRefs(name, own)) {
+      const defined = BUILTIN_VARIABLES.has(ref) || (own ? this.definedIn(ref) !== undefined : this.inherited.some((d) => d.sets.has(ref)));
+      found = defined ? this.expansionOf(ref, path, memo, own) : { kind: 'undefined', ref, by: name };
       if (found) break;
     }
     path.pop();
     // What lies below a variable does not depend on how it was reached, except a cycle back
     // into `path`: that is kept only by the outermost call. Keeping the rest makes shared
     // values cost once, not once per way to reach them.
-    if (path.length === 0 || found?.kind !== 'cycle') this.expansions.set(name, found ?? null);
+    if (path.length === 0 || found?.kind !== 'cycle') memo.set(name, found ?? null);
     return found;
   }
 
-  private valueRefs(name: string): string[] {
-    const out = [...(this.refs.get(name) ?? [])];
-    const seen = new Set<Definitions>();
-    for (const d of this.inherited) valueRefsIn(d, name, out, seen);
+  private valueRefs(name: string, own: boolean): readonly string[] {
+    let out: readonly string[] = own ? this.refs.get(name) ?? [] : [];
+    for (const d of this.inherited) {
+      const below = d.hasRefs ? refsBelow(d).get(name) : undefined;
+      if (below) out = out.length === 0 ? below : [...out, ...below];
+    }
     return out;
   }
 
