@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { Analyzer, MAX_INCLUDE_DEPTH } from '../../server/src/service/analyze';
+import { Analyzer } from '../../server/src/service/analyze';
 import type { Problem } from '../../server/src/service/checks/problems';
 import { formatMessage, severityOf } from '../../server/src/service/diagnosticRules';
 import { toDiagnostics } from '../../server/src/service/diagnostics';
-import type { FileSystem } from '../../server/src/service/includes';
+import { FileSystem, MAX_INCLUDE_DEPTH } from '../../server/src/service/includes';
 import { memoryFs } from '../support/helpers';
 
 const D = '/etc/apparmor.d';

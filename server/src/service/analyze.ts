@@ -1,4 +1,4 @@
-import type { FileNode, IncludeNode, ParseResult, VariableNode } from './ast';
+import type { FileNode, IncludeNode, ParseResult } from './ast';
 import { checkAst, KeptFindings } from './checks/checkAst';
 import { checkStyle } from './checks/checkStyle';
 import { declaredAbi } from './checks/checkVersions';
@@ -7,11 +7,12 @@ import { Problem, ProblemSink, RelatedPlace } from './checks/problems';
 import { formatMessage, severityOf } from './diagnosticRules';
 import { LineIndex } from './diagnostics';
 import { FileCheck } from './fileCheck';
-import { blockIncludes, collectUses, execRules, ExecRule, variableRefs } from './fileFacts';
-import { dirName, FileSystem, IncludeResolution, IncludeSearch, resolveInclude } from './includes';
+import { blockIncludes, collectUses, execRules, ExecRule } from './fileFacts';
+import { dirName, FileSystem, IncludeResolution, IncludeSearch, MAX_INCLUDE_DEPTH, resolveInclude } from './includes';
 import { BUILTIN_VARIABLES } from './data/facts';
 import { parse } from './parser';
 import { ReparseMode, reparseKeeping, TextEdit } from './reparse';
+import { addValueRefs } from './variableExpansions';
 
 export interface AnalyzeOptions extends IncludeSearch {
   readonly fs: FileSystem;
@@ -54,32 +55,6 @@ export interface Definitions {
   readonly hasRefs: boolean;
 }
 
-const MERGED_REFS = new WeakMap<Definitions, ReadonlyMap<string, readonly string[]>>();
-
-/**
- * What the assignments in `defs` and below refer to, by variable. Built once per definitions
- * (lazily: only the tunables a profile inherits are ever asked), not for every file included.
- */
-export function refsBelow(defs: Definitions): ReadonlyMap<string, readonly string[]> {
-  let merged = MERGED_REFS.get(defs);
-  if (merged) return merged;
-  const out = new Map<string, string[]>();
-  const seen = new Set<Definitions>();
-  const visit = (d: Definitions): void => {
-    if (!d.hasRefs || seen.has(d)) return;
-    seen.add(d);
-    for (const [name, names] of d.refs) {
-      const list = out.get(name);
-      if (list) list.push(...names);
-      else out.set(name, [...names]);
-    }
-    for (const b of d.below) visit(b);
-  };
-  visit(defs);
-  merged = out;
-  MERGED_REFS.set(defs, merged);
-  return merged;
-}
 
 const FRAGMENT_PATH = /(^|\/)(abstractions|tunables|local)\/|(^|\/)(?!apparmor\.d\/)[^/]+\.d\//;
 
@@ -107,11 +82,6 @@ export interface IncludedErrors {
   readonly tooDeep?: boolean;
 }
 
-/**
- * Includes nested deeper than this are not followed, and the include line above says so:
- * the checks recurse, and a chain of thousands of files would exhaust the stack.
- */
-export const MAX_INCLUDE_DEPTH = 150;
 
 const TOO_DEEP: IncludedErrors = { count: 0, trail: [], tooDeep: true };
 
@@ -436,12 +406,6 @@ export class Analyzer {
   }
 }
 
-/** Records the set variables an assignment's values refer to. */
-export function addValueRefs(refs: Map<string, string[]>, item: VariableNode): void {
-  const names = refs.get(item.name.value) ?? [];
-  for (const v of item.values) for (const r of variableRefs(v.text, v.start)) if (r.sigil === '@') names.push(r.name);
-  refs.set(item.name.value, names);
-}
 
 /** A trail down a long chain of includes keeps its first steps and the error itself. */
 function shortened(trail: readonly RelatedPlace[]): readonly RelatedPlace[] {

@@ -1,9 +1,11 @@
 import type { AbiNode, FileNode, IncludeNode, ProfileNode, Span, VariableNode } from './ast';
-import { addValueRefs, Analyzer, Definitions, IncludedErrors, MAX_INCLUDE_DEPTH, refsBelow } from './analyze';
+import type { Analyzer, Definitions, IncludedErrors } from './analyze';
 import { ProblemSink } from './checks/problems';
 import { LineIndex } from './diagnostics';
 import { BUILTIN_VARIABLE_SINCE, BUILTIN_VARIABLES, compareVersions } from './data/facts';
 import { blockIncludes, collectUses, execRules, ExecRule } from './fileFacts';
+import { MAX_INCLUDE_DEPTH } from './includes';
+import { addValueRefs, VariableExpansions } from './variableExpansions';
 import { walkItems } from './walk';
 
 /** The checks of one file that need its includes: includes themselves, variables, merged rules. */
@@ -14,10 +16,6 @@ export class FileCheck {
   private readonly inherited: Definitions[] = [];
   /** The set variables each of this file's assignments refers to. */
   private readonly refs = new Map<string, string[]>();
-  /** Variables whose expansion was judged with this file's own assignments: the problem found, or null. */
-  private readonly localExpansions = new Map<string, Expansion | null>();
-  /** Whether this file's own assignments refer to variables (then its expansions are its own). */
-  private ownRefs: boolean | undefined;
   private unresolved = 0;
   private lineIndex: LineIndex | undefined;
 
@@ -172,10 +170,10 @@ export class FileCheck {
 
   /** Variables used here or in any included file must be defined (built-ins aside). */
   private checkVariableUses(includes: readonly IncludeNode[]): void {
-    const expanded = new Set<string>();
+    const expansions = new VariableExpansions(this.analyzer, this.refs, this.inherited, (name) => this.definedIn(name), this.sink);
     for (const u of collectUses(this.ast.items, this.text)) {
       if (!this.known(u.name, u.sigil)) this.sink.add(u.sigil === '@' ? 'variable-undefined' : 'bool-undefined', u, { name: u.name, hint: '' });
-      else if (u.sigil === '@') this.checkExpansion(u.name, u, expanded);
+      else if (u.sigil === '@') expansions.check(u.name, u);
       const since = u.sigil === '@' ? BUILTIN_VARIABLE_SINCE.get(u.name) : undefined;
       if (since && this.abi && compareVersions(since, this.abi) > 0 && this.definedIn(u.name) === undefined) {
         this.sink.add('newer-than-abi', u, { what: `The built-in variable @{${u.name}}`, since, abi: this.abi });
@@ -191,70 +189,10 @@ export class FileCheck {
         }
         if (this.refs.size === 0 && !this.inherited.some((d) => d.hasRefs)) continue;
         for (const [name, use] of this.analyzer.reach(p).uses) {
-          if (use.sigil === '@' && !expanded.has(name) && this.known(name, '@')) this.checkExpansion(name, inc, expanded);
+          if (use.sigil === '@' && !expansions.checked.has(name) && this.known(name, '@')) expansions.check(name, inc);
         }
       }
     }
-  }
-
-  /**
-   * apparmor_parser expands each variable a rule uses, and fails when a value refers back to
-   * the variable or to one never defined. Reported once per variable, at its first use.
-   */
-  private checkExpansion(name: string, at: Span, checked: Set<string>): void {
-    if (checked.has(name)) return;
-    checked.add(name);
-    const problem = this.expansionWithOwn(name);
-    if (!problem) return;
-    if (problem.kind === 'cycle') this.sink.add('variable-recursive', at, { name, chain: problem.chain.map((n) => `@{${n}}`).join(' → ') });
-    else this.sink.add('variable-undefined', at, { name: problem.ref, hint: ` (in the value of @{${problem.by}})` });
-  }
-
-  /**
-   * The expansion of `name` with this file's assignments. Judged from the inherited tunables
-   * alone (shared by every file that inherits the same ones, so an edit judges nothing again)
-   * unless this file's values refer to variables, or it defines what the tunables lack.
-   */
-  private expansionWithOwn(name: string): Expansion | undefined {
-    this.ownRefs ??= [...this.refs.values()].some((r) => r.length > 0);
-    if (!this.ownRefs) {
-      const shared = this.expansionOf(name, [], this.analyzer.sharedExpansions<Expansion | null>(this.inherited), false);
-      if (shared?.kind !== 'undefined' || this.definedIn(shared.ref) === undefined) return shared;
-    }
-    return this.expansionOf(name, [], this.localExpansions, true);
-  }
-
-  /**
-   * The first problem met expanding `name`; `path` holds the variables being expanded, `own`
-   * whether this file's assignments count or only the inherited tunables'.
-   */
-  private expansionOf(name: string, path: string[], memo: Map<string, Expansion | null>, own: boolean): Expansion | undefined {
-    const known = memo.get(name);
-    if (known !== undefined) return known ?? undefined;
-    if (path.includes(name)) return { kind: 'cycle', chain: [...path.slice(path.indexOf(name)), name] };
-    if (path.length >= 64) return undefined;
-    path.push(name);
-    let found: Expansion | undefined;
-    for (const ref of this.valueRefs(name, own)) {
-      const defined = BUILTIN_VARIABLES.has(ref) || (own ? this.definedIn(ref) !== undefined : this.inherited.some((d) => d.sets.has(ref)));
-      found = defined ? this.expansionOf(ref, path, memo, own) : { kind: 'undefined', ref, by: name };
-      if (found) break;
-    }
-    path.pop();
-    // What lies below a variable does not depend on how it was reached, except a cycle back
-    // into `path`: that is kept only by the outermost call. Keeping the rest makes shared
-    // values cost once, not once per way to reach them.
-    if (path.length === 0 || found?.kind !== 'cycle') memo.set(name, found ?? null);
-    return found;
-  }
-
-  private valueRefs(name: string, own: boolean): readonly string[] {
-    let out: readonly string[] = own ? this.refs.get(name) ?? [] : [];
-    for (const d of this.inherited) {
-      const below = d.hasRefs ? refsBelow(d).get(name) : undefined;
-      if (below) out = out.length === 0 ? below : [...out, ...below];
-    }
-    return out;
   }
 
   /** Built on the first conflict only: most files have none. */
@@ -284,8 +222,6 @@ export class FileCheck {
     }
   }
 }
-
-type Expansion = { readonly kind: 'cycle'; readonly chain: readonly string[] } | { readonly kind: 'undefined'; readonly ref: string; readonly by: string };
 
 function shortName(path: string): string {
   const m = /(?:^|\/)((?:abstractions|tunables|local|profiles)\/.*)$/.exec(path);

@@ -21,6 +21,12 @@ export interface IncludeSearch {
   readonly base?: string;
 }
 
+/**
+ * Includes nested deeper than this are not followed, and the include line above says so:
+ * the checks recurse, and a chain of thousands of files would exhaust the stack.
+ */
+export const MAX_INCLUDE_DEPTH = 150;
+
 /** Backup and package-manager leftovers that apparmor_parser skips in include folders. */
 const SKIPPED_NAME = /(\.dpkg-(new|old|dist|bak|remove)|\.pac(save|new)|\.rpm(new|save)|\.orig|\.rej|~)$/;
 
