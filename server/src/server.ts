@@ -42,6 +42,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     readFile: (p) => documents.get(pathToUri(p))?.getText() ?? options.fs.readFile(p),
     stat: (p) => (documents.get(pathToUri(p)) ? 'file' : options.fs.stat(p)),
     readDirectory: (p) => options.fs.readDirectory(p),
+    readError: (p) => options.fs.readError?.(p),
   };
   const workspace = new Workspace(overlay, options.defaults);
   const index = new WorkspaceIndex(options.fs);

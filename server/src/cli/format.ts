@@ -1,5 +1,7 @@
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
+import type { Diagnostic } from 'vscode-languageserver-types';
 import type { LintedFile } from '../node/lintFiles';
+import { uriToPath } from '../service/uri';
 
 const NAMES: Record<number, 'error' | 'warning' | 'information' | 'hint'> = {
   [DiagnosticSeverity.Error]: 'error',
@@ -22,6 +24,7 @@ export function formatJson(files: readonly LintedFile[]): string {
         code: d.code,
         message: d.message,
         range: d.range,
+        ...(d.relatedInformation ? { related: d.relatedInformation.map((r) => ({ path: uriToPath(r.location.uri), range: r.location.range, message: r.message })) } : {}),
       })),
     })),
   });
@@ -33,9 +36,15 @@ export function formatGcc(files: readonly LintedFile[]): string {
   for (const f of files) {
     for (const d of f.diagnostics) {
       out.push(`${f.path}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${severityName(d.severity)}: ${d.message} [${d.code}]`);
+      out.push(...notes(d));
     }
   }
   return out.join('\n');
+}
+
+/** A diagnostic's related places (inside an included file), as gcc prints them: `file:line:col: note: …`. */
+function notes(d: Diagnostic): string[] {
+  return (d.relatedInformation ?? []).map((r) => `${uriToPath(r.location.uri)}:${r.location.range.start.line + 1}:${r.location.range.start.character + 1}: note: ${r.message}`);
 }
 
 /** The gcc line, then the source line with the range underlined, then a summary. */
@@ -55,6 +64,7 @@ export function formatText(files: readonly LintedFile[]): string {
       const width = end.line === start.line ? Math.max(1, end.character - start.character) : Math.max(1, src.length - start.character);
       out.push(`    ${src.replace(/\t/g, ' ')}`);
       out.push(`    ${' '.repeat(start.character)}${'^'.repeat(Math.min(width, 200))}`);
+      out.push(...notes(d));
     }
   }
   const n = files.length;

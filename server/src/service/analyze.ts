@@ -2,13 +2,17 @@ import type { FileNode, IncludeNode, ParseResult } from './ast';
 import { checkAst, KeptFindings } from './checks/checkAst';
 import { checkStyle } from './checks/checkStyle';
 import { declaredAbi } from './checks/checkVersions';
-import { Problem, ProblemSink } from './checks/problems';
+import { checkLineEnds } from './checks/checkLineEnds';
+import { Problem, ProblemSink, RelatedPlace } from './checks/problems';
+import { formatMessage, severityOf } from './diagnosticRules';
+import { LineIndex } from './diagnostics';
 import { FileCheck } from './fileCheck';
 import { blockIncludes, collectUses, execRules, ExecRule } from './fileFacts';
-import { dirName, FileSystem, IncludeResolution, IncludeSearch, resolveInclude } from './includes';
+import { dirName, FileSystem, IncludeResolution, IncludeSearch, MAX_INCLUDE_DEPTH, resolveInclude } from './includes';
 import { BUILTIN_VARIABLES } from './data/facts';
 import { parse } from './parser';
 import { ReparseMode, reparseKeeping, TextEdit } from './reparse';
+import { addValueRefs } from './variableExpansions';
 
 export interface AnalyzeOptions extends IncludeSearch {
   readonly fs: FileSystem;
@@ -43,7 +47,14 @@ export interface Reach {
 export interface Definitions {
   readonly sets: ReadonlyMap<string, string>;
   readonly bools: ReadonlySet<string>;
+  /** The set variables each of this file's own assignments refers to. */
+  readonly refs: ReadonlyMap<string, readonly string[]>;
+  /** The definitions of the files it includes, for their assignments' references. */
+  readonly below: readonly Definitions[];
+  /** Whether any assignment here or below refers to a variable. */
+  readonly hasRefs: boolean;
 }
+
 
 const FRAGMENT_PATH = /(^|\/)(abstractions|tunables|local)\/|(^|\/)(?!apparmor\.d\/)[^/]+\.d\//;
 
@@ -60,8 +71,22 @@ export interface FileAnalysis {
   readonly fragment: boolean;
 }
 
+/** The errors an included file holds, as its include line reports them. */
+export interface IncludedErrors {
+  readonly count: number;
+  /** The first error where it really is: in this file, or in one it includes in turn. */
+  readonly root?: { readonly path: string; readonly line: number; readonly message: string };
+  /** From this file's first error (or the include line that leads on) down to the root. */
+  readonly trail: readonly RelatedPlace[];
+  /** Whether includes below nest deeper than MAX_INCLUDE_DEPTH, so were not all checked. */
+  readonly tooDeep?: boolean;
+}
+
+
+const TOO_DEEP: IncludedErrors = { count: 0, trail: [], tooDeep: true };
+
 const EMPTY_REACH: Reach = { closure: new Set(), uses: new Map(), cyclic: false };
-const EMPTY_DEFS: Definitions = { sets: new Map(), bools: new Set() };
+const EMPTY_DEFS: Definitions = { sets: new Map(), bools: new Set(), refs: new Map(), below: [], hasRefs: false };
 
 /**
  * Checks files with their includes resolved. Included files are parsed once, and
@@ -78,6 +103,17 @@ export class Analyzer {
   private readonly definitions = new Map<string, Definitions>();
   private readonly definitionIds = new Map<Definitions, number>();
   private readonly residualUses = new Map<string, Map<string, ReadonlyMap<string, { sigil: '@' | '$'; file: string }>>>();
+  /** Variable expansions judged under each list of inherited tunables, for files that define none. */
+  private readonly expansionMemos = new Map<string, Map<string, unknown>>();
+  /** Why files that could not be read could not be. */
+  private readonly unreadable = new Map<string, string>();
+  private readonly includedErrorsMemo = new Map<string, IncludedErrors | null>();
+  /** The errors of an included file that depend on its text alone; kept when other files change. */
+  private readonly ownErrors = new Map<string, Problem[]>();
+  /** Files whose checks are running, outermost first: an include back into one of them is not followed. */
+  private readonly checking = new Set<string>();
+  /** Files on `checking` that an include led back to; a result computed below such a cut is not kept. */
+  private cuts: string[] = [];
 
   constructor(readonly options: AnalyzeOptions) {}
 
@@ -89,6 +125,13 @@ export class Analyzer {
   invalidate(path: string): boolean {
     if (!this.files.has(path)) return false;
     this.files.delete(path);
+    this.unreadable.delete(path);
+    this.ownErrors.delete(path);
+    // Only the files that reach the changed one are checked again: editing a tunable does not
+    // re-check every abstraction. A file whose reach is not known is dropped to be safe.
+    for (const p of this.includedErrorsMemo.keys()) {
+      if (this.reaches.get(p)?.closure.has(path) !== false) this.includedErrorsMemo.delete(p);
+    }
     this.forgetDerived();
     return true;
   }
@@ -96,6 +139,9 @@ export class Analyzer {
   /** Forgets everything learnt of the file system (files created, removed or moved). */
   invalidateAll(): void {
     this.files.clear();
+    this.unreadable.clear();
+    this.ownErrors.clear();
+    this.includedErrorsMemo.clear();
     this.resolved.clear();
     this.byNode = new WeakMap();
     this.forgetDerived();
@@ -106,6 +152,18 @@ export class Analyzer {
     this.definitions.clear();
     this.definitionIds.clear();
     this.residualUses.clear();
+    this.expansionMemos.clear();
+  }
+
+  /**
+   * A memo of variable expansions shared by every file that inherits exactly these tunables
+   * and defines no variable itself: nearly every profile, so each edit judges none again.
+   */
+  sharedExpansions<T>(inherited: readonly Definitions[]): Map<string, T> {
+    const key = inherited.map((d) => this.definitionIds.get(d)).join(',');
+    let memo = this.expansionMemos.get(key);
+    if (!memo) this.expansionMemos.set(key, (memo = new Map()));
+    return memo as Map<string, T>;
   }
 
   analyze(path: string, text: string, fragmentOption?: boolean): FileAnalysis {
@@ -126,7 +184,8 @@ export class Analyzer {
   analyzeEdit(path: string, text: string, previous: { readonly analysis: FileAnalysis; readonly text: string }, edit: TextEdit, mode: ReparseMode = 'auto'): FileAnalysis {
     const old = previous.analysis;
     if (!old.fragment && !isFragmentPath(path)) {
-      const re = reparseKeeping(old.parse, previous.text, text, edit, mode);
+      // A byte-order mark is reported by the full parse, which starts after it.
+      const re = text.charCodeAt(0) === 0xfeff ? undefined : reparseKeeping(old.parse, previous.text, text, edit, mode);
       if (re && !looksLikeFragment(re.result)) {
         const k = re.kept;
         // The kept items' findings are those of the old tree between the block's start and the
@@ -145,9 +204,57 @@ export class Analyzer {
     const problems: Problem[] = [...result.errors, ...astProblems];
     const sink = new ProblemSink();
     checkStyle(result.ast, text, sink);
-    new FileCheck(this, path, text, result.ast, fragment, sink, declaredAbi(result.ast) ?? this.options.abi).run();
+    this.checkInContext(path, text, result.ast, fragment, sink);
     problems.push(...sink.problems);
     return { parse: result, problems, astProblems, fragment };
+  }
+
+  /** The checks that look past the file: its includes, and lines the parser would not read. */
+  private checkInContext(path: string, text: string, ast: FileNode, fragment: boolean, sink: ProblemSink): void {
+    checkLineEnds(text, ast, sink);
+    this.checking.add(path);
+    try {
+      new FileCheck(this, path, text, ast, fragment, sink, declaredAbi(ast) ?? this.options.abi).run();
+    } finally {
+      this.checking.delete(path);
+    }
+  }
+
+  /** Why a file an include names could not be read, when it could not. */
+  readProblem(path: string): string | undefined {
+    return this.unreadable.get(path);
+  }
+
+  /**
+   * The errors of an included file, checked as a fragment on its own (its own includes too),
+   * or undefined when it has none. Each file is checked once until the include graph changes;
+   * an include back into a file being checked is not followed (the cycle warning covers it).
+   */
+  includedErrors(path: string): IncludedErrors | undefined {
+    const memo = this.includedErrorsMemo.get(path);
+    if (memo !== undefined) return memo ?? undefined;
+    if (this.checking.has(path)) {
+      this.cuts.push(path);
+      return undefined;
+    }
+    const f = this.load(path);
+    if (!f) return undefined;
+    if (this.checking.size >= MAX_INCLUDE_DEPTH) return TOO_DEEP;
+    const before = this.cuts.length;
+    const sink = new ProblemSink();
+    this.checkInContext(path, f.text, f.ast, true, sink);
+    let own = this.ownErrors.get(path);
+    if (!own) this.ownErrors.set(path, (own = [...f.parsed.errors, ...checkAst(f.ast, { abi: declaredAbi(f.ast) ?? this.options.abi })]));
+    const errors = [...own, ...sink.problems]
+      .filter((p) => severityOf(p.code) === 'error')
+      .sort((a, b) => a.start - b.start);
+    const tooDeep = sink.problems.some((p) => p.code === 'include-too-deep');
+    const result = errors.length > 0 ? summarize(path, f.text, errors, tooDeep) : tooDeep ? TOO_DEEP : null;
+    // Cuts back to this file are settled here; one further up leaves the result incomplete.
+    const below = this.cuts.splice(before).filter((c) => c !== path);
+    if (below.length === 0) this.includedErrorsMemo.set(path, result);
+    else this.cuts.push(...below);
+    return result ?? undefined;
   }
 
   resolve(node: IncludeNode, fromFile: string): IncludeResolution {
@@ -185,6 +292,10 @@ export class Analyzer {
     if (entry !== undefined) return entry;
     const text = this.options.fs.readFile(path);
     entry = text === undefined ? null : this.remember(path, text);
+    if (text === undefined) {
+      const why = this.options.fs.readError?.(path);
+      if (why) this.unreadable.set(path, why);
+    }
     this.files.set(path, entry);
     return entry;
   }
@@ -214,7 +325,7 @@ export class Analyzer {
     const memo = this.reaches.get(path);
     if (memo) return memo;
     const f = this.load(path);
-    if (!f) return EMPTY_REACH;
+    if (!f || stack.size >= MAX_INCLUDE_DEPTH) return EMPTY_REACH;
     stack.add(path);
     const closure = new Set<string>([path]);
     const uses = new Map<string, { sigil: '@' | '$'; file: string }>();
@@ -263,29 +374,60 @@ export class Analyzer {
     const memo = this.definitions.get(path);
     if (memo) return memo;
     const f = this.load(path);
-    if (!f) return EMPTY_DEFS;
+    if (!f || stack.size >= MAX_INCLUDE_DEPTH) return EMPTY_DEFS;
     stack.add(path);
     const sets = new Map<string, string>();
     const bools = new Set<string>();
+    const refs = new Map<string, string[]>();
+    const below: Definitions[] = [];
     for (const item of f.ast.items) {
       if (item.type === 'variable') {
         if (item.sigil === '$') bools.add(item.name.value);
-        else if (!sets.has(item.name.value)) sets.set(item.name.value, path);
+        else {
+          if (!sets.has(item.name.value)) sets.set(item.name.value, path);
+          addValueRefs(refs, item);
+        }
       } else if (item.type === 'include') {
         for (const q of this.targets(item, path)) {
           if (stack.has(q)) continue;
           const d = this.definitionsOf(q, stack);
           for (const [name, file] of d.sets) if (!sets.has(name)) sets.set(name, file);
           for (const b of d.bools) bools.add(b);
+          if (d.hasRefs) below.push(d);
         }
       }
     }
     stack.delete(path);
-    const result = { sets, bools };
+    const hasRefs = below.length > 0 || [...refs.values()].some((r) => r.length > 0);
+    const result = { sets, bools, refs, below, hasRefs };
     this.definitions.set(path, result);
     this.definitionIds.set(result, this.definitionIds.size);
     return result;
   }
+}
+
+
+/** A trail down a long chain of includes keeps its first steps and the error itself. */
+function shortened(trail: readonly RelatedPlace[]): readonly RelatedPlace[] {
+  return trail.length <= 3 ? trail : [trail[0]!, trail[1]!, trail[trail.length - 1]!];
+}
+
+/** What an include line says of `errors` (sorted, at least one) in the file at `path`. */
+function summarize(path: string, text: string, errors: readonly Problem[], tooDeep: boolean): IncludedErrors {
+  const first = errors[0]!;
+  const range = new LineIndex(text).rangeOf(first.start, first.end);
+  const message = formatMessage(first.code, first.args);
+  const a = first.args;
+  // An include line whose own included file holds the error leads on to it.
+  if (first.code === 'include-errors' && a['rootPath'] && first.related) {
+    return {
+      count: errors.length,
+      root: { path: a['rootPath'], line: Number(a['rootLine']), message: a['rootMessage'] ?? '' },
+      trail: [{ path, range, message: `includes ${a['name']} here` }, ...shortened(first.related)],
+      tooDeep,
+    };
+  }
+  return { count: errors.length, root: { path, line: range.start.line + 1, message }, trail: [{ path, range, message }], tooDeep };
 }
 
 /** A file with no profile but bare rules is a fragment whatever its path. */

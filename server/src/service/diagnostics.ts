@@ -1,6 +1,7 @@
 import { Diagnostic, DiagnosticSeverity, Position, Range } from 'vscode-languageserver-types';
 import type { Problem } from './checks/problems';
 import { formatMessage, Severity, severityOf } from './diagnosticRules';
+import { pathToUri } from './uri';
 
 const SEVERITY: Readonly<Record<Severity, DiagnosticSeverity>> = {
   error: DiagnosticSeverity.Error,
@@ -48,6 +49,7 @@ export function toDiagnostic(problem: Problem, lines: LineIndex): Diagnostic {
     message: formatMessage(problem.code, problem.args),
     // Quick fixes read what to offer from here, not from the message text.
     ...(problem.args['suggestion'] ? { data: { suggestion: problem.args['suggestion'] } } : {}),
+    ...(problem.related ? { relatedInformation: problem.related.map((r) => ({ location: { uri: pathToUri(r.path), range: r.range }, message: r.message })) } : {}),
   };
 }
 

@@ -1,9 +1,11 @@
 import type { AbiNode, FileNode, IncludeNode, ProfileNode, Span, VariableNode } from './ast';
-import type { Analyzer, Definitions } from './analyze';
+import type { Analyzer, Definitions, IncludedErrors } from './analyze';
 import { ProblemSink } from './checks/problems';
 import { LineIndex } from './diagnostics';
 import { BUILTIN_VARIABLE_SINCE, BUILTIN_VARIABLES, compareVersions } from './data/facts';
 import { blockIncludes, collectUses, execRules, ExecRule } from './fileFacts';
+import { MAX_INCLUDE_DEPTH } from './includes';
+import { addValueRefs, VariableExpansions } from './variableExpansions';
 import { walkItems } from './walk';
 
 /** The checks of one file that need its includes: includes themselves, variables, merged rules. */
@@ -12,6 +14,8 @@ export class FileCheck {
   private readonly defined = new Set<string>();
   private readonly definedBools = new Set<string>();
   private readonly inherited: Definitions[] = [];
+  /** The set variables each of this file's assignments refers to. */
+  private readonly refs = new Map<string, string[]>();
   private unresolved = 0;
   private lineIndex: LineIndex | undefined;
 
@@ -44,10 +48,22 @@ export class FileCheck {
     }
   }
 
-  /** A missing include is an error unless `if exists`; a loop below it is reported once. */
+  /**
+   * A missing include is an error unless `if exists`; so is an unreadable one, and one whose
+   * files hold errors (reported once here, not at each of them); a loop below it is reported once.
+   */
   private checkInclude(node: IncludeNode): void {
     if (!node.path) return;
+    // apparmor_parser rejects `include <>` and `include ""`, with or without `if exists`.
+    if (node.path.value === '') {
+      this.sink.add('include-missing-name', node);
+      return;
+    }
     const res = this.analyzer.resolve(node, this.path);
+    if (res.kind === 'unreadable') {
+      this.unreadable(node, res.path, res.why);
+      return;
+    }
     if (res.kind === 'missing') {
       if (node.ifExists) return;
       if (node.angle && this.analyzer.options.includeDirs.length === 0) {
@@ -59,18 +75,49 @@ export class FileCheck {
       this.sink.add('include-not-found', node, { name: node.path.value, where, hint });
       return;
     }
+    let count = 0;
+    let tooDeep = false;
+    let first: { errors: IncludedErrors; path: string } | undefined;
     for (const p of res.paths) {
       const reach = this.analyzer.reach(p);
       if (reach.closure.has(this.path)) this.sink.add('include-cycle', node, { name: node.path.value, chain: 'this file' });
       else if (reach.cyclic) this.sink.add('include-cycle', node, { name: node.path.value, chain: 'the files it includes' });
+      if (!this.analyzer.load(p)) {
+        const why = this.analyzer.readProblem(p);
+        if (why) this.unreadable(node, p, why);
+        continue;
+      }
+      const errors = this.analyzer.includedErrors(p);
+      if (!errors) continue;
+      tooDeep ||= !!errors.tooDeep;
+      if (!errors.root) continue;
+      count += errors.count;
+      first ??= { errors, path: p };
     }
+    if (first) this.reportIncludedErrors(node, node.path.value, count, first.path, first.errors);
+    if (tooDeep) this.sink.add('include-too-deep', node, { name: node.path.value, depth: String(MAX_INCLUDE_DEPTH) });
+  }
+
+  private unreadable(node: IncludeNode, path: string, why: string): void {
+    this.sink.add(node.ifExists ? 'include-unreadable-skipped' : 'include-unreadable', node, { path, why });
+  }
+
+  /** One finding at the include line for all the errors below it, leading to the first. */
+  private reportIncludedErrors(node: IncludeNode, name: string, count: number, target: string, errors: IncludedErrors): void {
+    const root = errors.root!;
+    const where = root.path === target ? `at line ${root.line}` : `in ${shortName(root.path)} at line ${root.line}`;
+    this.sink.add('include-errors', node, {
+      name, count: count === 1 ? '1 error' : `${count} errors`, where, first: root.message,
+      // Kept for an includer further up, which reports the same root.
+      rootPath: root.path, rootLine: String(root.line), rootMessage: root.message,
+    }, errors.trail);
   }
 
   /** apparmor_parser opens the abi file like an include; `<kernel>` and `<default>` are built in. */
   private checkAbi(node: AbiNode): void {
     if (!node.path || (node.angle && /^(kernel|default)$/.test(node.path.value))) return;
     const res = this.analyzer.resolve({ ...node, type: 'include', legacy: false, ifExists: false }, this.path);
-    if (res.kind === 'files') return;
+    if (res.kind !== 'missing') return;
     if (node.angle && this.analyzer.options.includeDirs.length === 0) {
       this.unresolved++;
       return;
@@ -103,6 +150,7 @@ export class FileCheck {
     }
     if (item.op === '+=' && prev === undefined && !this.fragment) this.sink.add('variable-append-undeclared', item.name, { name });
     this.defined.add(name);
+    addValueRefs(this.refs, item);
   }
 
   /** Where a set variable is defined: '' for this file, a path for included tunables. */
@@ -122,8 +170,10 @@ export class FileCheck {
 
   /** Variables used here or in any included file must be defined (built-ins aside). */
   private checkVariableUses(includes: readonly IncludeNode[]): void {
+    const expansions = new VariableExpansions(this.analyzer, this.refs, this.inherited, (name) => this.definedIn(name), this.sink);
     for (const u of collectUses(this.ast.items, this.text)) {
       if (!this.known(u.name, u.sigil)) this.sink.add(u.sigil === '@' ? 'variable-undefined' : 'bool-undefined', u, { name: u.name, hint: '' });
+      else if (u.sigil === '@') expansions.check(u.name, u);
       const since = u.sigil === '@' ? BUILTIN_VARIABLE_SINCE.get(u.name) : undefined;
       if (since && this.abi && compareVersions(since, this.abi) > 0 && this.definedIn(u.name) === undefined) {
         this.sink.add('newer-than-abi', u, { what: `The built-in variable @{${u.name}}`, since, abi: this.abi });
@@ -136,6 +186,10 @@ export class FileCheck {
           if (this.known(name, use.sigil) || reported.has(name)) continue;
           reported.add(name);
           this.sink.add(use.sigil === '@' ? 'variable-undefined' : 'bool-undefined', inc, { name, hint: ` (used in ${shortName(use.file)})` });
+        }
+        if (this.refs.size === 0 && !this.inherited.some((d) => d.hasRefs)) continue;
+        for (const [name, use] of this.analyzer.reach(p).uses) {
+          if (use.sigil === '@' && !expansions.checked.has(name) && this.known(name, '@')) expansions.check(name, inc);
         }
       }
     }

@@ -31,7 +31,11 @@ export class Parser extends RuleParser {
 
   parseFile(): FileNode {
     const s = this.s;
-    const { items } = this.parseStretch(0, s.text.length, 0);
+    // apparmor_parser reads a byte-order mark as a stray character; one error names it, and the
+    // rest of the file is read as if it were not there.
+    const bom = s.code(0) === 0xfeff;
+    if (bom) this.error('byte-order-mark', { start: 0, end: 1 });
+    const { items } = this.parseStretch(bom ? 1 : 0, s.text.length, 0);
     this.checkFinalComment();
     return { type: 'file', start: 0, end: s.text.length, items, comments: s.comments as Comment[], fragment: this.fragment };
   }

@@ -1,3 +1,4 @@
+import type { Range } from 'vscode-languageserver-types';
 import type { Span } from '../ast';
 import { closest } from '../data/facts';
 
@@ -5,15 +6,24 @@ import { closest } from '../data/facts';
 export interface Problem extends Span {
   readonly code: string;
   readonly args: Readonly<Record<string, string>>;
+  /** Places in other files that explain it (the error inside an included file). */
+  readonly related?: readonly RelatedPlace[];
+}
+
+/** A place in another file, already in LSP positions: its text is not at hand where it is shown. */
+export interface RelatedPlace {
+  readonly path: string;
+  readonly range: Range;
+  readonly message: string;
 }
 
 export class ProblemSink {
   readonly problems: Problem[] = [];
 
-  add(code: string, span: Span, args: Record<string, string | undefined> = {}): void {
+  add(code: string, span: Span, args: Record<string, string | undefined> = {}, related?: readonly RelatedPlace[]): void {
     const defined: Record<string, string> = {};
     for (const [k, v] of Object.entries(args)) if (v !== undefined) defined[k] = v;
-    this.problems.push({ code, start: span.start, end: span.end, args: defined });
+    this.problems.push({ code, start: span.start, end: span.end, args: defined, ...(related?.length ? { related } : {}) });
   }
 }
 
