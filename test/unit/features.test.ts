@@ -85,6 +85,32 @@ test('completion depends on where the cursor is', () => {
 });
 
 
+/** The line after accepting the completion item labelled `label` at the `|`, as an editor applies its edit. */
+function accept(src: string, label: string, triggerCharacter?: string): string {
+  const { text, offset } = cursor(src);
+  const item = doComplete(text, offset, { includeNames: ['abstractions/base', 'abstractions/nameservice'], variables: ['APP', 'HOME'], triggerCharacter }).items.find((i) => i.label === label);
+  assert.ok(item?.textEdit && 'range' in item.textEdit, `an item ${label} with an edit at ${JSON.stringify(src)}`);
+  const lines = new LineIndex(text);
+  const { range, newText } = item.textEdit;
+  return text.slice(0, lines.offsetAt(range.start)) + newText + text.slice(lines.offsetAt(range.end));
+}
+
+test('variables complete inside an auto-closed @{}, after a bare @ and inside paths, without doubling the brace', () => {
+  assert.equal(accept('profile p {\n  @{|}\n}', 'HOME'), 'profile p {\n  @{HOME}\n}');
+  assert.equal(accept('profile p {\n  @{HO|}\n}', 'HOME'), 'profile p {\n  @{HOME}\n}');
+  assert.equal(accept('profile p {\n  @{HO|\n}', 'HOME'), 'profile p {\n  @{HOME}\n}');
+  assert.equal(accept('profile p {\n  @{H|OM} r,\n}', 'HOME'), 'profile p {\n  @{HOME} r,\n}');
+  assert.equal(accept('profile p {\n  /home/@{|}/.app r,\n}', 'HOME'), 'profile p {\n  /home/@{HOME}/.app r,\n}');
+  assert.equal(accept('profile p {\n  @|\n}', 'APP', '@'), 'profile p {\n  @{APP}\n}');
+  assert.equal(accept('profile p {\n  owner /run/@|\n}', 'profile_name'), 'profile p {\n  owner /run/@{profile_name}\n}');
+  // The editor filters by the typed part of the name: the range starts where the name does.
+  const { text, offset } = cursor('profile p {\n  @{HO|}\n}');
+  const item = doComplete(text, offset, { variables: ['HOME'] }).items.find((i) => i.label === 'HOME')!;
+  assert.deepEqual((item.textEdit as { range: unknown }).range, { start: { line: 1, character: 4 }, end: { line: 1, character: 6 } });
+  assert.deepEqual(labels('profile p {\n  /etc/x r, # mail me@|\n}'), []);
+});
+
+
 const NAV = '@{APP} = /usr/bin/app\ninclude <tunables/global>\nprofile app @{APP} {\n  @{APP} mr,\n  @{HOME}/.app/** rw,\n  /usr/bin/helper Px -> helper,\n}\nprofile helper {\n}\n';
 
 test('definition: variables here and in included tunables, profiles named as targets, include files', () => {
