@@ -5,6 +5,7 @@ import { registerDenialRequests } from './denialRequests';
 import { DiagnosticsPublisher, RunParser } from './diagnosticsPublisher';
 import { buildIndex } from './indexing';
 import { doComplete } from './service/features/doComplete';
+import { variablesInScope } from './service/features/variablesInScope';
 import { isFragmentPath } from './service/analyze';
 import { doRename, OtherFile, prepareRename } from './service/features/doRename';
 import { findDefinition } from './service/features/findDefinition';
@@ -117,9 +118,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   connection.onHover(guard('hover', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
     doHover(analysis.parse.ast, lines, doc.offsetAt(p.position), { analyzer: workspace.analyzer, path: uriToPath(doc.uri), text: doc.getText() }))));
   connection.onCompletion(guard('completion', (p) => withDoc(p.textDocument.uri, (doc, { analysis }) => {
-    const variables = analysis.parse.ast.items.flatMap((i) => (i.type === 'variable' && i.sigil === '@' ? [i.name.value] : []));
+    const variables = variablesInScope(workspace.analyzer, uriToPath(doc.uri), analysis.parse.ast);
     const profileNames = (): string[] => [...new Set([...profilesOf(analysis.parse.ast), ...index.profileNames()])];
-    return doComplete(doc.getText(), doc.offsetAt(p.position), { includeNames: workspace.includeNames(), variables, profileNames });
+    return doComplete(doc.getText(), doc.offsetAt(p.position), { includeNames: workspace.includeNames(), variables, profileNames, triggerCharacter: p.context?.triggerCharacter });
   })));
   connection.onDocumentSymbol(guard('symbols', (p) => withDoc(p.textDocument.uri, (_doc, { analysis, lines }) =>
     findDocumentSymbols(analysis.parse.ast, lines))));

@@ -9,6 +9,7 @@ import { doHover } from '../../server/src/service/features/doHover';
 import { doRename, prepareRename } from '../../server/src/service/features/doRename';
 import { findDefinition } from '../../server/src/service/features/findDefinition';
 import { findReferences } from '../../server/src/service/features/findReferences';
+import { variablesInScope } from '../../server/src/service/features/variablesInScope';
 import { parse } from '../../server/src/service/parser';
 import { memoryFs } from '../support/helpers';
 
@@ -161,4 +162,19 @@ test('hover on variables lists every definition with its values; includes show t
   assert.match(at('app /usr', 1)!, /profile app\*\* — attaches to `\/usr\/bin\/app` — flags: `complain`/);
   assert.match(at('raw', 1)!, /SOCK_RAW[\s\S]*forge/);
   assert.match(at('inet6', 1)!, /AF_INET6/);
+});
+
+test('completion stays alive through an include name: the typed part is replaced, the closing > kept or added', () => {
+  assert.equal(accept('profile p {\n  include <abstractions/na|>\n}', 'abstractions/nameservice', '/'), 'profile p {\n  include <abstractions/nameservice>\n}');
+  assert.equal(accept('  include if exists <|', 'abstractions/base', '<'), '  include if exists <abstractions/base>');
+  assert.deepEqual(doComplete('profile p {\n  \n}', 14, { triggerCharacter: ' ' }).items, []);
+  assert.ok(doComplete('profile p {\n  \n}', 14).items.some((i) => i.label === 'capability'), 'Ctrl+Space in indentation still offers the rules');
+  assert.ok(labels('profile p {\n  /etc/x |\n}').includes('r'), 'a space after a path offers permissions');
+});
+
+test('the variables in scope for completion include those of the included tunables', () => {
+  const fs = memoryFs({ '/etc/apparmor.d/tunables/global': 'include <tunables/home>\n', '/etc/apparmor.d/tunables/home': '@{HOME}=/home/*/\n' });
+  const analyzer = new Analyzer({ fs, includeDirs: ['/etc/apparmor.d'] });
+  const text = 'include <tunables/global>\n@{APP}=/usr/bin/app\nprofile p {\n}\n';
+  assert.deepEqual(variablesInScope(analyzer, '/p', analyzer.analyze('/p', text).parse.ast).sort(), ['APP', 'HOME']);
 });

@@ -78,6 +78,21 @@ test('completion after "capability " lists all 41 capabilities', async () => {
   assert.ok(list.items.some((i) => i.label === 'net_admin'));
 });
 
+test('typed trigger characters: @ and { open variables, < and / include names; a space in indentation asks nothing', async () => {
+  const uri = 'file:///tmp/lsp-test/typing';
+  await open(uri, 'profile p {\n  @{}\n  include <abstractions/na>\n  \n}\n');
+  const ask = async (line: number, character: number, triggerCharacter: string) => ((await conn.sendRequest('textDocument/completion', {
+    textDocument: { uri }, position: { line, character }, context: { triggerKind: 2, triggerCharacter },
+  })) as CompletionList).items;
+  const vars = await ask(1, 4, '{');
+  assert.ok(vars.some((i) => i.label === 'profile_name' && i.textEdit?.newText === 'profile_name'), 'no second brace before the auto-closed one');
+  const names = await ask(2, 26, '/');
+  const ns = names.find((i) => i.label === 'abstractions/nameservice');
+  assert.ok(ns, names.map((i) => i.label).join(', '));
+  assert.deepEqual(ns.textEdit && 'range' in ns.textEdit ? ns.textEdit.range : undefined, { start: { line: 2, character: 11 }, end: { line: 2, character: 26 } });
+  assert.deepEqual(await ask(3, 2, ' '), []);
+});
+
 test('document symbols nest hats and child profiles; blocks fold', async () => {
   const uri = 'file:///tmp/lsp-test/symbols';
   await open(uri, '@{V}=/v\nprofile outer /usr/bin/outer {\n  ^hat {\n    /a r,\n  }\n  profile child {\n    /b r,\n  }\n}\n');

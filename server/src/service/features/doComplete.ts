@@ -102,8 +102,9 @@ function completedInPlace(place: Place, context: CompletionContext): CompletionI
     const r = range(braced[1]!.length, tail.length);
     return names.map((label) => ({ label, kind: CompletionItemKind.Variable, detail: `@{${label}}`, textEdit: { range: r, newText: label + closer } }));
   }
-  const r = range(bare![1]!.length + 1, tail.length);
-  return names.map((label) => ({ label, kind: CompletionItemKind.Variable, detail: `@{${label}}`, filterText: `@${label}`, textEdit: { range: r, newText: `@{${label}}` } }));
+  // The range starts after the `@`: VS Code shows nothing when it starts on a character the names lack.
+  const r = range(bare![1]!.length, tail.length);
+  return names.map((label) => ({ label, kind: CompletionItemKind.Variable, detail: `@{${label}}`, textEdit: { range: r, newText: `{${label}}` } }));
 }
 
 function itemsFor(before: string, context: CompletionContext): CompletionItem[] {

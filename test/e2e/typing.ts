@@ -1,0 +1,144 @@
+/**
+ * Typing at a person's speed in the packaged extension inside a real VS Code: completion lists
+ * that open by themselves after `@{`, `@` and `include <`, what accepting them writes, and how
+ * long the list takes to show after the keystroke. Photographs the list after `@{`.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { extensionProblem, locateE2e, type E2eInstall } from './install';
+import { freePort, startGroup, stopGroup, waitForPort } from './processGroup';
+import { CHROMIUM_ARGS, makeSandbox, withDeadline } from './sandbox';
+import { openByQuickOpen, SCREENSHOT_DIR, USER_SETTINGS } from './ui';
+import { packageVsix } from './vsix';
+
+const FIXTURE = 'typing.apparmor';
+/** A person's pace: about six keys a second. */
+const KEY_DELAY_MS = 160;
+const SHOTS = process.env.E2E_SCREENSHOT_DIR ?? SCREENSHOT_DIR;
+
+export interface TypingReport {
+  /** The profile's lines as saved after the typing. */
+  readonly lines: string[];
+  /** From the trigger keystroke to the list shown, per trigger. */
+  readonly latencyMs: Record<string, number>;
+  readonly screenshots: string[];
+}
+
+type Session = (page: Page, workspace: string) => Promise<TypingReport>;
+
+/** The packaged extension installed into code-server, its workbench open in chromium on a copy of test/e2e/workspace. */
+export async function withWorkbench(install: E2eInstall, session: Session): Promise<TypingReport> {
+  const sb = makeSandbox();
+  const cli = [install.codeServer, '--extensions-dir', sb.extensionsDir, '--user-data-dir', sb.userDataDir];
+  execFileSync(install.node, [...cli, '--install-extension', packageVsix(sb.dir)], { env: sb.env, stdio: 'pipe' });
+  fs.mkdirSync(path.join(sb.userDataDir, 'User'), { recursive: true });
+  fs.writeFileSync(path.join(sb.userDataDir, 'User/settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  const port = await freePort();
+  const serverLog: string[] = [];
+  const server = startGroup(install.node, [
+    ...cli, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
+    '--disable-workspace-trust', '--disable-getting-started-override', sb.workspace,
+  ], sb.env, (line) => serverLog.push(line));
+  let browser: Browser | undefined;
+  try {
+    return await withDeadline((async () => {
+      await waitForPort(port, server, 60_000);
+      const { chromium } = await import('playwright-core');
+      browser = await chromium.launch({ executablePath: install.chromium, headless: true, args: CHROMIUM_ARGS });
+      const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+      // A shared, busy machine can take longer than the default 30 s to serve the workbench.
+      await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(sb.workspace)}`, { timeout: 120_000 });
+      try {
+        return await session(page, sb.workspace);
+      } catch (e) {
+        fs.mkdirSync(SHOTS, { recursive: true });
+        await page.screenshot({ path: path.join(SHOTS, 'typing-failure.png') }).catch(() => undefined);
+        throw e;
+      }
+    })(), 3 * 60_000, 'the typing check');
+  } catch (e) {
+    throw new Error(`${e instanceof Error ? e.message : String(e)}\ncode-server said:\n  ${serverLog.slice(-20).join('\n  ')}`);
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await stopGroup(server);
+    sb.dispose();
+  }
+}
+
+/** Types text key by key, then the trigger; resolves with the ms from the trigger key to the list shown with a row holding `expect`. */
+async function typeUntilListed(page: Page, text: string, trigger: string, expect: string): Promise<number> {
+  await page.keyboard.type(text, { delay: KEY_DELAY_MS });
+  // Only the rows in view exist in the page: `expect` must be among the first ones.
+  const row = page.locator('.suggest-widget.visible .monaco-list-row', { hasText: expect }).first();
+  const started = Date.now();
+  await page.keyboard.type(trigger);
+  await row.waitFor({ timeout: 15_000 });
+  return Date.now() - started;
+}
+
+/** Types the rest of a name, waits for its row to be the focused one, and accepts it. */
+async function acceptAfter(page: Page, typed: string, label: string): Promise<void> {
+  await page.keyboard.type(typed, { delay: KEY_DELAY_MS });
+  await page.locator('.suggest-widget.visible .monaco-list-row.focused', { hasText: label }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+}
+
+export const typeProfile: Session = async (page, workspace) => {
+  await openByQuickOpen(page, FIXTURE);
+  // The status item's shield: the language server is running.
+  await page.locator('.statusbar .codicon-shield').first().waitFor({ timeout: 60_000 });
+  await page.locator('.editor-instance .monaco-editor .view-lines').click();
+  // The empty line inside the profile, at its end (after the indentation).
+  await page.keyboard.press('Control+G');
+  await page.keyboard.type('5');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('End');
+  const latencyMs: Record<string, number> = {};
+  const screenshots: string[] = [];
+  latencyMs['{'] = await typeUntilListed(page, '@', '{', 'attach_path');
+  fs.mkdirSync(SHOTS, { recursive: true });
+  screenshots.push(path.join(SHOTS, 'completion-variable.png'));
+  await page.screenshot({ path: screenshots[0] });
+  await acceptAfter(page, 'TY', 'TYPING_DIR');
+  await page.keyboard.press('End');
+  await page.keyboard.type('/** r,\n/home/', { delay: KEY_DELAY_MS });
+  latencyMs['@'] = await typeUntilListed(page, '', '@', 'attach_path');
+  await acceptAfter(page, 'TYP', 'TYPING_DIR');
+  await page.keyboard.type(' r,\n', { delay: KEY_DELAY_MS });
+  latencyMs['<'] = await typeUntilListed(page, 'include', ' <', 'abstractions/');
+  // The list stays open through the name as it is typed, `/` included.
+  await acceptAfter(page, 'abstractions/na', 'abstractions/nameservice');
+  await page.keyboard.press('Control+S');
+  const file = path.join(workspace, 'profiles', FIXTURE);
+  const lines = await poll(() => {
+    const text = fs.readFileSync(file, 'utf8');
+    return text.includes('nameservice') ? text.split('\n') : undefined;
+  });
+  return { lines, latencyMs, screenshots };
+};
+
+async function poll<T>(probe: () => T | undefined, ms = 10_000): Promise<T> {
+  for (const end = Date.now() + ms; ; await new Promise((r) => setTimeout(r, 100))) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error('the typed profile was not saved');
+  }
+}
+
+async function main(): Promise<number> {
+  const located = locateE2e();
+  const problem = 'skip' in located ? located.skip : extensionProblem();
+  if (problem !== undefined || !('install' in located)) {
+    console.log(`typing check skipped: ${problem}`);
+    return 0;
+  }
+  const report = await withWorkbench(located.install, typeProfile);
+  console.log(JSON.stringify(report, null, 2));
+  return 0;
+}
+
+if (require.main === module) {
+  main().then((code) => process.exit(code), (e) => (console.error(e), process.exit(1)));
+}
