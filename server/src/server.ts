@@ -1,4 +1,4 @@
-import { Connection, TextDocuments } from 'vscode-languageserver';
+import { Connection, LSPErrorCodes, ResponseError, TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CAPABILITIES } from './capabilities';
 import { registerDenialRequests } from './denialRequests';
@@ -8,6 +8,9 @@ import { doComplete } from './service/features/doComplete';
 import { variablesInScope } from './service/features/variablesInScope';
 import { isFragmentPath } from './service/analyze';
 import { doRename, OtherFile, prepareRename } from './service/features/doRename';
+import { refuseRename } from './service/features/refuseRename';
+import type { FileNode } from './service/ast';
+import type { LineIndex } from './service/diagnostics';
 import { findDefinition } from './service/features/findDefinition';
 import { findDocumentHighlights, findReferences } from './service/features/findReferences';
 import { getCodeActions } from './service/features/getCodeActions';
@@ -142,10 +145,15 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     findReferences(doc.uri, doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position)))));
   connection.onDocumentHighlight(guard('highlight', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
     findDocumentHighlights(doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position)))));
+  /** A rename that would reach files outside the workspace folders is refused, with a message the editor shows. */
+  const renameRefused = (doc: TextDocument, ast: FileNode, lines: LineIndex, offset: number): ResponseError | undefined => {
+    const why = refuseRename(doc.uri, doc.getText(), ast, lines, offset, { analyzer: workspace.analyzer, folders: roots, others: otherFiles });
+    return why === undefined ? undefined : new ResponseError(LSPErrorCodes.RequestFailed, why);
+  };
   connection.onPrepareRename(guard('prepare rename', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
-    prepareRename(doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position)))));
+    renameRefused(doc, analysis.parse.ast, lines, doc.offsetAt(p.position)) ?? prepareRename(doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position)))));
   connection.onRenameRequest(guard('rename', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
-    doRename(doc.uri, doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position), p.newName, otherFiles()))));
+    renameRefused(doc, analysis.parse.ast, lines, doc.offsetAt(p.position)) ?? doRename(doc.uri, doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position), p.newName, otherFiles()))));
 
   connection.onDocumentRangeFormatting(guard('range formatting', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
     formatRange(doc.getText(), lines, p.range, formatOptions(p.options), analysis.fragment))));

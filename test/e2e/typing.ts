@@ -21,6 +21,8 @@ const SHOTS = process.env.E2E_SCREENSHOT_DIR ?? SCREENSHOT_DIR;
 export interface TypingReport {
   /** The profile's lines as saved after the typing. */
   readonly lines: string[];
+  /** What F2 on a variable defined outside the workspace folders shows. */
+  readonly renameMessage: string;
   /** From the trigger keystroke to the list shown, per trigger. */
   readonly latencyMs: Record<string, number>;
   readonly screenshots: string[];
@@ -116,8 +118,28 @@ export const typeProfile: Session = async (page, workspace) => {
     const text = fs.readFileSync(file, 'utf8');
     return text.includes('nameservice') ? text.split('\n') : undefined;
   });
-  return { lines, latencyMs, screenshots };
+  screenshots.push(path.join(SHOTS, 'rename-refused.png'));
+  const renameMessage = await refuseRename(page, workspace, screenshots[1]!);
+  return { lines, latencyMs, screenshots, renameMessage };
 };
+
+/** F2 on a variable that a file outside the workspace folders defines: the editor shows the refusal at the cursor. */
+async function refuseRename(page: Page, workspace: string, shot: string): Promise<string> {
+  const system = path.join(path.dirname(workspace), 'system');
+  fs.mkdirSync(system, { recursive: true });
+  fs.writeFileSync(path.join(system, 'tunables'), '@{SYSTEM_DIR}=/srv/system\n');
+  fs.writeFileSync(path.join(workspace, 'profiles', 'rename.apparmor'), `include "${system}/tunables"\nprofile rename {\n  @{SYSTEM_DIR}/** r,\n}\n`);
+  await openByQuickOpen(page, 'rename.apparmor');
+  await page.locator('.editor-instance .monaco-editor .view-lines').click();
+  await page.keyboard.press('Control+G');
+  await page.keyboard.type('3:7');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('F2');
+  const message = page.locator('.monaco-editor-overlaymessage', { hasText: 'outside the workspace folders' }).first();
+  await message.waitFor({ timeout: 15_000 });
+  await page.screenshot({ path: shot });
+  return (await message.innerText()).trim();
+}
 
 async function poll<T>(probe: () => T | undefined, ms = 10_000): Promise<T> {
   for (const end = Date.now() + ms; ; await new Promise((r) => setTimeout(r, 100))) {

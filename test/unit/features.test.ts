@@ -9,6 +9,7 @@ import { doHover } from '../../server/src/service/features/doHover';
 import { doRename, prepareRename } from '../../server/src/service/features/doRename';
 import { findDefinition } from '../../server/src/service/features/findDefinition';
 import { findReferences } from '../../server/src/service/features/findReferences';
+import { refuseRename } from '../../server/src/service/features/refuseRename';
 import { variablesInScope } from '../../server/src/service/features/variablesInScope';
 import { parse } from '../../server/src/service/parser';
 import { memoryFs } from '../support/helpers';
@@ -177,4 +178,19 @@ test('the variables in scope for completion include those of the included tunabl
   const analyzer = new Analyzer({ fs, includeDirs: ['/etc/apparmor.d'] });
   const text = 'include <tunables/global>\n@{APP}=/usr/bin/app\nprofile p {\n}\n';
   assert.deepEqual(variablesInScope(analyzer, '/p', analyzer.analyze('/p', text).parse.ast).sort(), ['APP', 'HOME']);
+});
+
+test('rename is refused when it would edit a file outside the workspace folders, saying where the symbol is defined', () => {
+  const fs = memoryFs({ '/etc/apparmor.d/tunables/global': '@{HOME}=/home/*/\n', '/ws/tunables/app': '@{APP}=/usr/bin/app\n' });
+  const analyzer = new Analyzer({ fs, includeDirs: ['/etc/apparmor.d'] });
+  const text = 'include <tunables/global>\ninclude "/ws/tunables/app"\nprofile app {\n  @{HOME}/.app r,\n  @{APP} mr,\n}\n';
+  const ast = analyzer.analyze('/ws/app', text).parse.ast;
+  const lines = new LineIndex(text);
+  const refuse = (needle: string, others: { uri: string; text: string; fragment: boolean }[] = [], folders = ['/ws']) =>
+    refuseRename('file:///ws/app', text, ast, lines, text.indexOf(needle) + 3, { analyzer, folders, others: () => others });
+  assert.match(refuse('@{HOME}/')!, /^@\{HOME\} is defined in \/etc\/apparmor\.d\/tunables\/global, outside the workspace folders/);
+  assert.equal(refuse('@{APP} mr'), undefined);
+  const abstraction = { uri: 'file:///etc/apparmor.d/abstractions/app', text: '@{APP} r,\n', fragment: true };
+  assert.match(refuse('@{APP} mr', [abstraction])!, /@\{APP\} \(defined in \/ws\/tunables\/app\) is also used in \/etc\/apparmor\.d\/abstractions\/app/);
+  assert.match(refuse('@{APP} mr', [], [])!, /defined in \/ws\/tunables\/app, outside the workspace folders/);
 });

@@ -263,7 +263,9 @@ test('over the connection: hover for every access mode and exec transition, incl
 });
 
 test('rename reaches the other files of the workspace', async () => {
-  const uri = 'file:///tmp/lsp-test/rename-across';
+  const uri = `file://${path.join(WS, 'rename-across')}`;
+  // An open file outside the workspace folders that names the profile would make the rename refuse.
+  await conn.sendNotification('textDocument/didClose', { textDocument: { uri: 'file:///tmp/lsp-test/uses-remote' } });
   await open(uri, 'profile p {\n  /usr/bin/rh Px -> remote-helper,\n  @{SITE_DIR}/** r,\n}\n');
   for (let i = 0; i < 50; i++) {
     const s = (await conn.sendRequest('workspace/symbol', { query: 'remote' })) as unknown[];
@@ -272,7 +274,24 @@ test('rename reaches the other files of the workspace', async () => {
   }
   const profileEdit = (await conn.sendRequest('textDocument/rename', { textDocument: { uri }, position: { line: 1, character: 24 }, newName: 'rh' })) as { changes: Record<string, { newText: string }[]> };
   // Every file naming the profile changes, open ones (such as an earlier test's) included.
-  for (const u of [`file://${path.join(WS, 'usr.bin.remote-helper')}`, uri, 'file:///tmp/lsp-test/uses-remote']) assert.ok(profileEdit.changes[u], u);
+  for (const u of [`file://${path.join(WS, 'usr.bin.remote-helper')}`, uri]) assert.ok(profileEdit.changes[u], u);
   const varEdit = (await conn.sendRequest('textDocument/rename', { textDocument: { uri }, position: { line: 2, character: 5 }, newName: 'WEB_DIR' })) as { changes: Record<string, { newText: string }[]> };
   for (const u of [`file://${path.join(WS, 'tunables', 'site')}`, uri]) assert.ok(varEdit.changes[u], u);
+});
+
+test('rename refuses, saying where the symbol is defined, when it would change files outside the workspace folders', async () => {
+  const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'aa-lsp-outside-'));
+  try {
+    fs.writeFileSync(path.join(outside, 'system-tunable'), '@{SYSTEM_DIR}=/srv/system\n');
+    const uri = `file://${path.join(WS, 'rename-refused')}`;
+    await open(uri, `include "${outside}/system-tunable"\n@{MINE}=/srv/mine\nprofile p {\n  @{SYSTEM_DIR}/** r,\n  @{MINE}/** r,\n}\n`);
+    const position = { line: 3, character: 5 };
+    await assert.rejects(conn.sendRequest('textDocument/prepareRename', { textDocument: { uri }, position }),
+      (e: Error) => e.message.includes(`@{SYSTEM_DIR} is defined in ${outside}/system-tunable, outside the workspace folders`));
+    await assert.rejects(conn.sendRequest('textDocument/rename', { textDocument: { uri }, position, newName: 'OTHER' }), /outside the workspace folders/);
+    const mine = (await conn.sendRequest('textDocument/prepareRename', { textDocument: { uri }, position: { line: 4, character: 5 } })) as { placeholder: string };
+    assert.equal(mine.placeholder, 'MINE');
+  } finally {
+    fs.rmSync(outside, { recursive: true, force: true });
+  }
 });
