@@ -27,6 +27,7 @@ import { getSemanticTokens } from './service/features/getSemanticTokens';
 import type { FileSystem } from './service/includes';
 import { Settings, withoutUnset, Workspace } from './workspace';
 import { trackEdits } from './editTracking';
+import { formatOptions } from './formatOptions';
 
 export interface ServerOptions {
   readonly fs: FileSystem;
@@ -100,8 +101,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     publisher.clear(e.document.uri);
   });
 
-  const formatOptions = (o: { tabSize: number; insertSpaces: boolean }): FormatOptions =>
-    ({ tabSize: o.tabSize, insertSpaces: o.insertSpaces, modernIncludes: workspace.settings.formatModernIncludes ?? false });
+  const formatOptionsOf = (o: { tabSize: number; insertSpaces: boolean }): FormatOptions => formatOptions(workspace.settings, o);
 
   /** The workspace's other policy files, as they are now (open ones as edited). */
   function* otherFiles(): Generator<OtherFile> {
@@ -156,9 +156,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     renameRefused(doc, analysis.parse.ast, lines, doc.offsetAt(p.position)) ?? doRename(doc.uri, doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position), p.newName, otherFiles()))));
 
   connection.onDocumentRangeFormatting(guard('range formatting', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
-    formatRange(doc.getText(), lines, p.range, formatOptions(p.options), analysis.fragment))));
+    formatRange(doc.getText(), lines, p.range, formatOptionsOf(p.options), analysis.fragment))));
   connection.onDocumentFormatting(guard('formatting', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
-    formatDocument(doc.getText(), lines, formatOptions(p.options), analysis.fragment))));
+    formatDocument(doc.getText(), lines, formatOptionsOf(p.options), analysis.fragment))));
 
   connection.onSelectionRanges(guard('selection ranges', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
     getSelectionRanges(analysis.parse.ast, lines, p.positions.map((q) => doc.offsetAt(q))))));
