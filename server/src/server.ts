@@ -28,6 +28,7 @@ import type { FileSystem } from './service/includes';
 import { Settings, withoutUnset, Workspace } from './workspace';
 import { trackEdits } from './editTracking';
 import { formatOptions } from './formatOptions';
+import { DetectedRoots } from './includeRoots';
 
 export interface ServerOptions {
   readonly fs: FileSystem;
@@ -47,6 +48,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     readDirectory: (p) => options.fs.readDirectory(p),
   };
   const workspace = new Workspace(overlay, options.defaults);
+  const detected = new DetectedRoots(overlay, options.defaults);
   const index = new WorkspaceIndex(options.fs);
   let roots: string[] = [];
   let indexed: Promise<void> = Promise.resolve();
@@ -69,7 +71,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const pullSettings = async (): Promise<void> => {
     if (!canPullConfiguration) return;
     const pulled = ((await connection.workspace.getConfiguration('apparmor')) ?? {}) as Partial<Settings>;
-    workspace.configure({ ...options.defaults, ...withoutUnset(pulled) });
+    workspace.configure(detected.apply({ ...options.defaults, ...withoutUnset(pulled) }));
     documents.all().forEach(schedule);
   };
   connection.onInitialized(() => {
@@ -86,10 +88,17 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     roots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri));
     if (roots.length === 0 && params.rootUri) roots = [uriToPath(params.rootUri)];
     const init = (params.initializationOptions ?? {}) as Partial<Settings>;
-    if (Object.keys(init).length > 0) workspace.configure({ ...options.defaults, ...withoutUnset(init) });
+    detected.learn(roots, []);
+    workspace.configure(detected.apply(Object.keys(init).length > 0 ? { ...options.defaults, ...withoutUnset(init) } : options.defaults));
     return { capabilities: CAPABILITIES, serverInfo: { name: 'apparmor-language-server' } };
   });
 
+  // A file opened inside an include root's tree makes that root known.
+  documents.onDidOpen((e) => {
+    if (!detected.learn([], [uriToPath(e.document.uri)])) return;
+    workspace.configure(detected.apply());
+    documents.all().forEach(schedule);
+  });
   // Fires on open as well as on every change.
   documents.onDidChangeContent((e) => schedule(e.document));
   documents.onDidSave((e) => {
