@@ -28,10 +28,10 @@ export interface TypingReport {
   readonly screenshots: string[];
 }
 
-type Session = (page: Page, workspace: string) => Promise<TypingReport>;
+type Session<T> = (page: Page, workspace: string) => Promise<T>;
 
 /** The packaged extension installed into code-server, its workbench open in chromium on a copy of test/e2e/workspace. */
-export async function withWorkbench(install: E2eInstall, session: Session): Promise<TypingReport> {
+export async function withWorkbench<T>(install: E2eInstall, session: Session<T>): Promise<T> {
   const sb = makeSandbox();
   const cli = [install.codeServer, '--extensions-dir', sb.extensionsDir, '--user-data-dir', sb.userDataDir];
   execFileSync(install.node, [...cli, '--install-extension', packageVsix(sb.dir)], { env: sb.env, stdio: 'pipe' });
@@ -87,7 +87,7 @@ async function acceptAfter(page: Page, typed: string, label: string): Promise<vo
   await page.keyboard.press('Enter');
 }
 
-export const typeProfile: Session = async (page, workspace) => {
+export const typeProfile: Session<TypingReport> = async (page, workspace) => {
   await openByQuickOpen(page, FIXTURE);
   // The status item's shield: the language server is running.
   await page.locator('.statusbar .codicon-shield').first().waitFor({ timeout: 60_000 });
@@ -141,6 +141,45 @@ async function refuseRename(page: Page, workspace: string, shot: string): Promis
   return (await message.innerText()).trim();
 }
 
+/**
+ * Keystroke-to-list latency on a large real profile: `dir` (an apparmor.d tree, read in place
+ * through a link in the throwaway workspace) has its `profiles/NAME` opened and, at the top of
+ * its first profile's body, `@{` and `include <` typed `rounds` times each.
+ */
+export function measureLargeProfile(dir: string, name: string, rounds = 5): (page: Page, workspace: string) => Promise<Record<string, number[]>> {
+  return async (page, workspace) => {
+    // Named apparmor.d: the language is chosen by that folder's name.
+    fs.symlinkSync(dir, path.join(workspace, 'apparmor.d'));
+    const text = fs.readFileSync(path.join(dir, 'profiles', name), 'utf8');
+    const bodyLine = text.split('\n').findIndex((l) => /^profile\s.*\{\s*$/.test(l)) + 2;
+    await page.locator('.explorer-folders-view').waitFor({ timeout: 60_000 });
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').fill(`apparmor.d/profiles/${name}`);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator(`.tab.active[data-resource-name="${name}"]`).waitFor();
+    await page.locator('.statusbar .codicon-shield').first().waitFor({ timeout: 60_000 });
+    await page.locator('.editor-instance .monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+G');
+    await page.keyboard.type(String(bodyLine));
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Home');
+    const out: Record<string, number[]> = { '{': [], '<': [] };
+    for (let i = 0; i < rounds; i++) {
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('ArrowUp');
+      out['{']!.push(await typeUntilListed(page, '  @', '{', 'attach_path'));
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('End');
+      await page.keyboard.type('/x r,\n  include', { delay: KEY_DELAY_MS });
+      out['<']!.push(await typeUntilListed(page, '', ' <', 'abstractions/'));
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Home');
+    }
+    return out;
+  };
+}
+
 async function poll<T>(probe: () => T | undefined, ms = 10_000): Promise<T> {
   for (const end = Date.now() + ms; ; await new Promise((r) => setTimeout(r, 100))) {
     const v = probe();
@@ -156,7 +195,11 @@ async function main(): Promise<number> {
     console.log(`typing check skipped: ${problem}`);
     return 0;
   }
-  const report = await withWorkbench(located.install, typeProfile);
+  // --large DIR NAME: the latency on a large profile of an apparmor.d tree, instead of the check.
+  const large = process.argv.indexOf('--large');
+  const report = large > 0
+    ? await withWorkbench(located.install, measureLargeProfile(process.argv[large + 1]!, process.argv[large + 2] ?? 'gnome-shell'))
+    : await withWorkbench(located.install, typeProfile);
   console.log(JSON.stringify(report, null, 2));
   return 0;
 }
