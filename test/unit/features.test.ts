@@ -193,4 +193,11 @@ test('rename is refused when it would edit a file outside the workspace folders,
   const abstraction = { uri: 'file:///etc/apparmor.d/abstractions/app', text: '@{APP} r,\n', fragment: true };
   assert.match(refuse('@{APP} mr', [abstraction])!, /@\{APP\} \(defined in \/ws\/tunables\/app\) is also used in \/etc\/apparmor\.d\/abstractions\/app/);
   assert.match(refuse('@{APP} mr', [], [])!, /defined in \/ws\/tunables\/app, outside the workspace folders/);
+  // A relative include that climbs out of the workspace is outside it.
+  const climbing = 'include "../etc/apparmor.d/tunables/global"\nprofile p {\n  @{HOME}/x r,\n}\n';
+  // A real file system reads the path as written, `..` and all; this one is told it.
+  const climber = new Analyzer({ fs: memoryFs({ '/ws/../etc/apparmor.d/tunables/global': '@{HOME}=/home/*/\n' }), includeDirs: [] });
+  const climbingAst = climber.analyze('/ws/p', climbing).parse.ast;
+  const why = refuseRename('file:///ws/p', climbing, climbingAst, new LineIndex(climbing), climbing.indexOf('@{HOME}') + 3, { analyzer: climber, folders: ['/ws'], others: () => [] });
+  assert.match(why!, /^@\{HOME\} is defined in \/etc\/apparmor\.d\/tunables\/global, outside/);
 });
