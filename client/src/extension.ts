@@ -5,6 +5,7 @@ import { addDenialRules, copyDenialRules } from './denialActions';
 import { asDenialNode, DenialsSnapshot, DenialsView } from './denialsView';
 import { copyDockerRunCommand } from './dockerCommand';
 import { registerIncludeAutoClose } from './includeAutoClose';
+import { notifyUnresolvedIncludes, setIncludePath } from './includePath';
 import { showLoadedProfiles } from './loadedProfiles';
 import { setMode } from './modeCommands';
 import { ParserProblems } from './parserProblems';
@@ -57,7 +58,7 @@ export function activate(context: vscode.ExtensionContext): AppArmorApi {
   const statusBar = new StatusBar(controller);
   const view = new DenialsView();
   const targetStatus = new TargetStatus(runner);
-  context.subscriptions.push(log, serverLog, controller, terminal, problems, statusBar, view, targetStatus, registerIncludeAutoClose());
+  context.subscriptions.push(log, serverLog, controller, terminal, problems, statusBar, view, targetStatus, registerIncludeAutoClose(), notifyUnresolvedIncludes(context));
   // Started once activate() has returned: activation never waits for the server.
   const ready = new Promise<void>((resolve) => setImmediate(resolve)).then(() => controller.start());
   ready.catch(() => undefined);
@@ -102,6 +103,7 @@ function registerCommands(context: vscode.ExtensionContext, deps: ProfileCommand
     context.subscriptions.push(vscode.commands.registerCommand(id, (arg?: unknown, second?: unknown) => runReported(() => handler(arg, second), log)));
   }
   context.subscriptions.push(vscode.commands.registerCommand('apparmor.showOutput', () => log.show(true)));
+  context.subscriptions.push(vscode.commands.registerCommand('apparmor.setIncludePath', setIncludePath));
 }
 
 function asUri(arg: unknown): vscode.Uri | undefined {

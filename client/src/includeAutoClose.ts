@@ -5,7 +5,8 @@ const OPENS_TARGET = /^\s*(?:#?include(?:\s+if\s+exists)?|abi)\s*<$/;
 
 /**
  * Closes `<` with `>` only in include and abi lines. language-configuration.json cannot say
- * "only here", and closing every `<` would spoil `set rlimit nofile <= 1024`.
+ * "only here", and closing every `<` would spoil `set rlimit nofile <= 1024`. The inserted `>`
+ * moves the cursor and so closes the completion list that the `<` opened: it is asked for again.
  */
 export function registerIncludeAutoClose(): vscode.Disposable {
   return vscode.workspace.onDidChangeTextDocument((e) => {
@@ -18,6 +19,10 @@ export function registerIncludeAutoClose(): vscode.Disposable {
     const line = e.document.lineAt(after.line).text;
     if (!OPENS_TARGET.test(line.slice(0, after.character)) || line[after.character] === '>') return;
     void editor.edit((b) => b.insert(after, '>'), { undoStopBefore: false, undoStopAfter: false })
-      .then((done) => { if (done) editor.selection = new vscode.Selection(after, after); });
+      .then((done) => {
+        if (!done) return;
+        editor.selection = new vscode.Selection(after, after);
+        void vscode.commands.executeCommand('editor.action.triggerSuggest');
+      });
   });
 }

@@ -4,7 +4,7 @@ import { SEMANTIC_LEGEND } from './service/features/getSemanticTokens';
 export const CAPABILITIES: ServerCapabilities = {
   textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
   hoverProvider: true,
-  completionProvider: { triggerCharacters: [' ', '<', '{', '(', '/'] },
+  completionProvider: { triggerCharacters: [' ', '<', '{', '(', '/', '@', '='] },
   documentSymbolProvider: true,
   workspaceSymbolProvider: true,
   foldingRangeProvider: true,

@@ -1,6 +1,7 @@
 import type { Connection, Diagnostic, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { toDiagnostics } from './service/diagnostics';
+import { foldUnresolved } from './service/foldUnresolved';
 import { mergeDiagnostics, parserDiagnostics } from './service/mergeParserDiagnostics';
 import type { ParserRun } from './service/parserMessages';
 import { uriToPath } from './service/uri';
@@ -58,7 +59,7 @@ export class DiagnosticsPublisher {
     const { analysis, lines } = this.workspace.get(doc);
     const current = this.documents.get(doc.uri);
     if (!current || current.version !== doc.version) return; // a newer edit will publish
-    const ours = toDiagnostics(doc.getText(), analysis.problems, lines);
+    const ours = toDiagnostics(doc.getText(), foldUnresolved(analysis.problems, this.workspace.settings.includeDirs), lines);
     void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: mergeDiagnostics(ours, this.second.get(doc.uri) ?? []) });
   }
 

@@ -5,8 +5,12 @@ import { registerDenialRequests } from './denialRequests';
 import { DiagnosticsPublisher, RunParser } from './diagnosticsPublisher';
 import { buildIndex, DEFAULT_MAX_INDEXED, MAX_POLICY_FILE_BYTES, TreeSource } from './indexing';
 import { doComplete } from './service/features/doComplete';
+import { variablesInScope } from './service/features/variablesInScope';
 import { isFragmentPath } from './service/analyze';
 import { doRename, OtherFile, prepareRename } from './service/features/doRename';
+import { refuseRename } from './service/features/refuseRename';
+import type { FileNode } from './service/ast';
+import type { LineIndex } from './service/diagnostics';
 import { findDefinition } from './service/features/findDefinition';
 import { findDocumentHighlights, findReferences } from './service/features/findReferences';
 import { getCodeActions } from './service/features/getCodeActions';
@@ -23,6 +27,8 @@ import { getSemanticTokens } from './service/features/getSemanticTokens';
 import type { FileSystem } from './service/includes';
 import { Settings, withoutUnset, Workspace } from './workspace';
 import { trackEdits } from './editTracking';
+import { formatOptions } from './formatOptions';
+import { DetectedRoots } from './includeRoots';
 
 export interface ServerOptions {
   readonly fs: FileSystem;
@@ -45,6 +51,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     readError: (p) => options.fs.readError?.(p),
   };
   const workspace = new Workspace(overlay, options.defaults);
+  const detected = new DetectedRoots(overlay, options.defaults);
   const index = new WorkspaceIndex(options.fs);
   let roots: string[] = [];
   let indexed: Promise<void> = Promise.resolve();
@@ -81,7 +88,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const pullSettings = async (): Promise<void> => {
     if (!canPullConfiguration) return;
     const pulled = ((await connection.workspace.getConfiguration('apparmor')) ?? {}) as Partial<Settings>;
-    workspace.configure({ ...options.defaults, ...withoutUnset(pulled) });
+    workspace.configure(detected.apply({ ...options.defaults, ...withoutUnset(pulled) }));
     documents.all().forEach(schedule);
   };
   connection.onInitialized(() => {
@@ -106,10 +113,17 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     roots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri));
     if (roots.length === 0 && params.rootUri) roots = [uriToPath(params.rootUri)];
     const init = (params.initializationOptions ?? {}) as Partial<Settings>;
-    if (Object.keys(init).length > 0) workspace.configure({ ...options.defaults, ...withoutUnset(init) });
+    detected.learn(roots, []);
+    workspace.configure(detected.apply(Object.keys(init).length > 0 ? { ...options.defaults, ...withoutUnset(init) } : options.defaults));
     return { capabilities: CAPABILITIES, serverInfo: { name: 'apparmor-language-server' } };
   });
 
+  // A file opened inside an include root's tree makes that root known.
+  documents.onDidOpen((e) => {
+    if (!detected.learn([], [uriToPath(e.document.uri)])) return;
+    workspace.configure(detected.apply());
+    documents.all().forEach(schedule);
+  });
   // Fires on open as well as on every change.
   documents.onDidChangeContent(safely('change', (e) => schedule(e.document)));
   documents.onDidSave(safely('save', (e) => {
@@ -121,8 +135,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     publisher.clear(e.document.uri);
   }));
 
-  const formatOptions = (o: { tabSize: number; insertSpaces: boolean }): FormatOptions =>
-    ({ tabSize: o.tabSize, insertSpaces: o.insertSpaces, modernIncludes: workspace.settings.formatModernIncludes ?? false });
+  const formatOptionsOf = (o: { tabSize: number; insertSpaces: boolean }): FormatOptions => formatOptions(workspace.settings, o);
 
   /** The workspace's other policy files, as they are now (open ones as edited). */
   function* otherFiles(): Generator<OtherFile> {
@@ -142,9 +155,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   connection.onHover(guard('hover', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
     doHover(analysis.parse.ast, lines, doc.offsetAt(p.position), { analyzer: workspace.analyzer, path: uriToPath(doc.uri), text: doc.getText() }))));
   connection.onCompletion(guard('completion', (p) => withDoc(p.textDocument.uri, (doc, { analysis }) => {
-    const variables = analysis.parse.ast.items.flatMap((i) => (i.type === 'variable' && i.sigil === '@' ? [i.name.value] : []));
+    const variables = variablesInScope(workspace.analyzer, uriToPath(doc.uri), analysis.parse.ast);
     const profileNames = (): string[] => [...new Set([...profilesOf(analysis.parse.ast), ...index.profileNames()])];
-    return doComplete(doc.getText(), doc.offsetAt(p.position), { includeNames: workspace.includeNames(), variables, profileNames });
+    return doComplete(doc.getText(), doc.offsetAt(p.position), { includeNames: workspace.includeNames(), variables, profileNames, triggerCharacter: p.context?.triggerCharacter });
   })));
   connection.onDocumentSymbol(guard('symbols', (p) => withDoc(p.textDocument.uri, (_doc, { analysis, lines }) =>
     findDocumentSymbols(analysis.parse.ast, lines))));
@@ -166,15 +179,20 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     findReferences(doc.uri, doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position)))));
   connection.onDocumentHighlight(guard('highlight', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
     findDocumentHighlights(doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position)))));
+  /** A rename that would reach files outside the workspace folders is refused, with a message the editor shows. */
+  const renameRefused = (doc: TextDocument, ast: FileNode, lines: LineIndex, offset: number): ResponseError | undefined => {
+    const why = refuseRename(doc.uri, doc.getText(), ast, lines, offset, { analyzer: workspace.analyzer, folders: roots, others: otherFiles });
+    return why === undefined ? undefined : new ResponseError(LSPErrorCodes.RequestFailed, why);
+  };
   connection.onPrepareRename(guard('prepare rename', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
-    prepareRename(doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position)))));
+    renameRefused(doc, analysis.parse.ast, lines, doc.offsetAt(p.position)) ?? prepareRename(doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position)))));
   connection.onRenameRequest(guard('rename', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
-    doRename(doc.uri, doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position), p.newName, otherFiles()))));
+    renameRefused(doc, analysis.parse.ast, lines, doc.offsetAt(p.position)) ?? doRename(doc.uri, doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position), p.newName, otherFiles()))));
 
   connection.onDocumentRangeFormatting(guard('range formatting', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
-    formatRange(doc.getText(), lines, p.range, formatOptions(p.options), analysis.fragment))));
+    formatRange(doc.getText(), lines, p.range, formatOptionsOf(p.options), analysis.fragment))));
   connection.onDocumentFormatting(guard('formatting', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
-    formatDocument(doc.getText(), lines, formatOptions(p.options), analysis.fragment))));
+    formatDocument(doc.getText(), lines, formatOptionsOf(p.options), analysis.fragment))));
 
   connection.onSelectionRanges(guard('selection ranges', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
     getSelectionRanges(analysis.parse.ast, lines, p.positions.map((q) => doc.offsetAt(q))))));

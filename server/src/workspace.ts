@@ -14,10 +14,14 @@ export interface Settings {
   readonly parserPath?: string;
   /** Run apparmor_parser -Q -K when a file is saved (default on). */
   readonly checkOnSave?: boolean;
-  /** Formatting: rewrite `#include` as `include` (default off). */
+  /** Formatting: rewrite `#include` as `include` (default off); `format.modernIncludes` replaces it. */
   readonly formatModernIncludes?: boolean;
   /** The most files and folders the workspace index looks at (default 20,000). */
   readonly indexMaxFiles?: number;
+  /** Formatting options beyond layout, each off by default (see formatOptions.ts). */
+  readonly 'format.modernIncludes'?: boolean;
+  readonly 'format.sortPermissions'?: boolean;
+  readonly 'format.spacing'?: string;
 }
 
 interface Entry {

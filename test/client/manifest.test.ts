@@ -98,7 +98,7 @@ test('never .profile: the language claims only the .apparmor extension', () => {
 test('contributes.configuration matches the server\'s Settings plus the client-only settings', () => {
   const source = fs.readFileSync(path.join(ROOT, 'server/src/workspace.ts'), 'utf8');
   const body = /export interface Settings \{([\s\S]*?)\n\}/.exec(source)![1]!;
-  const serverKeys = [...body.matchAll(/^\s*readonly (\w+)\??:/gm)].map((m) => m[1]);
+  const serverKeys = [...body.matchAll(/^\s*readonly '?([\w.]+)'?\??:/gm)].map((m) => m[1]);
   assert.deepEqual([...serverKeys].sort(), [...SERVER_SETTING_KEYS].sort(), 'SERVER_SETTING_KEYS must list the server\'s Settings');
   const contributed = Object.keys(manifest.contributes.configuration.properties).map((k) => k.replace(/^apparmor\./, ''));
   assert.deepEqual(contributed.sort(), [...SERVER_SETTING_KEYS, ...CLIENT_SETTING_KEYS].sort());

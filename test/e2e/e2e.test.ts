@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { runUnderElectron } from './electron';
 import { extensionProblem, locateE2e } from './install';
 import { runSuite } from './run';
+import { typeProfile, withWorkbench } from './typing';
 import { runUiCheck } from './ui';
 
 const located = locateE2e();
@@ -31,6 +32,15 @@ test('UI check: the packaged extension colours, squiggles and explains a profile
   console.log(`UI check: the denials view shows ${report.denialRows.length} rows; screenshot ${report.denialsScreenshot}`);
   assert.ok(report.denialRows.some((r) => r.startsWith('denials-demo//worker')), report.denialRows.join('\n'));
   assert.ok(report.denialRows.some((r) => r.includes('capability net_bind_service,')), report.denialRows.join('\n'));
+});
+
+test('typing at a person\'s pace: completion opens by itself after @{, @ and include <, and stays open through the name; F2 refuses a system variable', { timeout }, async (t) => {
+  if (skip !== undefined || !('install' in located)) return t.skip(skip);
+  const report = await withWorkbench(located.install, typeProfile);
+  console.log(`typing check: keystroke to list shown ${JSON.stringify(report.latencyMs)} ms; screenshot ${report.screenshots.join(', ')}`);
+  console.log(`typing check: F2 on a variable defined outside the workspace says "${report.renameMessage}"`);
+  assert.match(report.renameMessage, /SYSTEM_DIR\} is defined in .*system\/tunables, outside the workspace folders/);
+  assert.deepEqual(report.lines.slice(4, 7), ['  @{TYPING_DIR}/** r,', '  /home/@{TYPING_DIR} r,', '  include <abstractions/nameservice>'], report.lines.join('\n'));
 });
 
 test('the same suite under @vscode/test-electron', { timeout }, async (t) => {

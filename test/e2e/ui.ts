@@ -18,7 +18,7 @@ export const SCREENSHOT_DIR = path.join(ROOT, '.e2e/screenshots');
 const PROFILE = 'usr.bin.webapp';
 
 /** A calm workbench: no welcome page, chat or recommendations over the editor. */
-const USER_SETTINGS = {
+export const USER_SETTINGS = {
   'workbench.startupEditor': 'none',
   'chat.disableAIFeatures': true,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
@@ -82,7 +82,7 @@ export async function runUiCheck(install: E2eInstall): Promise<UiReport> {
   }
 }
 
-async function openByQuickOpen(page: Page, name: string): Promise<void> {
+export async function openByQuickOpen(page: Page, name: string): Promise<void> {
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   await page.locator('.explorer-folders-view').waitFor({ timeout: 60_000 });
   await page.keyboard.press('Control+P');
@@ -167,7 +167,7 @@ async function widenSideBar(page: Page, width: number): Promise<void> {
   await page.mouse.up();
 }
 
-async function runCommand(page: Page, title: string): Promise<void> {
+export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.fill(`>${title}`);

@@ -9,6 +9,8 @@ import { doHover } from '../../server/src/service/features/doHover';
 import { doRename, prepareRename } from '../../server/src/service/features/doRename';
 import { findDefinition } from '../../server/src/service/features/findDefinition';
 import { findReferences } from '../../server/src/service/features/findReferences';
+import { refuseRename } from '../../server/src/service/features/refuseRename';
+import { variablesInScope } from '../../server/src/service/features/variablesInScope';
 import { parse } from '../../server/src/service/parser';
 import { memoryFs } from '../support/helpers';
 
@@ -85,6 +87,32 @@ test('completion depends on where the cursor is', () => {
 });
 
 
+/** The line after accepting the completion item labelled `label` at the `|`, as an editor applies its edit. */
+function accept(src: string, label: string, triggerCharacter?: string): string {
+  const { text, offset } = cursor(src);
+  const item = doComplete(text, offset, { includeNames: ['abstractions/base', 'abstractions/nameservice'], variables: ['APP', 'HOME'], triggerCharacter }).items.find((i) => i.label === label);
+  assert.ok(item?.textEdit && 'range' in item.textEdit, `an item ${label} with an edit at ${JSON.stringify(src)}`);
+  const lines = new LineIndex(text);
+  const { range, newText } = item.textEdit;
+  return text.slice(0, lines.offsetAt(range.start)) + newText + text.slice(lines.offsetAt(range.end));
+}
+
+test('variables complete inside an auto-closed @{}, after a bare @ and inside paths, without doubling the brace', () => {
+  assert.equal(accept('profile p {\n  @{|}\n}', 'HOME'), 'profile p {\n  @{HOME}\n}');
+  assert.equal(accept('profile p {\n  @{HO|}\n}', 'HOME'), 'profile p {\n  @{HOME}\n}');
+  assert.equal(accept('profile p {\n  @{HO|\n}', 'HOME'), 'profile p {\n  @{HOME}\n}');
+  assert.equal(accept('profile p {\n  @{H|OM} r,\n}', 'HOME'), 'profile p {\n  @{HOME} r,\n}');
+  assert.equal(accept('profile p {\n  /home/@{|}/.app r,\n}', 'HOME'), 'profile p {\n  /home/@{HOME}/.app r,\n}');
+  assert.equal(accept('profile p {\n  @|\n}', 'APP', '@'), 'profile p {\n  @{APP}\n}');
+  assert.equal(accept('profile p {\n  owner /run/@|\n}', 'profile_name'), 'profile p {\n  owner /run/@{profile_name}\n}');
+  // The editor filters by the typed part of the name: the range starts where the name does.
+  const { text, offset } = cursor('profile p {\n  @{HO|}\n}');
+  const item = doComplete(text, offset, { variables: ['HOME'] }).items.find((i) => i.label === 'HOME')!;
+  assert.deepEqual((item.textEdit as { range: unknown }).range, { start: { line: 1, character: 4 }, end: { line: 1, character: 6 } });
+  assert.deepEqual(labels('profile p {\n  /etc/x r, # mail me@|\n}'), []);
+});
+
+
 const NAV = '@{APP} = /usr/bin/app\ninclude <tunables/global>\nprofile app @{APP} {\n  @{APP} mr,\n  @{HOME}/.app/** rw,\n  /usr/bin/helper Px -> helper,\n}\nprofile helper {\n}\n';
 
 test('definition: variables here and in included tunables, profiles named as targets, include files', () => {
@@ -135,4 +163,41 @@ test('hover on variables lists every definition with its values; includes show t
   assert.match(at('app /usr', 1)!, /profile app\*\* — attaches to `\/usr\/bin\/app` — flags: `complain`/);
   assert.match(at('raw', 1)!, /SOCK_RAW[\s\S]*forge/);
   assert.match(at('inet6', 1)!, /AF_INET6/);
+});
+
+test('completion stays alive through an include name: the typed part is replaced, the closing > kept or added', () => {
+  assert.equal(accept('profile p {\n  include <abstractions/na|>\n}', 'abstractions/nameservice', '/'), 'profile p {\n  include <abstractions/nameservice>\n}');
+  assert.equal(accept('  include if exists <|', 'abstractions/base', '<'), '  include if exists <abstractions/base>');
+  assert.deepEqual(doComplete('profile p {\n  \n}', 14, { triggerCharacter: ' ' }).items, []);
+  assert.ok(doComplete('profile p {\n  \n}', 14).items.some((i) => i.label === 'capability'), 'Ctrl+Space in indentation still offers the rules');
+  assert.ok(labels('profile p {\n  /etc/x |\n}').includes('r'), 'a space after a path offers permissions');
+});
+
+test('the variables in scope for completion include those of the included tunables', () => {
+  const fs = memoryFs({ '/etc/apparmor.d/tunables/global': 'include <tunables/home>\n', '/etc/apparmor.d/tunables/home': '@{HOME}=/home/*/\n' });
+  const analyzer = new Analyzer({ fs, includeDirs: ['/etc/apparmor.d'] });
+  const text = 'include <tunables/global>\n@{APP}=/usr/bin/app\nprofile p {\n}\n';
+  assert.deepEqual(variablesInScope(analyzer, '/p', analyzer.analyze('/p', text).parse.ast).sort(), ['APP', 'HOME']);
+});
+
+test('rename is refused when it would edit a file outside the workspace folders, saying where the symbol is defined', () => {
+  const fs = memoryFs({ '/etc/apparmor.d/tunables/global': '@{HOME}=/home/*/\n', '/ws/tunables/app': '@{APP}=/usr/bin/app\n' });
+  const analyzer = new Analyzer({ fs, includeDirs: ['/etc/apparmor.d'] });
+  const text = 'include <tunables/global>\ninclude "/ws/tunables/app"\nprofile app {\n  @{HOME}/.app r,\n  @{APP} mr,\n}\n';
+  const ast = analyzer.analyze('/ws/app', text).parse.ast;
+  const lines = new LineIndex(text);
+  const refuse = (needle: string, others: { uri: string; text: string; fragment: boolean }[] = [], folders = ['/ws']) =>
+    refuseRename('file:///ws/app', text, ast, lines, text.indexOf(needle) + 3, { analyzer, folders, others: () => others });
+  assert.match(refuse('@{HOME}/')!, /^@\{HOME\} is defined in \/etc\/apparmor\.d\/tunables\/global, outside the workspace folders/);
+  assert.equal(refuse('@{APP} mr'), undefined);
+  const abstraction = { uri: 'file:///etc/apparmor.d/abstractions/app', text: '@{APP} r,\n', fragment: true };
+  assert.match(refuse('@{APP} mr', [abstraction])!, /@\{APP\} \(defined in \/ws\/tunables\/app\) is also used in \/etc\/apparmor\.d\/abstractions\/app/);
+  assert.match(refuse('@{APP} mr', [], [])!, /defined in \/ws\/tunables\/app, outside the workspace folders/);
+  // A relative include that climbs out of the workspace is outside it.
+  const climbing = 'include "../etc/apparmor.d/tunables/global"\nprofile p {\n  @{HOME}/x r,\n}\n';
+  // A real file system reads the path as written, `..` and all; this one is told it.
+  const climber = new Analyzer({ fs: memoryFs({ '/ws/../etc/apparmor.d/tunables/global': '@{HOME}=/home/*/\n' }), includeDirs: [] });
+  const climbingAst = climber.analyze('/ws/p', climbing).parse.ast;
+  const why = refuseRename('file:///ws/p', climbing, climbingAst, new LineIndex(climbing), climbing.indexOf('@{HOME}') + 3, { analyzer: climber, folders: ['/ws'], others: () => [] });
+  assert.match(why!, /^@\{HOME\} is defined in \/etc\/apparmor\.d\/tunables\/global, outside/);
 });

@@ -6,19 +6,26 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { FileNode } from '../../server/src/service/ast';
 import { isFragmentPath } from '../../server/src/service/analyze';
-import { formatRange, formatText, orderPerms } from '../../server/src/service/features/format';
+import { FormatOptions, formatRange, formatText, orderPerms } from '../../server/src/service/features/format';
 import { LineIndex } from '../../server/src/service/diagnostics';
 import { parse } from '../../server/src/service/parser';
+import { formatOptions } from '../../server/src/formatOptions';
+import type { Settings } from '../../server/src/workspace';
 import { collectFiles } from '../../server/src/node/lintFiles';
 import { VALID } from '../support/snippets';
 import { profileFiles } from '../conformance/run';
 
-const OPTIONS = { tabSize: 2, insertSpaces: true };
+const OPTIONS: FormatOptions = { tabSize: 2, insertSpaces: true };
+/** Every option that rewrites more than layout. */
+const ALL: FormatOptions = { ...OPTIONS, spacing: 'columns', sortPermissions: true, modernIncludes: true };
+const SINGLE: FormatOptions = { ...OPTIONS, spacing: 'single', sortPermissions: true };
 
-/** What a file means: its tree without places, comments, or the order of permission letters. */
+/** What a file means: its tree without places, comments, the order of permission letters, or the include keyword's form. */
 export function meaningOf(ast: FileNode): string {
   return JSON.stringify(ast.items, (key, value: unknown) => {
-    if (key === 'start' || key === 'end' || key === 'comments') return undefined;
+    if (key === 'start' || key === 'end' || key === 'comments' || key === 'legacy') return undefined;
+    // `#include` and `include` mean the same.
+    if (key === 'keyword' && value && typeof value === 'object' && (value as { value?: string }).value === '#include') return { ...value, text: 'include', value: 'include' };
     if (key === 'perms' && value && typeof value === 'object' && 'text' in value) {
       const t = (value as { text: string }).text;
       return [...t].sort().join('');
@@ -27,9 +34,43 @@ export function meaningOf(ast: FileNode): string {
   });
 }
 
+test('by default only indentation, line breaks between items and trailing blanks change: aligned columns and letter order stay', () => {
+  const src = '#include <tunables/global>\nprofile p {  \n      /usr/bin/foo       mrwklx,\n/etc/foo.conf      r,   \n   \n  owner @{HOME}/x   rwk, # as  written\n    capability  chown, /a r,\n}\n';
+  assert.equal(formatText(src, OPTIONS), [
+    '#include <tunables/global>',
+    'profile p {',
+    '  /usr/bin/foo       mrwklx,',
+    '  /etc/foo.conf      r,',
+    '',
+    '  owner @{HOME}/x   rwk, # as  written',
+    '  capability  chown,',
+    '  /a r,',
+    '}',
+    '',
+  ].join('\n'));
+});
+
+test('options: permission order, single spaces, aligned columns, modern includes', () => {
+  const src = '#include <tunables/global>\nprofile p {\n  /usr/bin/foo  rwm,\n  /etc/foo.conf r,\n  owner /var/lib/foo/** rwk,\n\n  /x   r,\n}\n';
+  assert.equal(formatText(src, { ...OPTIONS, sortPermissions: true }), src.replace('rwm', 'mrw').replace('rwk', 'rwk'));
+  assert.equal(formatText(src, { ...OPTIONS, spacing: 'single' }), src.replace('foo  rwm', 'foo rwm').replace('/x   r', '/x r'));
+  assert.equal(formatText(src, ALL), [
+    'include <tunables/global>',
+    'profile p {',
+    '  /usr/bin/foo          mrw,',
+    '  /etc/foo.conf         r,',
+    '  owner /var/lib/foo/** rwk,',
+    '',
+    '  /x r,',
+    '}',
+    '',
+  ].join('\n'));
+  assert.equal(formatText(formatText(src, ALL), ALL), formatText(src, ALL), 'aligned columns are idempotent');
+});
+
 test('formats nesting, one rule per line, single spaces, canonical permissions', () => {
   const src = '#include <tunables/global>\nprofile p  /usr/bin/p   flags=(complain) { /a   wr ,  /b rwm, capability chown,\n    owner {\n /c    kw,\n}\n  dbus send\n  bus=session   path="/a  b",  # keep  spaces\n}\n';
-  assert.equal(formatText(src, OPTIONS), [
+  assert.equal(formatText(src, SINGLE), [
     '#include <tunables/global>',
     'profile p /usr/bin/p flags=(complain) {',
     '  /a rw,',
@@ -50,7 +91,7 @@ test('formats nesting, one rule per line, single spaces, canonical permissions',
 test('range formatting changes only the lines of the range', () => {
   const src = 'profile p {\n      /a   r,\n   /b    wr,\n      /c   r,\n}\n';
   const lines = new LineIndex(src);
-  const edits = formatRange(src, lines, { start: { line: 2, character: 0 }, end: { line: 2, character: 3 } }, OPTIONS);
+  const edits = formatRange(src, lines, { start: { line: 2, character: 0 }, end: { line: 2, character: 3 } }, SINGLE);
   assert.deepEqual(edits.map((e) => [e.range.start.line, e.newText]), [[2, '  /b rw,']]);
   // Splitting lines (two rules on one) would reach outside the range: nothing is done.
   assert.deepEqual(formatRange('profile p { /a r, /b r, }\n', new LineIndex('profile p { /a r, /b r, }\n'), { start: { line: 0, character: 0 }, end: { line: 0, character: 5 } }, OPTIONS), []);
@@ -71,10 +112,12 @@ test('a file with syntax errors is not touched', () => {
 
 test('every construct snippet formats to the same meaning, idempotently', () => {
   for (const [name, text] of VALID) {
-    const once = formatText(text, OPTIONS);
-    assert.equal(meaningOf(parse(once).ast), meaningOf(parse(text).ast), name);
-    assert.equal(formatText(once, OPTIONS), once, `${name} is not idempotent`);
-    assert.deepEqual(parse(once).errors, [], name);
+    for (const options of [OPTIONS, ALL]) {
+      const once = formatText(text, options);
+      assert.equal(meaningOf(parse(once).ast), meaningOf(parse(text).ast), name);
+      assert.equal(formatText(once, options), once, `${name} is not idempotent`);
+      assert.deepEqual(parse(once).errors, [], name);
+    }
   }
 });
 
@@ -84,10 +127,12 @@ test('over the shared corpus, formatting changes no meaning and is idempotent', 
   for (const file of collectFiles([CORPUS]).files) {
     const text = fs.readFileSync(file, 'utf8');
     const fragment = isFragmentPath(file);
-    const once = formatText(text, OPTIONS, fragment);
-    const again = formatText(once, OPTIONS, fragment);
-    if (meaningOf(parse(once, { fragment }).ast) !== meaningOf(parse(text, { fragment }).ast)) bad.push(`${file}: meaning changed`);
-    else if (again !== once) bad.push(`${file}: not idempotent`);
+    for (const options of [OPTIONS, ALL]) {
+      const once = formatText(text, options, fragment);
+      const again = formatText(once, options, fragment);
+      if (meaningOf(parse(once, { fragment }).ast) !== meaningOf(parse(text, { fragment }).ast)) bad.push(`${file}: meaning changed`);
+      else if (again !== once) bad.push(`${file}: not idempotent (${options.spacing ?? 'default'})`);
+    }
   }
   assert.deepEqual(bad.slice(0, 10), [], `${bad.length} files`);
 });
@@ -100,7 +145,8 @@ test('apparmor_parser accepts every installed profile after formatting', { skip:
   try {
     for (const file of profileFiles(DEBIAN)) {
       const out = path.join(tmp, path.basename(file));
-      fs.writeFileSync(out, formatText(fs.readFileSync(file, 'utf8'), OPTIONS));
+      // Every option at once: the most the formatter ever rewrites.
+      fs.writeFileSync(out, formatText(fs.readFileSync(file, 'utf8'), ALL));
       try {
         execFileSync(PARSER, ['-Q', '-K', '-I', '/etc/apparmor.d', out], { stdio: 'pipe' });
       } catch (e) {
@@ -129,7 +175,7 @@ test('formatting time grows with the file, not with its square', () => {
     let best = Infinity;
     for (let k = 0; k < 2; k++) {
       const t = process.hrtime.bigint();
-      formatText(text, OPTIONS);
+      formatText(text, ALL);
       best = Math.min(best, Number(process.hrtime.bigint() - t) / 1e6);
     }
     return best;
@@ -140,4 +186,14 @@ test('formatting time grows with the file, not with its square', () => {
   // Eight times the lines: linear work takes about eight times as long, quadratic work 64.
   assert.ok(large < Math.max(40, small * 24), `${small.toFixed(1)} ms for 500 chunks, ${large.toFixed(1)} ms for 4,000`);
   assert.notEqual(formatText(profile(2), OPTIONS), profile(2));
+});
+
+test('format settings: dotted or nested keys, the older formatModernIncludes still honoured, unknown spacing kept as written', () => {
+  const editor = { tabSize: 2, insertSpaces: true };
+  assert.deepEqual(formatOptions({ includeDirs: [] }, editor), { ...editor, modernIncludes: false, sortPermissions: false, spacing: 'keep' });
+  assert.deepEqual(formatOptions({ includeDirs: [], 'format.sortPermissions': true, 'format.spacing': 'columns' }, editor), { ...editor, modernIncludes: false, sortPermissions: true, spacing: 'columns' });
+  assert.equal(formatOptions({ includeDirs: [], formatModernIncludes: true }, editor).modernIncludes, true);
+  const nested = { includeDirs: [], format: { modernIncludes: true, spacing: 'single' } } as Settings;
+  assert.deepEqual(formatOptions(nested, editor), { ...editor, modernIncludes: true, sortPermissions: false, spacing: 'single' });
+  assert.equal(formatOptions({ includeDirs: [], 'format.spacing': 'tabs' }, editor).spacing, 'keep');
 });

@@ -78,6 +78,21 @@ test('completion after "capability " lists all 41 capabilities', async () => {
   assert.ok(list.items.some((i) => i.label === 'net_admin'));
 });
 
+test('typed trigger characters: @ and { open variables, < and / include names; a space in indentation asks nothing', async () => {
+  const uri = 'file:///tmp/lsp-test/typing';
+  await open(uri, 'profile p {\n  @{}\n  include <abstractions/na>\n  \n}\n');
+  const ask = async (line: number, character: number, triggerCharacter: string) => ((await conn.sendRequest('textDocument/completion', {
+    textDocument: { uri }, position: { line, character }, context: { triggerKind: 2, triggerCharacter },
+  })) as CompletionList).items;
+  const vars = await ask(1, 4, '{');
+  assert.ok(vars.some((i) => i.label === 'profile_name' && i.textEdit?.newText === 'profile_name'), 'no second brace before the auto-closed one');
+  const names = await ask(2, 26, '/');
+  const ns = names.find((i) => i.label === 'abstractions/nameservice');
+  assert.ok(ns, names.map((i) => i.label).join(', '));
+  assert.deepEqual(ns.textEdit && 'range' in ns.textEdit ? ns.textEdit.range : undefined, { start: { line: 2, character: 11 }, end: { line: 2, character: 26 } });
+  assert.deepEqual(await ask(3, 2, ' '), []);
+});
+
 test('document symbols nest hats and child profiles; blocks fold', async () => {
   const uri = 'file:///tmp/lsp-test/symbols';
   await open(uri, '@{V}=/v\nprofile outer /usr/bin/outer {\n  ^hat {\n    /a r,\n  }\n  profile child {\n    /b r,\n  }\n}\n');
@@ -103,7 +118,8 @@ test('formatting returns the whole formatted document', async () => {
   const uri = 'file:///tmp/lsp-test/format';
   await open(uri, 'profile p {  /a   wr,\n    capability chown,\n}\n');
   const edits = (await conn.sendRequest('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } })) as { newText: string }[];
-  assert.equal(edits[0]!.newText, 'profile p {\n  /a rw,\n  capability chown,\n}\n');
+  // By default only layout changes: the blanks and letter order inside the rule stay.
+  assert.equal(edits[0]!.newText, 'profile p {\n  /a   wr,\n  capability chown,\n}\n');
 });
 
 const NAV = '@{APP} = /usr/bin/app\nprofile app @{APP} {\n  @{APP} mr,\n  /usr/bin/helper Px -> helper,\n}\nprofile helper {\n}\n';
@@ -248,7 +264,9 @@ test('over the connection: hover for every access mode and exec transition, incl
 });
 
 test('rename reaches the other files of the workspace', async () => {
-  const uri = 'file:///tmp/lsp-test/rename-across';
+  const uri = `file://${path.join(WS, 'rename-across')}`;
+  // An open file outside the workspace folders that names the profile would make the rename refuse.
+  await conn.sendNotification('textDocument/didClose', { textDocument: { uri: 'file:///tmp/lsp-test/uses-remote' } });
   await open(uri, 'profile p {\n  /usr/bin/rh Px -> remote-helper,\n  @{SITE_DIR}/** r,\n}\n');
   for (let i = 0; i < 50; i++) {
     const s = (await conn.sendRequest('workspace/symbol', { query: 'remote' })) as unknown[];
@@ -257,7 +275,24 @@ test('rename reaches the other files of the workspace', async () => {
   }
   const profileEdit = (await conn.sendRequest('textDocument/rename', { textDocument: { uri }, position: { line: 1, character: 24 }, newName: 'rh' })) as { changes: Record<string, { newText: string }[]> };
   // Every file naming the profile changes, open ones (such as an earlier test's) included.
-  for (const u of [`file://${path.join(WS, 'usr.bin.remote-helper')}`, uri, 'file:///tmp/lsp-test/uses-remote']) assert.ok(profileEdit.changes[u], u);
+  for (const u of [`file://${path.join(WS, 'usr.bin.remote-helper')}`, uri]) assert.ok(profileEdit.changes[u], u);
   const varEdit = (await conn.sendRequest('textDocument/rename', { textDocument: { uri }, position: { line: 2, character: 5 }, newName: 'WEB_DIR' })) as { changes: Record<string, { newText: string }[]> };
   for (const u of [`file://${path.join(WS, 'tunables', 'site')}`, uri]) assert.ok(varEdit.changes[u], u);
+});
+
+test('rename refuses, saying where the symbol is defined, when it would change files outside the workspace folders', async () => {
+  const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'aa-lsp-outside-'));
+  try {
+    fs.writeFileSync(path.join(outside, 'system-tunable'), '@{SYSTEM_DIR}=/srv/system\n');
+    const uri = `file://${path.join(WS, 'rename-refused')}`;
+    await open(uri, `include "${outside}/system-tunable"\n@{MINE}=/srv/mine\nprofile p {\n  @{SYSTEM_DIR}/** r,\n  @{MINE}/** r,\n}\n`);
+    const position = { line: 3, character: 5 };
+    await assert.rejects(conn.sendRequest('textDocument/prepareRename', { textDocument: { uri }, position }),
+      (e: Error) => e.message.includes(`@{SYSTEM_DIR} is defined in ${outside}/system-tunable, outside the workspace folders`));
+    await assert.rejects(conn.sendRequest('textDocument/rename', { textDocument: { uri }, position, newName: 'OTHER' }), /outside the workspace folders/);
+    const mine = (await conn.sendRequest('textDocument/prepareRename', { textDocument: { uri }, position: { line: 4, character: 5 } })) as { placeholder: string };
+    assert.equal(mine.placeholder, 'MINE');
+  } finally {
+    fs.rmSync(outside, { recursive: true, force: true });
+  }
 });

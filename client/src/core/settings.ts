@@ -1,7 +1,8 @@
 /** What the settings mean before they reach the server or a command line. */
 
 /** The keys of the server's `Settings` (server/src/workspace.ts); a test keeps the two in step. */
-export const SERVER_SETTING_KEYS = ['includeDirs', 'base', 'abi', 'parserPath', 'checkOnSave', 'formatModernIncludes', 'indexMaxFiles'] as const;
+export const SERVER_SETTING_KEYS = ['includeDirs', 'base', 'abi', 'parserPath', 'checkOnSave', 'formatModernIncludes',
+  'format.modernIncludes', 'format.sortPermissions', 'format.spacing', 'indexMaxFiles'] as const;
 
 /** Settings only the extension reads. */
 export const CLIENT_SETTING_KEYS = ['privilege', 'target', 'trace.server', 'dockerImage', 'denials.source', 'denials.literalPaths'] as const;

@@ -57,6 +57,7 @@ export const DIAGNOSTIC_RULES = {
   'include-unreadable-skipped': W("Cannot read '{path}': {why}. apparmor_parser skips it ('if exists'), so its rules do not apply."),
   'include-too-deep': W("Includes below '{name}' nest more than {depth} files deep; the deeper ones are not checked."),
   'include-cycle': W("Include '{name}' leads back to itself (through {chain}); apparmor_parser reads each file once, so the cycle has no effect."),
+  'include-path-unresolved': E("{count} include(s) not found on the include search path ({dirs}), the first '{first}'; variables they may define ({uses} use(s)) are not checked until they are. Set the include path (apparmor.includeDirs) to the folder that holds tunables/ and abstractions/."),
   'include-unresolved': W("Includes cannot be checked: no include search path ({count} include(s) unresolved). Pass --include-dir DIR (for example /etc/apparmor.d) to resolve them."),
   'abi-missing-name': E('abi needs a name: abi <abi/3.0>,'),
   'newer-than-abi': W("{what} needs AppArmor {since}, but this file declares abi {abi}."),

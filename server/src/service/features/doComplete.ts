@@ -1,4 +1,4 @@
-import { CompletionItem, CompletionItemKind, CompletionList, InsertTextFormat, MarkupKind } from 'vscode-languageserver-types';
+import { CompletionItem, CompletionItemKind, CompletionList, InsertTextFormat, MarkupKind, Range } from 'vscode-languageserver-types';
 import { CAPABILITY_DOCS, DANGEROUS_CAPABILITIES, EXEC_DOCS, PERMISSION_DOCS, RULE_DOCS } from '../data/docs';
 import {
   BUILTIN_VARIABLES, CAPABILITIES, DBUS_PERMS, FactTable, IO_URING_PERMS, MOUNT_OPTIONS, MQUEUE_PERMS, NETWORK_FAMILIES,
@@ -12,6 +12,15 @@ export interface CompletionContext {
   readonly variables?: readonly string[];
   /** Profile names known in the file and workspace, for `-> target` and `peer=`; asked for only when needed. */
   readonly profileNames?: () => readonly string[];
+  /** The character whose typing asked for completion, when one did. */
+  readonly triggerCharacter?: string;
+}
+
+/** Where the cursor is: the line's text around it, and the LSP position of the line. */
+interface Place {
+  readonly before: string;
+  readonly after: string;
+  readonly line: number;
 }
 
 /** Permissions by rule keyword, for `RULE (` and a bare first word. */
@@ -52,15 +61,54 @@ const doc = (value: string): CompletionItem['documentation'] => ({ kind: MarkupK
  */
 export function doComplete(text: string, offset: number, context: CompletionContext = {}): CompletionList {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  const before = text.slice(lineStart, offset);
-  return { isIncomplete: false, items: itemsFor(before, context) };
+  const lineEnd = text.indexOf('\n', offset);
+  const place: Place = { before: text.slice(lineStart, offset), after: text.slice(offset, lineEnd < 0 ? text.length : lineEnd), line: lineOf(text, lineStart) };
+  // A space typed into indentation, or a trigger character outside its places, asks for nothing.
+  if (context.triggerCharacter === ' ' && /^\s*$/.test(place.before)) return { isIncomplete: false, items: [] };
+  return { isIncomplete: false, items: completedInPlace(place, context) ?? itemsFor(place.before, context) };
+}
+
+function lineOf(text: string, lineStart: number): number {
+  let line = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < lineStart; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/**
+ * Items that replace what is typed of a name: a variable in `@{…}` or after a bare `@`, an
+ * include name in `<…>`. Each item's range covers the typed part, so the editor filters by it
+ * (not by its word, which `@{}` and `<>` are not), and stops before the closer the editor
+ * auto-inserted, which is added only when it is missing.
+ */
+function completedInPlace(place: Place, context: CompletionContext): CompletionItem[] | undefined {
+  const { before, after } = place;
+  const range = (typed: number, tail: number): Range =>
+    ({ start: { line: place.line, character: before.length - typed }, end: { line: place.line, character: before.length + tail } });
+  let m: RegExpExecArray | null;
+  if ((m = /(?:^|\s)#?include(?:\s+if\s+exists)?\s*<([^>\s]*)$/.exec(before))) {
+    const tail = /^[^>\s]*/.exec(after)![0];
+    const closer = after[tail.length] === '>' ? '' : '>';
+    const r = range(m[1]!.length, tail.length);
+    return (context.includeNames ?? []).map((label) => ({ label, kind: CompletionItemKind.File, textEdit: { range: r, newText: label + closer } }));
+  }
+  const braced = /@\{(\w*)$/.exec(before);
+  const bare = braced ? null : /(?:^|[^\w@$])@(\w*)$/.exec(before);
+  if (!braced && !bare) return undefined;
+  if (/#/.test(before.replace(/^\s*#\s*include\b/, ''))) return []; // a comment
+  const tail = /^\w*/.exec(after)![0];
+  const names = [...new Set([...(context.variables ?? []), ...BUILTIN_VARIABLES])].sort();
+  if (braced) {
+    const closer = after[tail.length] === '}' ? '' : '}';
+    const r = range(braced[1]!.length, tail.length);
+    return names.map((label) => ({ label, kind: CompletionItemKind.Variable, detail: `@{${label}}`, textEdit: { range: r, newText: label + closer } }));
+  }
+  // The range starts after the `@`: VS Code shows nothing when it starts on a character the names lack.
+  const r = range(bare![1]!.length, tail.length);
+  return names.map((label) => ({ label, kind: CompletionItemKind.Variable, detail: `@{${label}}`, textEdit: { range: r, newText: `{${label}}` } }));
 }
 
 function itemsFor(before: string, context: CompletionContext): CompletionItem[] {
   let m: RegExpExecArray | null;
-  if ((m = /(?:^|\s)#?include(?:\s+if\s+exists)?\s*<([^>]*)$/.exec(before))) {
-    return (context.includeNames ?? []).map((label) => ({ label, kind: CompletionItemKind.File }));
-  }
   if ((m = /\bset=\(([^)]*)$/.exec(before)) && /^\s*(?:(?:audit|deny|allow)\s+)*signal\b/.test(before)) {
     return words([...SIGNALS.keys(), 'rtmin+0'], CompletionItemKind.EnumMember, 'signal');
   }
@@ -77,10 +125,6 @@ function itemsFor(before: string, context: CompletionContext): CompletionItem[] 
   }
   if (/(->\s*|\bpeer=\(?(?:label=)?)[^\s,)]*$/.test(before)) {
     return words(context.profileNames?.() ?? [], CompletionItemKind.Class, 'profile');
-  }
-  if (/@\{[A-Za-z0-9_]*$/.test(before)) {
-    const names = new Set([...(context.variables ?? []), ...BUILTIN_VARIABLES]);
-    return [...names].sort().map((label) => ({ label, kind: CompletionItemKind.Variable, insertText: label }));
   }
   if (/\bflags\s*=\s*\([^)]*$/.test(before) || /^\s*(profile\s+)?\S+(\s+\S+)?\s+\([^)]*$/.test(before)) {
     return [...PROFILE_FLAGS.values()].map((f) => ({ label: f.name + (f.value ? '=' : ''), kind: CompletionItemKind.EnumMember, detail: `profile flag (AppArmor ${f.since})` }));

@@ -1,6 +1,6 @@
 import type { Range, TextEdit } from 'vscode-languageserver-types';
 import type { BlockNode, BodyItem, FileNode, RuleNode, Span, TopItem } from '../ast';
-import type { LineIndex } from '../diagnostics';
+import { LineIndex } from '../diagnostics';
 import { parse } from '../parser';
 import { ifBlocks } from '../walk';
 
@@ -10,14 +10,26 @@ export interface FormatOptions {
   readonly insertSpaces: boolean;
   /** Rewrite the legacy `#include` as `include`. */
   readonly modernIncludes?: boolean;
+  /** Put permission letters in the order m r w a l k (exec transition last). */
+  readonly sortPermissions?: boolean;
+  /**
+   * Blanks inside a line: `keep` them as written (aligned columns stay), `single` spaces
+   * between words, or `columns`: single spaces, then the permissions of consecutive file
+   * rules aligned in one column.
+   */
+  readonly spacing?: Spacing;
 }
+
+export type Spacing = 'keep' | 'single' | 'columns';
 
 const PERM_ORDER = 'mrwalk';
 
 /**
- * Formats a whole file: indentation by nesting, one rule per line, single spaces
- * between words, permission letters in one order, comments kept where they are.
- * A file with syntax errors is left alone: guessing there could change its meaning.
+ * Formats a whole file: indentation by nesting, one rule per line, whitespace-only lines
+ * emptied and trailing blanks dropped, comments kept where they are. By default nothing else
+ * changes; the options add single spacing or aligned columns, permission letters in one
+ * order and modern includes. A file with syntax errors is left alone: guessing there could
+ * change its meaning.
  */
 export function formatText(text: string, options: FormatOptions, fragment = false): string {
   const { ast, errors } = parse(text, { fragment });
@@ -25,7 +37,8 @@ export function formatText(text: string, options: FormatOptions, fragment = fals
   const spaced = applyEdits(text, spacingEdits(text, ast, options));
   const reparsed = parse(spaced, { fragment });
   if (reparsed.errors.length > 0) return text;
-  return indent(spaced, reparsed.ast, options);
+  const indented = indent(spaced, reparsed.ast, options);
+  return options.spacing === 'columns' ? alignColumns(indented, fragment) : indented;
 }
 
 export function formatDocument(text: string, lines: LineIndex, options: FormatOptions, fragment = false): TextEdit[] {
@@ -82,8 +95,9 @@ function spacingEdits(text: string, ast: FileNode, options: FormatOptions): Edit
         edits.push({ start: prevEnd, end: item.start, text: '\n' });
       }
       prevEnd = item.end;
-      if (item.type === 'rule') ruleEdits(text, item, quoted, edits);
-      if (item.type === 'profile') collapseBlanks(text, { start: item.start, end: item.body.start }, quoted, edits);
+      const single = options.spacing === 'single' || options.spacing === 'columns';
+      if (item.type === 'rule') ruleEdits(text, item, quoted, edits, single, options.sortPermissions ?? false);
+      if (item.type === 'profile' && single) collapseBlanks(text, { start: item.start, end: item.body.start }, quoted, edits);
       if (item.type === 'include' && options.modernIncludes && item.legacy) edits.push({ start: item.keyword.start, end: item.keyword.end, text: 'include' });
       for (const child of childBlocks(item)) visitBlock(child.items, child);
     }
@@ -102,9 +116,9 @@ function childBlocks(item: TopItem | BodyItem): BlockNode[] {
   return [];
 }
 
-function ruleEdits(text: string, rule: RuleNode, quoted: Span[], edits: Edit[]): void {
-  collapseBlanks(text, rule, quoted, edits, rule.comma?.start);
-  if (rule.kind === 'file' && rule.perms) {
+function ruleEdits(text: string, rule: RuleNode, quoted: Span[], edits: Edit[], single: boolean, sortPermissions: boolean): void {
+  if (single) collapseBlanks(text, rule, quoted, edits, rule.comma?.start);
+  if (sortPermissions && rule.kind === 'file' && rule.perms) {
     const canonical = orderPerms(rule.perms.text);
     if (canonical !== rule.perms.text) edits.push({ start: rule.perms.start, end: rule.perms.end, text: canonical });
   }
@@ -231,4 +245,42 @@ function startingBefore(spans: readonly Span[], pos: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/** A file rule alone on its line, path then permissions: where its permissions could move to. */
+interface Alignable { line: number; pathEnd: number; permsStart: number; column: number }
+
+/** Aligns the permissions of consecutive one-line file rules of a block in one column. */
+function alignColumns(text: string, fragment: boolean): string {
+  const { ast, errors } = parse(text, { fragment });
+  if (errors.length > 0) return text;
+  const lines = new LineIndex(text);
+  const edits: Edit[] = [];
+  const flush = (run: Alignable[]): void => {
+    if (run.length < 2) return;
+    const column = Math.max(...run.map((r) => r.column)) + 1;
+    for (const r of run) edits.push({ start: r.pathEnd, end: r.permsStart, text: ' '.repeat(column - r.column) });
+  };
+  const visit = (items: readonly (TopItem | BodyItem)[]): void => {
+    let run: Alignable[] = [];
+    for (const item of items) {
+      const a = alignable(text, lines, item);
+      if (!a || (run.length > 0 && a.line !== run[run.length - 1]!.line + 1)) {
+        flush(run);
+        run = [];
+      }
+      if (a) run.push(a);
+      for (const child of childBlocks(item)) visit(child.items);
+    }
+    flush(run);
+  };
+  visit(ast.items);
+  return applyEdits(text, edits);
+}
+
+function alignable(text: string, lines: LineIndex, item: TopItem | BodyItem): Alignable | undefined {
+  if (item.type !== 'rule' || item.kind !== 'file' || !item.path || !item.perms || item.permsFirst) return undefined;
+  const { line } = lines.positionAt(item.start);
+  if (line !== lines.positionAt(item.end - 1).line || !/^[ \t]+$/.test(text.slice(item.path.end, item.perms.start))) return undefined;
+  return { line, pathEnd: item.path.end, permsStart: item.perms.start, column: lines.positionAt(item.path.end).character };
 }

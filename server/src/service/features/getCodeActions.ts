@@ -41,6 +41,14 @@ const FIXES: Readonly<Record<string, Fix>> = {
     const perms = slice(ctx, d);
     return action(`Keep 'w' (drop 'a'): ${perms.replace('a', '')}`, d, ctx.uri, [TextEdit.replace(d.range, perms.replace('a', ''))]);
   },
+  // The folder is the user's to pick: the client's command opens a folder picker and writes apparmor.includeDirs.
+  'include-path-unresolved': (d) => ({
+    title: 'Set the include path…',
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [d],
+    isPreferred: true,
+    command: { title: 'Set the include path…', command: 'apparmor.setIncludePath' },
+  }),
   'include-not-found': (d, ctx) => {
     const text = slice(ctx, d);
     if (!/^#?include\s+</.test(text) || !/<\s*local\//.test(text)) return undefined;
