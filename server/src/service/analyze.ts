@@ -146,7 +146,7 @@ export class Analyzer {
     const sink = new ProblemSink();
     checkStyle(result.ast, text, sink);
     new FileCheck(this, path, text, result.ast, fragment, sink, declaredAbi(result.ast) ?? this.options.abi).run();
-    problems.push(...sink.problems);
+    for (const p of sink.problems) problems.push(p);
     return { parse: result, problems, astProblems, fragment };
   }
 
