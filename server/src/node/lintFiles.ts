@@ -5,6 +5,7 @@ import { Analyzer } from '../service/analyze';
 import { severityOf } from '../service/diagnosticRules';
 import { toDiagnostics } from '../service/diagnostics';
 import { isSkippedName } from '../service/includes';
+import { describeError, formatSize, MAX_PROFILE_BYTES } from './boundedRead';
 import { nodeFileSystem } from './nodeFileSystem';
 
 export interface LintSettings {
@@ -23,17 +24,44 @@ export interface LintedFile {
 
 /** Folders of an apparmor.d tree that hold no policy source. */
 const NON_POLICY_DIRS = new Set(['abi', 'cache', 'disable', 'force-complain']);
+/** Folders anywhere that hold no policy (dot folders such as .git go with every dot name). */
+const SKIPPED_DIRS = new Set(['node_modules']);
+/** Kernel and device trees: endless or special files, never policy. */
+const SYSTEM_TREES = ['/proc', '/sys', '/dev'];
 
-/** Expands directories (recursively) into the files apparmor_parser would read. */
-export function collectFiles(paths: readonly string[]): { files: string[]; problems: string[] } {
+export interface CollectedFiles {
+  readonly files: string[];
+  /** Paths that cannot be checked: each makes the exit status 2. */
+  readonly problems: string[];
+  /** What the walk passed over that might surprise (a file over the size limit). */
+  readonly notes: string[];
+}
+
+/**
+ * Expands directories (recursively) into the files apparmor_parser would read. The walk
+ * goes by real path: each folder and each file is visited once, whatever symlinks lead to
+ * it again (a link to `.` makes no loop), and a file reached by two names is listed once.
+ */
+export function collectFiles(paths: readonly string[], maxBytes = MAX_PROFILE_BYTES): CollectedFiles {
   const files: string[] = [];
   const problems: string[] = [];
-  const walk = (dir: string): void => {
+  const notes: string[] = [];
+  const seenDirs = new Set<string>();
+  const seenFiles = new Set<string>();
+  const addFile = (p: string): void => {
+    const key = realOrResolved(p);
+    if (seenFiles.has(key)) return;
+    seenFiles.add(key);
+    files.push(p);
+  };
+  const walk = (dir: string, real: string): void => {
+    if (seenDirs.has(real)) return;
+    seenDirs.add(real);
     let names: string[];
     try {
       names = fs.readdirSync(dir).sort();
     } catch (e) {
-      problems.push(`cannot read directory ${dir}: ${(e as Error).message}`);
+      problems.push(`cannot read directory ${dir}: ${describeError(e)}`);
       return;
     }
     for (const name of names) {
@@ -42,26 +70,42 @@ export function collectFiles(paths: readonly string[]): { files: string[]; probl
       const p = nodePath.join(dir, name);
       const st = statOrUndefined(p);
       if (st?.isDirectory()) {
-        if (!NON_POLICY_DIRS.has(name)) walk(p);
-      } else if (st?.isFile()) files.push(p);
+        if (NON_POLICY_DIRS.has(name) || SKIPPED_DIRS.has(name)) continue;
+        const r = realOrResolved(p);
+        if (!isSystemTree(r)) walk(p, r);
+      } else if (st?.isFile()) {
+        if (st.size > maxBytes) notes.push(`skipped ${p}: larger than ${formatSize(maxBytes)}, the limit for a profile (--max-size raises it)`);
+        else addFile(p);
+      }
     }
   };
   for (const p of paths) {
-    if (p === '-') { files.push(p); continue; }
-    const st = statOrUndefined(p);
-    if (!st) problems.push(`no such file or directory: ${p}`);
-    else if (st.isDirectory()) walk(p);
-    else files.push(p);
+    if (p === '-') { if (!seenFiles.has(p)) { seenFiles.add(p); files.push(p); } continue; }
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(p);
+    } catch (e) {
+      problems.push(`cannot read ${p}: ${describeError(e)}`);
+      continue;
+    }
+    if (!st.isDirectory()) { addFile(p); continue; }
+    const real = realOrResolved(p);
+    if (isSystemTree(real)) notes.push(`skipped ${p}: ${SYSTEM_TREES.join(', ')} hold no policy and are not walked`);
+    else walk(p, real);
   }
-  // A file named twice (or reached through two given folders) is checked and listed once.
-  const seen = new Set<string>();
-  const unique = files.filter((f) => {
-    const key = f === '-' ? f : nodePath.resolve(f);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-  return { files: unique, problems };
+  return { files, problems, notes };
+}
+
+function isSystemTree(real: string): boolean {
+  return SYSTEM_TREES.some((t) => real === t || real.startsWith(`${t}/`));
+}
+
+function realOrResolved(p: string): string {
+  try {
+    return fs.realpathSync.native(p);
+  } catch {
+    return nodePath.resolve(p);
+  }
 }
 
 function statOrUndefined(p: string): fs.Stats | undefined {
