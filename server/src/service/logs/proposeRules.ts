@@ -78,7 +78,7 @@ export const MAX_SKIPPED = 100;
  * copies are at most this many stamped events apart; remembering every event would make
  * memory grow with the log.
  */
-const DEDUPE_WINDOW = 200_000;
+const DEDUPE_WINDOW = 50_000;
 
 /** Records that a rule would have let through: refusals, and complain mode's would-be refusals. */
 const PROPOSED_MODES: ReadonlySet<string> = new Set(['DENIED', 'ALLOWED', 'KILLED']);
@@ -200,7 +200,7 @@ function addAccess(groups: Map<string, GroupDraft>, profile: string, access: Acc
   draft.tally.add(record);
   draft.operations.add(record.operation);
   noteAccess(draft, record);
-  const literalKey = mergeKey(access, { ...render, generalise: false });
+  const literalKey = render.generalise ? mergeKey(access, { ...render, generalise: false }) : key;
   let literal = draft.literals.get(literalKey);
   if (!literal) draft.literals.set(literalKey, (literal = { access, perms: new Set(), owner: true }));
   mergeInto(literal, access);
@@ -212,7 +212,8 @@ const VOLATILE = new Set(['pid', 'tid', 'comm', 'exe', 'ses', 'auid', 'uid', 'gi
 /** Keeps one record per distinct access, the first MAX_ACCESSES of them. */
 function noteAccess(draft: RuleDraft, record: AuditRecord): void {
   if (draft.accesses.length >= MAX_ACCESSES) return;
-  const key = Object.entries(record.fields).filter(([k]) => !VOLATILE.has(k)).map(([k, v]) => `${k}=${v}`).sort().join('\0');
+  let key = '';
+  for (const k in record.fields) if (!VOLATILE.has(k)) key += `${k}=${record.fields[k]}\0`;
   if (draft.accessKeys.has(key)) return;
   draft.accessKeys.add(key);
   draft.accesses.push(record);
@@ -271,7 +272,9 @@ class EventWindow {
 
   isNew(r: AuditRecord): boolean {
     if (r.serial === undefined) return true;
-    const key = `${r.time}:${r.serial}:${r.operation}:${r.profile}:${r.fields['name']}:${r.fields['requested_mask'] ?? r.fields['requested']}`;
+    // Short keys: what the record asked, hashed, beside the stamp that already sets events apart.
+    const asked = `${r.operation}:${r.profile}:${r.fields['name']}:${r.fields['requested_mask'] ?? r.fields['requested']}`;
+    const key = `${r.serial}:${r.time}:${hash32(asked)}`;
     if (this.current.has(key) || this.previous.has(key)) return false;
     if (this.current.size >= DEDUPE_WINDOW / 2) {
       this.previous = this.current;
@@ -280,4 +283,11 @@ class EventWindow {
     this.current.add(key);
     return true;
   }
+}
+
+/** FNV-1a over UTF-16 code units. */
+function hash32(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
