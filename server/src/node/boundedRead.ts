@@ -34,6 +34,7 @@ const ERRNO_WORDS: Record<string, string> = {
   ENOMEM: 'out of memory',
   EBADF: 'not open',
   EPIPE: 'the other end of the pipe was closed',
+  EAGAIN: 'it would wait for data (not a regular file)',
   ENOSPC: 'no space left on device',
   ESTALE: 'stale file handle',
 };
@@ -83,14 +84,17 @@ export function openRegular(path: string): { fd: number; size: number } {
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
-/** readSync that waits out EAGAIN (standard input may be non-blocking). */
+/**
+ * readSync that waits out EAGAIN on standard input, which its writer may have made
+ * non-blocking. A file we opened says EAGAIN only when it would wait (/proc/kmsg): an error.
+ */
 function readSome(fd: number, buf: Buffer, length: number): number {
   for (;;) {
     try {
       return fs.readSync(fd, buf, 0, length, null);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN' || code === 'EWOULDBLOCK') { Atomics.wait(sleeper, 0, 0, 5); continue; }
+      if (fd === 0 && (code === 'EAGAIN' || code === 'EWOULDBLOCK')) { Atomics.wait(sleeper, 0, 0, 5); continue; }
       throw e;
     }
   }

@@ -74,6 +74,7 @@ export function collectFiles(paths: readonly string[], maxBytes = MAX_PROFILE_BY
         const r = realOrResolved(p);
         if (!isSystemTree(r)) walk(p, r);
       } else if (st?.isFile()) {
+        if (isSystemTree(realOrResolved(p))) continue;
         if (st.size > maxBytes) notes.push(`skipped ${p}: larger than ${formatSize(maxBytes)}, the limit for a profile (--max-size raises it)`);
         else addFile(p);
       }
