@@ -82,13 +82,14 @@ async function measureServer(logFile: string): Promise<Measure> {
     const text = fs.readFileSync(logFile, 'utf8');
     const answer = conn.sendRequest<{ records: number; groups: unknown[] }>('apparmor/denials', { text }).then((r) => `${r.records} records, ${r.groups.length} groups`, (e: Error) => `error: ${e.message}`);
     outcome = await Promise.race([answer, exited, deadline]);
-    if (!outcome.startsWith('server ended') && !outcome.startsWith('killed')) await Promise.race([conn.sendRequest('shutdown'), deadline]);
   } catch (e) {
     outcome = `error: ${(e as Error).message}`;
   }
   const seconds = (Date.now() - t) / 1000;
+  // A clean exit lets /usr/bin/time write its report; a kill would take it down too.
+  const ended = await Promise.race([conn.sendRequest('shutdown').then(() => conn.sendNotification('exit')).then(() => exited), deadline, exited]);
+  if (ended.startsWith('killed')) try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
   conn.dispose();
-  try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
   await exited;
   const kb = fs.existsSync(report) ? fs.readFileSync(report, 'utf8').trim().split('\n').pop()!.split(' ')[1] : undefined;
   return { seconds, peakMb: kb ? Number(kb) / 1024 : NaN, outcome };

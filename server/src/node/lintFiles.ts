@@ -43,58 +43,67 @@ export interface CollectedFiles {
  * it again (a link to `.` makes no loop), and a file reached by two names is listed once.
  */
 export function collectFiles(paths: readonly string[], maxBytes = MAX_PROFILE_BYTES): CollectedFiles {
-  const files: string[] = [];
-  const problems: string[] = [];
-  const notes: string[] = [];
-  const seenDirs = new Set<string>();
-  const seenFiles = new Set<string>();
-  const addFile = (p: string): void => {
-    const key = realOrResolved(p);
-    if (seenFiles.has(key)) return;
-    seenFiles.add(key);
-    files.push(p);
-  };
-  const walk = (dir: string, real: string): void => {
-    if (seenDirs.has(real)) return;
-    seenDirs.add(real);
-    let names: string[];
-    try {
-      names = fs.readdirSync(dir).sort();
-    } catch (e) {
-      problems.push(`cannot read directory ${dir}: ${describeError(e)}`);
-      return;
-    }
-    for (const name of names) {
-      // Markdown beside profiles is documentation, not policy.
-      if (isSkippedName(name) || name.endsWith('.md')) continue;
-      const p = nodePath.join(dir, name);
-      const st = statOrUndefined(p);
-      if (st?.isDirectory()) {
-        if (NON_POLICY_DIRS.has(name) || SKIPPED_DIRS.has(name)) continue;
-        const r = realOrResolved(p);
-        if (!isSystemTree(r)) walk(p, r);
-      } else if (st?.isFile()) {
-        if (isSystemTree(realOrResolved(p))) continue;
-        if (st.size > maxBytes) notes.push(`skipped ${p}: larger than ${formatSize(maxBytes)}, the limit for a profile (--max-size raises it)`);
-        else addFile(p);
-      }
-    }
-  };
-  for (const p of paths) {
-    if (p === '-') { if (!seenFiles.has(p)) { seenFiles.add(p); files.push(p); } continue; }
+  const walk = new Walk(maxBytes);
+  for (const p of paths) walk.add(p);
+  return { files: walk.files, problems: walk.problems, notes: walk.notes };
+}
+
+class Walk {
+  readonly files: string[] = [];
+  readonly problems: string[] = [];
+  readonly notes: string[] = [];
+  private readonly seenDirs = new Set<string>();
+  private readonly seenFiles = new Set<string>();
+
+  constructor(private readonly maxBytes: number) {}
+
+  /** A path given on the command line: a folder is walked, anything else is read later. */
+  add(p: string): void {
+    if (p === '-') return this.addFile(p, p);
     let st: fs.Stats;
     try {
       st = fs.statSync(p);
     } catch (e) {
-      problems.push(`cannot read ${p}: ${describeError(e)}`);
-      continue;
+      this.problems.push(`cannot read ${p}: ${describeError(e)}`);
+      return;
     }
-    if (!st.isDirectory()) { addFile(p); continue; }
+    if (!st.isDirectory()) return this.addFile(p, realOrResolved(p));
     const real = realOrResolved(p);
-    if (isSystemTree(real)) notes.push(`skipped ${p}: ${SYSTEM_TREES.join(', ')} hold no policy and are not walked`);
-    else walk(p, real);
+    if (isSystemTree(real)) this.notes.push(`skipped ${p}: ${SYSTEM_TREES.join(', ')} hold no policy and are not walked`);
+    else this.walk(p, real);
   }
-  return { files, problems, notes };
+
+  private addFile(p: string, real: string): void {
+    if (this.seenFiles.has(real)) return;
+    this.seenFiles.add(real);
+    this.files.push(p);
+  }
+
+  private walk(dir: string, real: string): void {
+    if (this.seenDirs.has(real)) return;
+    this.seenDirs.add(real);
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir).sort();
+    } catch (e) {
+      this.problems.push(`cannot read directory ${dir}: ${describeError(e)}`);
+      return;
+    }
+    // Markdown beside profiles is documentation, not policy.
+    for (const name of names) if (!isSkippedName(name) && !name.endsWith('.md')) this.visit(dir, name);
+  }
+
+  private visit(dir: string, name: string): void {
+    const p = nodePath.join(dir, name);
+    const st = statOrUndefined(p);
+    if (!st?.isDirectory() && !st?.isFile()) return;
+    if (st.isDirectory() && (NON_POLICY_DIRS.has(name) || SKIPPED_DIRS.has(name))) return;
+    const real = realOrResolved(p);
+    if (isSystemTree(real)) return;
+    if (st.isDirectory()) this.walk(p, real);
+    else if (st.size > this.maxBytes) this.notes.push(`skipped ${p}: larger than ${formatSize(this.maxBytes)}, the limit for a profile (--max-size raises it)`);
+    else this.addFile(p, real);
+  }
 }
 
 function isSystemTree(real: string): boolean {
