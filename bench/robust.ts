@@ -66,7 +66,7 @@ function measure(args: string[], stdinFile?: string): Promise<Measure> {
 }
 
 /** The server under /usr/bin/time, one apparmor/denials request, then shutdown. */
-async function measureServer(logFile: string): Promise<Measure> {
+async function measureServer(logFile: string, byPath = false): Promise<Measure> {
   const report = path.join(TMP, 'time-server.txt');
   const child = spawn('/usr/bin/time', ['-f', '%e %M', '-o', report, process.execPath, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'], detached: true });
   const conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
@@ -79,8 +79,8 @@ async function measureServer(logFile: string): Promise<Measure> {
   try {
     await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { includeDirs: [] } });
     await conn.sendNotification('initialized', {});
-    const text = fs.readFileSync(logFile, 'utf8');
-    const answer = conn.sendRequest<{ records: number; groups: unknown[] }>('apparmor/denials', { text }).then((r) => `${r.records} records, ${r.groups.length} groups`, (e: Error) => `error: ${e.message}`);
+    const params = byPath ? { path: logFile } : { text: fs.readFileSync(logFile, 'utf8') };
+    const answer = conn.sendRequest<{ records: number; groups: unknown[] }>('apparmor/denials', params).then((r) => `${r.records} records, ${r.groups.length} groups`, (e: Error) => `error: ${e.message}`);
     outcome = await Promise.race([answer, exited, deadline]);
   } catch (e) {
     outcome = `error: ${(e as Error).message}`;
@@ -123,6 +123,8 @@ async function main(): Promise<void> {
     ['apparmor-lint 100,000 braces (json)', () => measure([CLI, '--format', 'json', braces])],
     ['server apparmor/denials (130,000 records)', () => measureServer(log130k)],
     ['server apparmor/denials (1,000,000 records)', () => measureServer(log1m)],
+    ['server apparmor/denials {path} (130,000 records)', () => measureServer(log130k, true)],
+    ['server apparmor/denials {path} (1,000,000 records)', () => measureServer(log1m, true)],
   ];
   console.log(`Checkout: ${ROOT}; Node ${process.version}; deadline ${DEADLINE / 1000} s; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
   console.log('| case | s | peak RSS MB | outcome |\n|---|---|---|---|');

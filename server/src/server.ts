@@ -1,7 +1,7 @@
 import { Connection, TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CAPABILITIES } from './capabilities';
-import { registerDenialRequests } from './denialRequests';
+import { ReadLogLines, registerDenialRequests } from './denialRequests';
 import { DiagnosticsPublisher, RunParser } from './diagnosticsPublisher';
 import { buildIndex } from './indexing';
 import { doComplete } from './service/features/doComplete';
@@ -29,6 +29,8 @@ export interface ServerOptions {
   readonly defaults: Settings;
   /** The real apparmor_parser, where the platform has one (Node, not the browser). */
   readonly runParser?: RunParser;
+  /** Reads a log file a line at a time, where the platform has files (Node). */
+  readonly readLogLines?: ReadLogLines;
 }
 
 /** Wires the language service to a connection; shared by the Node and browser entries. */
@@ -156,7 +158,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   connection.languages.semanticTokens.on((p) => guard('semantic tokens', () => withDoc(p.textDocument.uri, (_doc, { analysis, lines }) =>
     ({ data: getSemanticTokens(analysis.parse.ast, lines) })))() ?? { data: [] });
 
-  registerDenialRequests(connection, { documents, fs: overlay, index, workspace, indexed: () => indexed, roots: () => [...roots, ...workspace.settings.includeDirs] });
+  registerDenialRequests(connection, {
+    documents, fs: overlay, index, workspace, indexed: () => indexed, roots: () => [...roots, ...workspace.settings.includeDirs], readLogLines: options.readLogLines,
+  });
 
   documents.listen(connection);
   connection.listen();

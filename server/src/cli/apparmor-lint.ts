@@ -1,10 +1,10 @@
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
-import { describeError, MAX_LOG_BYTES, MAX_PROFILE_BYTES, readText } from '../node/boundedRead';
+import { MAX_LOG_BYTES, MAX_PROFILE_BYTES, readText } from '../node/boundedRead';
 import { collectFiles, defaultIncludeDirs, Linter } from '../node/lintFiles';
 import { LintArgs, parseArgs, USAGE, UsageError } from './args';
 import { printDenials } from './denials';
 import { reportFor } from './format';
-import { complain, Output, OutputClosed } from './output';
+import { complain, inWords, Output, OutputClosed } from './output';
 
 declare const APPARMOR_LINT_VERSION: string | undefined;
 
@@ -17,7 +17,7 @@ export function main(argv: readonly string[]): number {
     return status;
   } catch (e) {
     if (e instanceof OutputClosed) complain(e.message);
-    else complain(`${describeError(e)}${process.env['APPARMOR_LINT_DEBUG'] ? `\n${(e as Error).stack}` : ''}`);
+    else complain(`${inWords(e)}${process.env['APPARMOR_LINT_DEBUG'] ? `\n${(e as Error).stack}` : ''}`);
     return 2;
   }
 }
@@ -56,7 +56,7 @@ function lint(args: LintArgs, maxBytes: number, out: Output): number {
     try {
       text = readText(path, maxBytes, 'a profile');
     } catch (e) {
-      problems.push(`cannot read ${path === '-' ? 'standard input' : path}: ${describeError(e)}`);
+      problems.push(`cannot read ${path === '-' ? 'standard input' : path}: ${inWords(e)}`);
       continue;
     }
     const linted = linter.lintText(path, text);

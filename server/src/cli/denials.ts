@@ -1,8 +1,8 @@
-import { describeError, readLines } from '../node/boundedRead';
+import { readLines } from '../node/boundedRead';
 import { LogReader } from '../service/logs/parseLog';
 import { Proposals, RuleCollector } from '../service/logs/proposeRules';
 import type { LintArgs } from './args';
-import { complain, Output } from './output';
+import { complain, inWords, Output } from './output';
 
 /**
  * `apparmor-lint --denials LOG…`: the rules the logs' denials ask for, by profile. Each log
@@ -20,7 +20,7 @@ export function printDenials(args: LintArgs, maxBytes: number, out: Output): num
     try {
       readLines(path, maxBytes, 'a log', (line, cut) => reader.addLine(line, cut));
     } catch (e) {
-      complain(`cannot read ${path === '-' ? 'standard input' : path}: ${describeError(e)}`);
+      complain(`cannot read ${path === '-' ? 'standard input' : path}: ${inWords(e)}`);
       failed = true;
     }
     records += reader.records;

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { describeError, TooLarge } from '../node/boundedRead';
 
 /** Standard output closed early (`| head`): the run stops with one line and exit status 2. */
 export class OutputClosed extends Error {}
@@ -43,6 +44,11 @@ export class Output {
       }
     }
   }
+}
+
+/** An error in words, with the option that lifts the cap when it was the cap. */
+export function inWords(e: unknown): string {
+  return `${describeError(e)}${e instanceof TooLarge ? ' (--max-size raises it)' : ''}`;
 }
 
 /** One line to standard error; nothing more can be done when that fails too. */

@@ -16,6 +16,8 @@ const CHUNK = 64 * 1024;
 
 /** A failure worth one line to the user; `message` says what went wrong, without the path. */
 export class InputError extends Error {}
+/** More than the cap was read. */
+export class TooLarge extends InputError {}
 
 const ERRNO_WORDS: Record<string, string> = {
   ENOENT: 'no such file or directory',
@@ -100,8 +102,8 @@ function readSome(fd: number, buf: Buffer, length: number): number {
   }
 }
 
-function tooLarge(cap: number, what: string): InputError {
-  return new InputError(`larger than ${formatSize(cap)}, the limit for ${what} (--max-size raises it)`);
+function tooLarge(cap: number, what: string): TooLarge {
+  return new TooLarge(`larger than ${formatSize(cap)}, the limit for ${what}`);
 }
 
 /**

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import { Console } from 'console';
 import { type Connection, createConnection, type Message, ProposedFeatures, StreamMessageReader } from 'vscode-languageserver/node';
 import { startServer } from '../server';
+import { describeError, MB, readLines } from './boundedRead';
 import { nodeFileSystem } from './nodeFileSystem';
 import { runParser } from './runParser';
 import { OneWriteMessageWriter } from './stdioWriter';
@@ -32,4 +33,13 @@ function connect(): Connection {
 
 const connection = connect();
 const includeDirs = fs.existsSync('/etc/apparmor.d') ? ['/etc/apparmor.d'] : [];
-startServer(connection, { fs: nodeFileSystem, defaults: { includeDirs }, runParser });
+/** A log named in apparmor/denials is streamed, so only endless input needs a cap. */
+const MAX_SERVER_LOG_BYTES = 1024 * MB;
+const readLogLines = (path: string, onLine: (line: string, cut: boolean) => void): void => {
+  try {
+    readLines(path, MAX_SERVER_LOG_BYTES, 'a log', onLine);
+  } catch (e) {
+    throw new Error(describeError(e));
+  }
+};
+startServer(connection, { fs: nodeFileSystem, defaults: { includeDirs }, runParser, readLogLines });

@@ -36,10 +36,17 @@ interface ProfileFile {
  * file already allows what was logged.
  */
 export function proposeDenials(text: string, options: { literal?: boolean }, sources: DenialSources): DenialsResult {
-  // A line at a time into the rules: memory follows the distinct rules, not the records.
+  return proposeDenialsFrom((log) => log.addText(text), options, sources);
+}
+
+/**
+ * proposeDenials over a log fed a line at a time (`feed` calls `addLine` for each): memory
+ * follows the distinct rules, not the records.
+ */
+export function proposeDenialsFrom(feed: (log: LogReader) => void, options: { literal?: boolean }, sources: DenialSources): DenialsResult {
   const collector = new RuleCollector({ generalise: !options.literal });
   const log = new LogReader((r) => collector.add(r), MAX_UNPARSED);
-  log.addText(text);
+  feed(log);
   const proposals = collector.finish();
   const files = new Map<string, ProfileFile | undefined>();
   const load = (path: string): ProfileFile | undefined => {
