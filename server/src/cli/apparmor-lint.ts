@@ -1,6 +1,6 @@
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import { MAX_LOG_BYTES, MAX_PROFILE_BYTES, readText } from '../node/boundedRead';
-import { collectFiles, defaultIncludeDirs, Linter } from '../node/lintFiles';
+import { collectFiles, defaultIncludeDirs, LintedFile, Linter } from '../node/lintFiles';
 import { LintArgs, parseArgs, USAGE, UsageError } from './args';
 import { printDenials } from './denials';
 import { reportFor } from './format';
@@ -52,14 +52,8 @@ function lint(args: LintArgs, maxBytes: number, out: Output): number {
   const report = reportFor(args.format, out);
   let errors = false;
   for (const path of files) {
-    let text: string;
-    try {
-      text = readText(path, maxBytes, 'a profile');
-    } catch (e) {
-      problems.push(`cannot read ${path === '-' ? 'standard input' : path}: ${inWords(e)}`);
-      continue;
-    }
-    const linted = linter.lintText(path, text);
+    const linted = lintOne(linter, path, maxBytes);
+    if (typeof linted === 'string') { problems.push(linted); continue; }
     errors ||= linted.diagnostics.some((d) => d.severity === DiagnosticSeverity.Error);
     report.file(linted);
   }
@@ -69,6 +63,23 @@ function lint(args: LintArgs, maxBytes: number, out: Output): number {
   for (const p of problems) complain(p);
   if (problems.length > 0) return 2;
   return errors ? 1 : 0;
+}
+
+/** The file checked, or the line that says why it could not be. */
+function lintOne(linter: Linter, path: string, maxBytes: number): LintedFile | string {
+  const name = path === '-' ? 'standard input' : path;
+  let text: string;
+  try {
+    text = readText(path, maxBytes, 'a profile');
+  } catch (e) {
+    return `cannot read ${name}: ${inWords(e)}`;
+  }
+  try {
+    return linter.lintText(path, text);
+  } catch (e) {
+    // A bug of the checker on one file: told with the file's name, and the others still checked.
+    return `cannot check ${name}: internal error: ${inWords(e)}`;
+  }
 }
 
 process.exitCode = main(process.argv.slice(2));
