@@ -3,12 +3,16 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { DENIALS_REQUEST, DenialsParams, INSERT_RULES_REQUEST, InsertRulesParams } from './protocol';
 import { insertDenialRules } from './service/features/insertDenialRules';
 import { locateProfile } from './service/features/locateProfile';
-import { proposeDenials } from './service/features/proposeDenials';
+import { proposeDenialsFrom } from './service/features/proposeDenials';
 import type { FileSystem } from './service/includes';
+import type { LogReader } from './service/logs/parseLog';
 import { blockOf } from './service/logs/profileName';
 import { uriToPath } from './service/uri';
 import type { WorkspaceIndex } from './service/workspaceIndex';
 import type { Workspace } from './workspace';
+
+/** Calls `onLine` for each line of a log file; throws, with a message for a person, when it cannot. */
+export type ReadLogLines = (path: string, onLine: (line: string, cut: boolean) => void) => void;
 
 export interface DenialDeps {
   readonly documents: TextDocuments<TextDocument>;
@@ -20,19 +24,24 @@ export interface DenialDeps {
   indexed(): Promise<void>;
   /** Workspace folders, then the include search path: where a profile is looked for, best first. */
   roots(): readonly string[];
+  /** Reads `path` logs; absent where the server has no files (the browser). */
+  readonly readLogLines?: ReadLogLines;
 }
 
 /** `apparmor/denials` and `apparmor/insertRules` (see protocol.ts). */
 export function registerDenialRequests(connection: Connection, deps: DenialDeps): void {
   connection.onRequest(DENIALS_REQUEST, async (params: unknown, token: CancellationToken) => {
     const p = checkDenialsParams(params);
+    const { readLogLines } = deps;
+    if (p.path !== undefined && !readLogLines) throw invalid(`${DENIALS_REQUEST}: this server reads no files; send the log as "text"`);
     // Indexing a large workspace takes a while: a cancel stops the wait.
     await Promise.race([deps.indexed(), new Promise<void>((resolve) => token.onCancellationRequested(() => resolve()))]);
     if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, `${DENIALS_REQUEST} was cancelled.`);
     return answer(connection, DENIALS_REQUEST, () => {
       const open = new Map(deps.documents.all().filter((d) => d.uri.startsWith('file:')).map((d) => [uriToPath(d.uri), d.getText()]));
       const entries = [...deps.index.topLevelProfiles(open)];
-      return proposeDenials(p.text, { literal: p.literal ?? false }, {
+      const feed = p.path === undefined ? (log: LogReader) => log.addText(p.text!) : (log: LogReader) => readLog(readLogLines!, p.path!, log);
+      return proposeDenialsFrom(feed, { literal: p.literal ?? false }, {
         locate: (profile) => locateProfile(profile, entries, deps.roots()),
         read: (path) => deps.fs.readFile(path),
         analyzer: deps.workspace.analyzer,
@@ -45,11 +54,21 @@ export function registerDenialRequests(connection: Connection, deps: DenialDeps)
   });
 }
 
+/** A log that cannot be read is the caller's problem, told in words, not a bug of the server. */
+function readLog(readLogLines: ReadLogLines, path: string, log: LogReader): void {
+  try {
+    readLogLines(path, (line, cut) => log.addLine(line, cut));
+  } catch (e) {
+    throw new ResponseError(ErrorCodes.InvalidParams, `${DENIALS_REQUEST}: cannot read ${path}: ${(e as Error).message}`);
+  }
+}
+
 /** A bug is logged and answered as an error the client can show; it never takes the server down. */
 function answer<R>(connection: Connection, method: string, fn: () => R): R {
   try {
     return fn();
   } catch (e) {
+    if (e instanceof ResponseError) throw e;
     connection.console.error(`${method} failed: ${(e as Error).stack ?? e}`);
     throw new ResponseError(ErrorCodes.InternalError, `${method} failed: ${(e as Error).message}`);
   }
@@ -64,9 +83,10 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 function checkDenialsParams(params: unknown): DenialsParams {
-  if (!isRecord(params) || typeof params.text !== 'string') throw invalid(`${DENIALS_REQUEST} needs {"text": string, "literal"?: boolean}`);
+  const shape = `${DENIALS_REQUEST} needs {"text": string, "literal"?: boolean} or {"path": string, "literal"?: boolean}`;
+  if (!isRecord(params) || (typeof params.text === 'string') === (typeof params.path === 'string')) throw invalid(shape);
   if (params.literal !== undefined && typeof params.literal !== 'boolean') throw invalid(`${DENIALS_REQUEST}: "literal" must be true or false`);
-  return { text: params.text, literal: params.literal };
+  return typeof params.path === 'string' ? { path: params.path, literal: params.literal } : { text: params.text as string, literal: params.literal };
 }
 
 function checkInsertParams(params: unknown): InsertRulesParams {

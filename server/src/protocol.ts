@@ -11,8 +11,13 @@ export const DENIALS_REQUEST = 'apparmor/denials';
 export const INSERT_RULES_REQUEST = 'apparmor/insertRules';
 
 export interface DenialsParams {
-  /** Log text in any form `apparmor-lint --denials` reads. */
-  readonly text: string;
+  /** Log text in any form `apparmor-lint --denials` reads (this, or `path`). */
+  readonly text?: string;
+  /**
+   * A log file on the server's machine, read a line at a time (up to 1 GB): the memory a
+   * large log costs is then that of its distinct rules, where `text` is held whole, twice.
+   */
+  readonly path?: string;
   /** Paths exactly as logged instead of generalised to tunables (default false). */
   readonly literal?: boolean;
 }

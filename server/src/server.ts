@@ -1,7 +1,7 @@
 import { CancellationToken, CancellationTokenSource, Connection, LSPErrorCodes, ResponseError, TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CAPABILITIES } from './capabilities';
-import { registerDenialRequests } from './denialRequests';
+import { ReadLogLines, registerDenialRequests } from './denialRequests';
 import { DiagnosticsPublisher, RunParser } from './diagnosticsPublisher';
 import { buildIndex, DEFAULT_MAX_INDEXED, MAX_POLICY_FILE_BYTES, TreeSource } from './indexing';
 import { doComplete } from './service/features/doComplete';
@@ -37,6 +37,8 @@ export interface ServerOptions {
   readonly runParser?: RunParser;
   /** The disk as the workspace indexer walks it; without it (the browser) nothing is indexed. */
   readonly tree?: TreeSource;
+  /** Reads a log file a line at a time, where the platform has files (Node). */
+  readonly readLogLines?: ReadLogLines;
 }
 
 /** Wires the language service to a connection; shared by the Node and browser entries. */
@@ -199,7 +201,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   connection.languages.semanticTokens.on((p, token) => guard('semantic tokens', (_token: CancellationToken) => withDoc(p.textDocument.uri, (_doc, { analysis, lines }) =>
     ({ data: getSemanticTokens(analysis.parse.ast, lines) })))(token) ?? { data: [] });
 
-  registerDenialRequests(connection, { documents, fs: overlay, index, workspace, indexed: () => indexed, roots: () => [...roots, ...workspace.settings.includeDirs] });
+  registerDenialRequests(connection, {
+    documents, fs: overlay, index, workspace, indexed: () => indexed, roots: () => [...roots, ...workspace.settings.includeDirs], readLogLines: options.readLogLines,
+  });
 
   documents.listen(connection);
   connection.listen();

@@ -15,7 +15,7 @@ function validFiles(): string[] {
     const [file, verdict] = line.split('\t');
     if (file && verdict === 'valid') valid.push(path.join(CORPUS, file));
   }
-  for (const dir of ['abstractions', 'tunables']) valid.push(...filesUnder(path.join(TREE, dir)));
+  for (const dir of ['abstractions', 'tunables']) for (const f of filesUnder(path.join(TREE, dir))) valid.push(f);
   return valid;
 }
 

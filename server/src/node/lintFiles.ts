@@ -5,6 +5,7 @@ import { Analyzer } from '../service/analyze';
 import { severityOf } from '../service/diagnosticRules';
 import { toDiagnostics } from '../service/diagnostics';
 import { isSkippedName } from '../service/includes';
+import { describeError, formatSize, MAX_PROFILE_BYTES } from './boundedRead';
 import { nodeFileSystem } from './nodeFileSystem';
 
 export interface LintSettings {
@@ -23,45 +24,98 @@ export interface LintedFile {
 
 /** Folders of an apparmor.d tree that hold no policy source. */
 const NON_POLICY_DIRS = new Set(['abi', 'cache', 'disable', 'force-complain']);
+/** Folders anywhere that hold no policy (dot folders such as .git go with every dot name). */
+const SKIPPED_DIRS = new Set(['node_modules']);
+/** Kernel and device trees: endless or special files, never policy. */
+const SYSTEM_TREES = ['/proc', '/sys', '/dev'];
 
-/** Expands directories (recursively) into the files apparmor_parser would read. */
-export function collectFiles(paths: readonly string[]): { files: string[]; problems: string[] } {
-  const files: string[] = [];
-  const problems: string[] = [];
-  const walk = (dir: string): void => {
+export interface CollectedFiles {
+  readonly files: string[];
+  /** Paths that cannot be checked: each makes the exit status 2. */
+  readonly problems: string[];
+  /** What the walk passed over that might surprise (a file over the size limit). */
+  readonly notes: string[];
+}
+
+/**
+ * Expands directories (recursively) into the files apparmor_parser would read. The walk
+ * goes by real path: each folder and each file is visited once, whatever symlinks lead to
+ * it again (a link to `.` makes no loop), and a file reached by two names is listed once.
+ */
+export function collectFiles(paths: readonly string[], maxBytes = MAX_PROFILE_BYTES): CollectedFiles {
+  const walk = new Walk(maxBytes);
+  for (const p of paths) walk.add(p);
+  return { files: walk.files, problems: walk.problems, notes: walk.notes };
+}
+
+class Walk {
+  readonly files: string[] = [];
+  readonly problems: string[] = [];
+  readonly notes: string[] = [];
+  private readonly seenDirs = new Set<string>();
+  private readonly seenFiles = new Set<string>();
+
+  constructor(private readonly maxBytes: number) {}
+
+  /** A path given on the command line: a folder is walked, anything else is read later. */
+  add(p: string): void {
+    if (p === '-') return this.addFile(p, p);
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(p);
+    } catch (e) {
+      this.problems.push(`cannot read ${p}: ${describeError(e)}`);
+      return;
+    }
+    if (!st.isDirectory()) return this.addFile(p, realOrResolved(p));
+    const real = realOrResolved(p);
+    if (isSystemTree(real)) this.notes.push(`skipped ${p}: ${SYSTEM_TREES.join(', ')} hold no policy and are not walked`);
+    else this.walk(p, real);
+  }
+
+  private addFile(p: string, real: string): void {
+    if (this.seenFiles.has(real)) return;
+    this.seenFiles.add(real);
+    this.files.push(p);
+  }
+
+  private walk(dir: string, real: string): void {
+    if (this.seenDirs.has(real)) return;
+    this.seenDirs.add(real);
     let names: string[];
     try {
       names = fs.readdirSync(dir).sort();
     } catch (e) {
-      problems.push(`cannot read directory ${dir}: ${(e as Error).message}`);
+      this.problems.push(`cannot read directory ${dir}: ${describeError(e)}`);
       return;
     }
-    for (const name of names) {
-      // Markdown beside profiles is documentation, not policy.
-      if (isSkippedName(name) || name.endsWith('.md')) continue;
-      const p = nodePath.join(dir, name);
-      const st = statOrUndefined(p);
-      if (st?.isDirectory()) {
-        if (!NON_POLICY_DIRS.has(name)) walk(p);
-      } else if (st?.isFile()) files.push(p);
-    }
-  };
-  for (const p of paths) {
-    if (p === '-') { files.push(p); continue; }
-    const st = statOrUndefined(p);
-    if (!st) problems.push(`no such file or directory: ${p}`);
-    else if (st.isDirectory()) walk(p);
-    else files.push(p);
+    // Markdown beside profiles is documentation, not policy.
+    for (const name of names) if (!isSkippedName(name) && !name.endsWith('.md')) this.visit(dir, name);
   }
-  // A file named twice (or reached through two given folders) is checked and listed once.
-  const seen = new Set<string>();
-  const unique = files.filter((f) => {
-    const key = f === '-' ? f : nodePath.resolve(f);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-  return { files: unique, problems };
+
+  private visit(dir: string, name: string): void {
+    const p = nodePath.join(dir, name);
+    const st = statOrUndefined(p);
+    if (!st?.isDirectory() && !st?.isFile()) return;
+    if (st.isDirectory() && (NON_POLICY_DIRS.has(name) || SKIPPED_DIRS.has(name))) return;
+    const real = realOrResolved(p);
+    if (isSystemTree(real)) return;
+    if (st.isDirectory()) this.walk(p, real);
+    else if (st.size > this.maxBytes) this.notes.push(`skipped ${p}: larger than ${formatSize(this.maxBytes)}, the limit for a profile (--max-size raises it)`);
+    else this.addFile(p, real);
+  }
+}
+
+function isSystemTree(real: string): boolean {
+  return SYSTEM_TREES.some((t) => real === t || real.startsWith(`${t}/`));
+}
+
+function realOrResolved(p: string): string {
+  try {
+    return fs.realpathSync.native(p);
+  } catch {
+    return nodePath.resolve(p);
+  }
 }
 
 function statOrUndefined(p: string): fs.Stats | undefined {

@@ -1,22 +1,15 @@
 import * as fs from 'fs';
 import type { FileSystem } from '../service/includes';
+import { describeError, formatSize, MAX_PROFILE_BYTES, openRegular, readText } from './boundedRead';
 
-/** The words for the errors that make a file or folder unreadable. */
-const WHY: Readonly<Record<string, string>> = {
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  ENOENT: 'no such file or directory',
-  EISDIR: 'is a directory',
-  ENOTDIR: 'not a directory',
-  ELOOP: 'too many levels of symbolic links',
-  EIO: 'input/output error',
-};
-
-/** The real file system, for the CLI and the server; errors read as "absent", and readError says why. */
+/**
+ * The real file system, for the CLI and the server; errors read as "absent". An include of
+ * a FIFO or of /dev/zero, or of a file past the cap, reads as absent too, never as a hang.
+ */
 export const nodeFileSystem: FileSystem = {
   readFile(path) {
     try {
-      return fs.readFileSync(path, 'utf8');
+      return readText(path, MAX_PROFILE_BYTES, 'a profile');
     } catch {
       return undefined;
     }
@@ -38,12 +31,16 @@ export const nodeFileSystem: FileSystem = {
   },
   readError(path) {
     try {
-      if (fs.statSync(path).isDirectory()) fs.readdirSync(path);
-      else fs.closeSync(fs.openSync(path, 'r'));
-      return undefined;
+      if (fs.statSync(path).isDirectory()) {
+        fs.readdirSync(path);
+        return undefined;
+      }
+      // Opened as readFile opens it, so a FIFO is named, not waited on.
+      const { fd, size } = openRegular(path);
+      fs.closeSync(fd);
+      return size > MAX_PROFILE_BYTES ? `larger than ${formatSize(MAX_PROFILE_BYTES)}` : undefined;
     } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      return (err.code && WHY[err.code]) ?? err.message;
+      return describeError(e);
     }
   },
 };

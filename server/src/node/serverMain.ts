@@ -4,6 +4,7 @@ import { type Connection, createConnection, IPCMessageReader, IPCMessageWriter, 
 import { LifecycleReader } from '../lifecycle';
 import { startServer } from '../server';
 import { FrameAnswer, FrameReader } from './frameReader';
+import { describeError, MB, readLines } from './boundedRead';
 import { nodeFileSystem } from './nodeFileSystem';
 import { nodeTree } from './nodeTree';
 import { runParser } from './runParser';
@@ -48,4 +49,13 @@ log = (text) => {
 process.on('uncaughtException', (e) => log(`Uncaught exception (the server carries on): ${e.stack ?? e}`));
 process.on('unhandledRejection', (e) => log(`Unhandled rejection (the server carries on): ${(e as Error)?.stack ?? e}`));
 const includeDirs = fs.existsSync('/etc/apparmor.d') ? ['/etc/apparmor.d'] : [];
-startServer(connection, { fs: nodeFileSystem, tree: nodeTree, defaults: { includeDirs }, runParser });
+/** A log named in apparmor/denials is streamed, so only endless input needs a cap. */
+const MAX_SERVER_LOG_BYTES = 1024 * MB;
+const readLogLines = (path: string, onLine: (line: string, cut: boolean) => void): void => {
+  try {
+    readLines(path, MAX_SERVER_LOG_BYTES, 'a log', onLine);
+  } catch (e) {
+    throw new Error(describeError(e));
+  }
+};
+startServer(connection, { fs: nodeFileSystem, tree: nodeTree, defaults: { includeDirs }, runParser, readLogLines });

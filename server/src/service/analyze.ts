@@ -205,7 +205,7 @@ export class Analyzer {
     const sink = new ProblemSink();
     checkStyle(result.ast, text, sink);
     this.checkInContext(path, text, result.ast, fragment, sink);
-    problems.push(...sink.problems);
+    for (const p of sink.problems) problems.push(p);
     return { parse: result, problems, astProblems, fragment };
   }
 

@@ -28,7 +28,7 @@ export function checkAst(ast: FileNode, options: AstCheckOptions = {}, carried?:
   // Each check looks at one node only, so a node checked before gives what it gave then.
   const firstOf = carried && ((items: readonly unknown[]): number => {
     if (items !== carried.items) return 0;
-    sink.problems.push(...carried.problems);
+    for (const p of carried.problems) sink.problems.push(p);
     return carried.kept;
   });
   walkItems(ast.items, (item) => {

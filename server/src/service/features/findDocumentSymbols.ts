@@ -32,7 +32,7 @@ function symbolsOf(items: readonly (TopItem | BodyItem)[], lines: LineIndex): Do
         break;
       case 'qualifierBlock':
       case 'if':
-        out.push(...symbolsOf(item.type === 'if' ? item.then.items : item.body.items, lines));
+        for (const s of symbolsOf(item.type === 'if' ? item.then.items : item.body.items, lines)) out.push(s);
         break;
     }
   }

@@ -108,7 +108,7 @@ export function getCodeActions(uri: string, text: string, ast: FileNode, lines: 
     const a = fix?.(d, ctx);
     if (a) out.push(a);
   }
-  out.push(...logLineFixes(ctx, diagnostics));
+  for (const a of logLineFixes(ctx, diagnostics)) out.push(a);
   return out;
 }
 

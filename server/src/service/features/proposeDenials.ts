@@ -4,11 +4,10 @@ import type { FileNode } from '../ast';
 import { LineIndex } from '../diagnostics';
 import { allowsRecord } from '../logs/allows';
 import { checkProposals } from '../logs/checkProposals';
-import type { AuditRecord } from '../logs/auditRecord';
 import { insertRules } from '../logs/insertRules';
-import { parseLog } from '../logs/parseLog';
+import { LogReader } from '../logs/parseLog';
 import { splitProfile } from '../logs/profileName';
-import { ProfileProposal, ProposedRule, proposeRules } from '../logs/proposeRules';
+import { ProfileProposal, ProposedRule, RuleCollector } from '../logs/proposeRules';
 import { findBlocks, RuleSet, ruleSetOf } from '../logs/ruleSet';
 import { parse } from '../parser';
 import { pathToUri } from '../uri';
@@ -22,15 +21,8 @@ export interface DenialSources {
   readonly analyzer?: Analyzer;
 }
 
-/** Records shown per rule, and unreadable lines reported: a long log must not make a huge answer. */
-const MAX_SAMPLES = 3;
+/** Unreadable lines reported: a long log must not make a huge answer. */
 const MAX_UNPARSED = 20;
-const MAX_SKIPPED = 100;
-/**
- * Distinct accesses checked per rule against the file's rules: they all render to the one
- * rule, so past a few the answer does not change, only the time taken.
- */
-const MAX_CHECKED = 20;
 
 interface ProfileFile {
   readonly path: string;
@@ -45,8 +37,18 @@ interface ProfileFile {
  * file already allows what was logged.
  */
 export function proposeDenials(text: string, options: { literal?: boolean }, sources: DenialSources): DenialsResult {
-  const log = parseLog(text);
-  const proposals = proposeRules(log.records, { generalise: !options.literal });
+  return proposeDenialsFrom((log) => log.addText(text), options, sources);
+}
+
+/**
+ * proposeDenials over a log fed a line at a time (`feed` calls `addLine` for each): memory
+ * follows the distinct rules, not the records.
+ */
+export function proposeDenialsFrom(feed: (log: LogReader) => void, options: { literal?: boolean }, sources: DenialSources): DenialsResult {
+  const collector = new RuleCollector({ generalise: !options.literal });
+  const log = new LogReader((r) => collector.add(r), MAX_UNPARSED);
+  feed(log);
+  const proposals = collector.finish();
   const files = new Map<string, ProfileFile | undefined>();
   const load = (path: string): ProfileFile | undefined => {
     if (!files.has(path)) files.set(path, readProfileFile(path, sources));
@@ -54,10 +56,10 @@ export function proposeDenials(text: string, options: { literal?: boolean }, sou
   };
   return {
     groups: proposals.profiles.map((p) => toGroup(p, sources, load)),
-    records: log.records.length,
+    records: log.records,
     unparsed: log.unparsed,
-    unparsedLines: log.unparsedLines.slice(0, MAX_UNPARSED).map((u) => ({ line: u.line + 1, text: u.text })),
-    skipped: proposals.skipped.slice(0, MAX_SKIPPED).map((s) => ({ line: s.record.line + 1, operation: s.record.operation, reason: s.reason })),
+    unparsedLines: log.unparsedLines.map((u) => ({ line: u.line + 1, text: u.text })),
+    skipped: proposals.skipped.map((s) => ({ line: s.record.line + 1, operation: s.record.operation, reason: s.reason })),
   };
 }
 
@@ -111,25 +113,8 @@ function toRule(r: ProposedRule, set: RuleSet | undefined, conflict: string | un
     ...(r.lastSeen !== undefined ? { lastSeen: r.lastSeen } : {}),
     operation: r.operation,
     operations: [...r.operations],
-    samples: r.records.slice(-MAX_SAMPLES).map((rec) => ({ line: rec.line + 1, fields: { ...rec.fields } })),
-    allowed: set !== undefined && distinctAccesses(r.records).every((rec) => allowsRecord(set, rec)),
+    samples: r.samples.map((rec) => ({ line: rec.line + 1, fields: { ...rec.fields } })),
+    allowed: set !== undefined && r.accesses.every((rec) => allowsRecord(set, rec)),
     ...(conflict !== undefined ? { conflict } : {}),
   };
-}
-
-/** Fields that differ between two logs of the same access. */
-const VOLATILE = new Set(['pid', 'tid', 'comm', 'exe', 'ses', 'auid', 'uid', 'gid', 'ppid']);
-
-/** One record per distinct access, at most MAX_CHECKED of them. */
-function distinctAccesses(records: readonly AuditRecord[]): AuditRecord[] {
-  const seen = new Set<string>();
-  const out: AuditRecord[] = [];
-  for (const r of records) {
-    const key = Object.entries(r.fields).filter(([k]) => !VOLATILE.has(k)).map(([k, v]) => `${k}=${v}`).sort().join('\0');
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(r);
-    if (out.length === MAX_CHECKED) break;
-  }
-  return out;
 }

@@ -20,19 +20,54 @@ const DBUS_TAG = /\bdbus(?:-daemon)?\[\d+\]:\s*$/;
  */
 export function parseLog(text: string): ParsedLog {
   const records: AuditRecord[] = [];
-  const unparsedLines: UnparsedLine[] = [];
-  let line = 0;
-  for (let start = 0; start <= text.length; line++) {
-    const nl = text.indexOf('\n', start);
-    const end = nl < 0 ? text.length : nl;
-    const raw = text.slice(start, end).replace(/\r$/, '');
+  const reader = new LogReader((r) => records.push(r));
+  reader.addText(text);
+  return { records, unparsed: reader.unparsed, unparsedLines: reader.unparsedLines };
+}
+
+/**
+ * parseLog a line at a time, for logs streamed from a file or held in one string: each
+ * record goes to `onRecord` as it is read, and only counts and the first `maxReported`
+ * unreadable lines are kept.
+ */
+export class LogReader {
+  /** Lines read so far; the next line's 0-based number. */
+  lines = 0;
+  records = 0;
+  unparsed = 0;
+  readonly unparsedLines: UnparsedLine[] = [];
+
+  constructor(private readonly onRecord: (record: AuditRecord) => void, private readonly maxReported = Infinity) {}
+
+  /**
+   * One line, without its newline. `cut`: the reader kept only the start of a longer line;
+   * whatever record it held cannot be read whole, so it counts as unreadable.
+   */
+  addLine(text: string, cut = false): void {
+    const line = this.lines++;
+    const raw = text.endsWith('\r') ? text.slice(0, -1) : text;
     const read = readLine(raw, line);
-    if (read === 'unreadable') unparsedLines.push({ line, text: raw.slice(0, MAX_REPORTED_TEXT) });
-    else if (read) records.push(read);
-    if (nl < 0) break;
-    start = nl + 1;
+    if (read === 'unreadable' || (read && cut)) this.unreadable(line, raw);
+    else if (read) {
+      this.records++;
+      this.onRecord(read);
+    }
   }
-  return { records, unparsed: unparsedLines.length, unparsedLines };
+
+  /** Every line of a text already in memory (the last one may lack its newline). */
+  addText(text: string): void {
+    for (let start = 0; start <= text.length;) {
+      const nl = text.indexOf('\n', start);
+      this.addLine(text.slice(start, nl < 0 ? text.length : nl));
+      if (nl < 0) break;
+      start = nl + 1;
+    }
+  }
+
+  private unreadable(line: number, raw: string): void {
+    this.unparsed++;
+    if (this.unparsedLines.length < this.maxReported) this.unparsedLines.push({ line, text: raw.slice(0, MAX_REPORTED_TEXT) });
+  }
 }
 
 /** A record, null for a line that holds none, or 'unreadable'. */

@@ -36,7 +36,10 @@ export interface ProposedRule {
   /** The operation of the latest record, and all the operations seen. */
   readonly operation: string;
   readonly operations: readonly string[];
-  readonly records: readonly AuditRecord[];
+  /** The last few records behind the rule (at most MAX_SAMPLES), oldest first. */
+  readonly samples: readonly AuditRecord[];
+  /** One record per distinct access behind the rule, the first MAX_ACCESSES of them. */
+  readonly accesses: readonly AuditRecord[];
 }
 
 export interface ProfileProposal {
@@ -56,9 +59,26 @@ export interface SkippedRecord {
 
 export interface Proposals {
   readonly profiles: ProfileProposal[];
-  /** Denials no rule can be proposed for, with the reason. */
+  /** Denials no rule can be proposed for, with the reason: the first MAX_SKIPPED of them. */
   readonly skipped: SkippedRecord[];
+  /** How many denials no rule can be proposed for, all of them. */
+  readonly skippedCount: number;
 }
+
+/**
+ * What is kept of a rule's records: a long log must cost memory by its distinct rules, not
+ * by its records. Samples are for showing; accesses are checked against a profile's rules,
+ * and since they all render to the one rule, past a few the answer does not change.
+ */
+export const MAX_SAMPLES = 3;
+export const MAX_ACCESSES = 20;
+export const MAX_SKIPPED = 100;
+/**
+ * The same event read twice (dmesg and audit.log pasted together) counts once while the two
+ * copies are at most this many stamped events apart; remembering every event would make
+ * memory grow with the log.
+ */
+const DEDUPE_WINDOW = 50_000;
 
 /** Records that a rule would have let through: refusals, and complain mode's would-be refusals. */
 const PROPOSED_MODES: ReadonlySet<string> = new Set(['DENIED', 'ALLOWED', 'KILLED']);
@@ -68,11 +88,36 @@ const CLASS_ORDER: readonly AccessClass[] = [
   'change_profile', 'change_hat', 'userns', 'io_uring', 'mqueue',
 ];
 
+/** Counts, the latest record and a few samples of a stream of records. */
+class Tally {
+  count = 0;
+  readonly samples: AuditRecord[] = [];
+  private last?: AuditRecord;
+  private maxTimed?: AuditRecord;
+
+  add(record: AuditRecord): void {
+    this.count++;
+    this.last = record;
+    if (record.time !== undefined && (this.maxTimed?.time === undefined || record.time > this.maxTimed.time)) this.maxTimed = record;
+    this.samples.push(record);
+    if (this.samples.length > MAX_SAMPLES) this.samples.shift();
+  }
+
+  /** The latest record by time, else the last one read. */
+  latest(): AuditRecord | undefined {
+    const { last, maxTimed } = this;
+    return maxTimed && (last?.time === undefined || maxTimed.time! > last.time) ? maxTimed : last;
+  }
+}
+
 interface RuleDraft {
   access: Access;
   perms: Set<string>;
   owner: boolean;
-  records: AuditRecord[];
+  tally: Tally;
+  operations: Set<string>;
+  accesses: AuditRecord[];
+  accessKeys: Set<string>;
   /** Accesses as logged, merged the same way, by their literal rule. */
   literals: Map<string, { access: Access; perms: Set<string>; owner: boolean }>;
 }
@@ -80,7 +125,7 @@ interface RuleDraft {
 interface GroupDraft {
   profile: string;
   hat: boolean;
-  records: AuditRecord[];
+  tally: Tally;
   rules: Map<string, RuleDraft>;
 }
 
@@ -88,25 +133,50 @@ interface GroupDraft {
  * For every denial, the rule that allows it, in the block it concerns. The same access
  * logged many times gives one rule; permissions asked for the same object are unioned.
  */
-export function proposeRules(records: readonly AuditRecord[], options: ProposeOptions = {}): Proposals {
-  const render: RenderOptions = { generalise: options.generalise ?? true, execMode: options.execMode ?? 'ix', fineNetwork: options.fineNetwork ?? false };
-  const groups = new Map<string, GroupDraft>();
-  const skipped: SkippedRecord[] = [];
-  for (const record of uniqueEvents(records)) {
-    if (!PROPOSED_MODES.has(record.mode)) continue;
+export function proposeRules(records: Iterable<AuditRecord>, options: ProposeOptions = {}): Proposals {
+  const collector = new RuleCollector(options);
+  for (const r of records) collector.add(r);
+  return collector.finish();
+}
+
+/**
+ * proposeRules a record at a time: what it keeps grows with the distinct rules, not with
+ * the records, so a log of any length can be streamed through it.
+ */
+export class RuleCollector {
+  private readonly render: RenderOptions;
+  private readonly groups = new Map<string, GroupDraft>();
+  private readonly skipped: SkippedRecord[] = [];
+  private skippedCount = 0;
+  private readonly events = new EventWindow();
+
+  constructor(options: ProposeOptions = {}) {
+    this.render = { generalise: options.generalise ?? true, execMode: options.execMode ?? 'ix', fineNetwork: options.fineNetwork ?? false };
+  }
+
+  add(record: AuditRecord): void {
+    if (!this.events.isNew(record) || !PROPOSED_MODES.has(record.mode)) return;
     const block = blockOf(record.profile);
     const access = describeAccess(record);
-    if ('reason' in block) skipped.push({ record, reason: block.reason });
-    else if (!isAccess(access)) skipped.push({ record, reason: access.reason });
-    else addAccess(groups, block.profile, access, record, render);
+    if ('reason' in block) this.skip(record, block.reason);
+    else if (!isAccess(access)) this.skip(record, access.reason);
+    else addAccess(this.groups, block.profile, access, record, this.render);
   }
-  const profiles = [...groups.values()].map((g) => finishGroup(g, render)).sort((a, b) => a.profile.localeCompare(b.profile));
-  return { profiles, skipped };
+
+  finish(): Proposals {
+    const profiles = [...this.groups.values()].map((g) => finishGroup(g, this.render)).sort((a, b) => a.profile.localeCompare(b.profile));
+    return { profiles, skipped: [...this.skipped], skippedCount: this.skippedCount };
+  }
+
+  private skip(record: AuditRecord, reason: string): void {
+    this.skippedCount++;
+    if (this.skipped.length < MAX_SKIPPED) this.skipped.push({ record, reason });
+  }
 }
 
 function groupFor(groups: Map<string, GroupDraft>, profile: string): GroupDraft {
   let g = groups.get(profile);
-  if (!g) groups.set(profile, (g = { profile, hat: false, records: [], rules: new Map() }));
+  if (!g) groups.set(profile, (g = { profile, hat: false, tally: new Tally(), rules: new Map() }));
   return g;
 }
 
@@ -115,20 +185,38 @@ function addAccess(groups: Map<string, GroupDraft>, profile: string, access: Acc
     // The fix is the hat itself: its block is proposed, and rules its own denials ask for go in it.
     const hat = groupFor(groups, `${profile}//${access.hat}`);
     hat.hat = true;
-    hat.records.push(record);
+    hat.tally.add(record);
     return;
   }
   const group = groupFor(groups, profile);
-  group.records.push(record);
+  group.tally.add(record);
   const key = mergeKey(access, render);
   let draft = group.rules.get(key);
-  if (!draft) group.rules.set(key, (draft = { access, perms: new Set(), owner: true, records: [], literals: new Map() }));
+  if (!draft) {
+    draft = { access, perms: new Set(), owner: true, tally: new Tally(), operations: new Set(), accesses: [], accessKeys: new Set(), literals: new Map() };
+    group.rules.set(key, draft);
+  }
   mergeInto(draft, access);
-  draft.records.push(record);
-  const literalKey = mergeKey(access, { ...render, generalise: false });
+  draft.tally.add(record);
+  draft.operations.add(record.operation);
+  noteAccess(draft, record);
+  const literalKey = render.generalise ? mergeKey(access, { ...render, generalise: false }) : key;
   let literal = draft.literals.get(literalKey);
   if (!literal) draft.literals.set(literalKey, (literal = { access, perms: new Set(), owner: true }));
   mergeInto(literal, access);
+}
+
+/** Fields that differ between two logs of the same access. */
+const VOLATILE = new Set(['pid', 'tid', 'comm', 'exe', 'ses', 'auid', 'uid', 'gid', 'ppid']);
+
+/** Keeps one record per distinct access, the first MAX_ACCESSES of them. */
+function noteAccess(draft: RuleDraft, record: AuditRecord): void {
+  if (draft.accesses.length >= MAX_ACCESSES) return;
+  let key = '';
+  for (const k in record.fields) if (!VOLATILE.has(k)) key += `${k}=${record.fields[k]}\0`;
+  if (draft.accessKeys.has(key)) return;
+  draft.accessKeys.add(key);
+  draft.accesses.push(record);
 }
 
 function mergeInto(target: { perms: Set<string>; owner: boolean }, access: Access): void {
@@ -150,46 +238,56 @@ function withMerged(access: Access, merged: { perms: Set<string>; owner: boolean
 function finishRule(d: RuleDraft, render: RenderOptions): ProposedRule {
   const rendered = renderRule(withMerged(d.access, d), render);
   const literal = { ...render, generalise: false };
-  const latest = latestOf(d.records);
+  const latest = d.tally.latest()!;
   return {
     text: rendered.text,
     literals: [...d.literals.values()].map((l) => renderRule(withMerged(l.access, l), literal).text),
     deny: rendered.deny,
     class: d.access.class,
     variables: rendered.variables,
-    count: d.records.length,
+    count: d.tally.count,
     ...(latest.time !== undefined ? { lastSeen: latest.time } : {}),
     operation: latest.operation,
-    operations: [...new Set(d.records.map((r) => r.operation))],
-    records: d.records,
+    operations: [...d.operations],
+    samples: d.tally.samples,
+    accesses: d.accesses,
   };
 }
 
 function finishGroup(g: GroupDraft, render: RenderOptions): ProfileProposal {
   const rules = [...g.rules.values()].map((d) => finishRule(d, render));
   rules.sort((a, b) => CLASS_ORDER.indexOf(a.class) - CLASS_ORDER.indexOf(b.class) || a.text.localeCompare(b.text));
-  const latest = g.records.length > 0 ? latestOf(g.records) : undefined;
-  return { profile: g.profile, hat: g.hat, rules, count: g.records.length, ...(latest?.time !== undefined ? { lastSeen: latest.time } : {}) };
-}
-
-/** The latest record by time, else the last one read. */
-function latestOf(records: readonly AuditRecord[]): AuditRecord {
-  let best = records[records.length - 1]!;
-  for (const r of records) if (r.time !== undefined && (best.time === undefined || r.time > best.time)) best = r;
-  return best;
+  const latest = g.tally.latest();
+  return { profile: g.profile, hat: g.hat, rules, count: g.tally.count, ...(latest?.time !== undefined ? { lastSeen: latest.time } : {}) };
 }
 
 /**
  * The same event read twice (dmesg and audit.log pasted together) counts once: the audit
- * stamp identifies it. Records without a stamp are all kept.
+ * stamp identifies it. Records without a stamp are all kept. Two generations of keys keep
+ * between DEDUPE_WINDOW / 2 and DEDUPE_WINDOW of the latest events.
  */
-function uniqueEvents(records: readonly AuditRecord[]): AuditRecord[] {
-  const seen = new Set<string>();
-  return records.filter((r) => {
+class EventWindow {
+  private current = new Set<string>();
+  private previous = new Set<string>();
+
+  isNew(r: AuditRecord): boolean {
     if (r.serial === undefined) return true;
-    const key = `${r.time}:${r.serial}:${r.operation}:${r.profile}:${r.fields['name']}:${r.fields['requested_mask'] ?? r.fields['requested']}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
+    // Short keys: what the record asked, hashed, beside the stamp that already sets events apart.
+    const asked = `${r.operation}:${r.profile}:${r.fields['name']}:${r.fields['requested_mask'] ?? r.fields['requested']}`;
+    const key = `${r.serial}:${r.time}:${hash32(asked)}`;
+    if (this.current.has(key) || this.previous.has(key)) return false;
+    if (this.current.size >= DEDUPE_WINDOW / 2) {
+      this.previous = this.current;
+      this.current = new Set();
+    }
+    this.current.add(key);
     return true;
-  });
+  }
+}
+
+/** FNV-1a over UTF-16 code units. */
+function hash32(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
