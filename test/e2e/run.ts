@@ -18,7 +18,7 @@ export const SUITE_DIR = path.join(ROOT, 'out/test/e2e/suite');
 const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 8 * 60_000);
 /** Must match suite/helpers.ts: the suite's lines among everything the workbench logs. */
 const MARK = '\u2063e2e\u2063';
-/** Must match suite/helpers.ts: a suite line asking for a screenshot of the page into the file that follows. */
+/** Must match suite/helpers.ts: a suite line asking for a screenshot of the page, its request (JSON) following. */
 const SHOT = '\u2063shot\u2063';
 const VERBOSE = process.env.E2E_VERBOSE === '1';
 
@@ -57,7 +57,7 @@ export async function runSuite(install: E2eInstall, print: Print = toStdout, ext
     const exit = new Promise<number>((resolve) => void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code)));
     await page.exposeFunction('codeAutomationLog', (level: string, args: unknown) => {
       const { suite, text } = logLine(args);
-      if (suite && text.startsWith(SHOT)) void photograph(page, text.slice(SHOT.length), print);
+      if (suite && text.startsWith(SHOT)) void photograph(page, JSON.parse(text.slice(SHOT.length)) as ShotRequest, print);
       else if (suite || VERBOSE) print(text);
       else workbenchLog.push(`${level}: ${text}`);
     });
@@ -88,23 +88,50 @@ export async function runSuite(install: E2eInstall, print: Print = toStdout, ext
   }
 }
 
+/** What the suite asks to be photographed: the file, and a side bar row to rest the pointer on (its tooltip then shows). */
+interface ShotRequest {
+  readonly file: string;
+  readonly hover?: string;
+}
+
 /**
  * The page as the suite asked for it, the side bar's views made readable first: the folder
  * tree folded, the side bar widened. Written under another name and renamed, so the suite,
  * waiting for the file, never reads half of it.
  */
-async function photograph(page: Page, file: string, print: Print): Promise<void> {
+async function photograph(page: Page, request: ShotRequest, print: Print): Promise<void> {
+  const { file, hover } = request;
   try {
     await foldFolders(page);
     await widenSideBar(page, 700);
     await page.mouse.move(5, 5);
     await page.waitForTimeout(500);
+    if (hover) await restOn(page, hover, print);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     await page.screenshot({ path: `${file}.part.png` });
     fs.renameSync(`${file}.part.png`, file);
   } catch (e) {
     print(`e2e: no screenshot ${file}: ${e instanceof Error ? e.message : String(e)}`);
   }
+}
+
+/** Points at the side bar row holding `text` until its tooltip shows; without one, the picture is taken all the same. */
+async function restOn(page: Page, text: string, print: Print): Promise<void> {
+  // The tooltip belongs to the row's label, not to its indent or icon.
+  const label = page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first().locator('.monaco-icon-label').first();
+  const tooltip = page.locator('.workbench-hover, .monaco-hover:not(.hidden)').first();
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const box = await label.boundingBox();
+    if (!box) break;
+    await page.mouse.move(box.x + Math.min(60, box.width / 2), box.y + box.height / 2, { steps: 4 });
+    try {
+      await tooltip.waitFor({ state: 'visible', timeout: 6_000 });
+      return;
+    } catch {
+      await page.mouse.move(5, 5);
+    }
+  }
+  print(`e2e: no tooltip on the row "${text}"; the screenshot is taken without it`);
 }
 
 function printTails(print: Print, workbenchLog: readonly string[], serverLog: readonly string[], vmTail: string): void {

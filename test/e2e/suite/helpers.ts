@@ -112,14 +112,15 @@ const SHOT = '\u2063shot\u2063';
 
 /**
  * A screenshot of the workbench as it is now, by the runner that drives the page (run.ts),
- * into its screenshot folder; resolves with the file once it is written. Undefined where
- * no runner takes screenshots (test-electron).
+ * into its screenshot folder, the pointer resting on the side bar row holding `hover` if
+ * given; resolves with the file once it is written. Undefined where no runner takes
+ * screenshots (test-electron).
  */
-export async function screenshot(name: string, timeoutMs = 30_000): Promise<string | undefined> {
+export async function screenshot(name: string, hover?: string, timeoutMs = 45_000): Promise<string | undefined> {
   const dir = process.env.E2E_SCREENSHOT_DIR;
   if (!dir) return undefined;
   const file = path.join(dir, name);
   fs.rmSync(file, { force: true });
-  note(`${SHOT}${file}`);
+  note(`${SHOT}${JSON.stringify({ file, hover })}`);
   return waitFor(`the screenshot ${file}`, () => (fs.existsSync(file) ? file : undefined), timeoutMs);
 }

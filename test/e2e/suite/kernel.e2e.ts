@@ -161,9 +161,9 @@ describe('kernel: the real VS Code against a real AppArmor kernel (apparmor.targ
     assert.deepEqual(group.children.map((c) => c.label).sort(), ACCESSES.map(([, rule]) => rule).sort());
     assert.match(group.children[0]!.tooltip, /Log line \d+: `operation=/);
     assert.deepEqual(view.items.map((i) => i.label), [NAME], 'only the program\'s profile');
-    // A calm picture: the chat bar that opens with the workbench closed.
+    // A calm picture: the chat bar that opens with the workbench closed; a rule's tooltip shows its kernel record.
     await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar').then(undefined, () => undefined);
-    const shot = await screenshot('denials-kernel.png');
+    const shot = await screenshot('denials-kernel.png', '/srv/e2e/conf r,');
     note(`      screenshot of the denials view: ${shot ?? '(none: no runner takes screenshots here)'}`);
   });
 
