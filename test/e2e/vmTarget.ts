@@ -3,7 +3,8 @@
  * apparmor.target to it (suite/kernel.e2e.ts). It boots while VS Code starts; the suite
  * waits for the status file, which says `ready` or why the VM cannot be had (the suite then
  * skips, saying so). The VM runs in a process group of its own, ended with the run, also
- * when the run fails; QEMU's own watchdog ends QEMU when its parent goes.
+ * when the run fails; killed outright, the run leaves bootVm's standard input closed, and
+ * bootVm ends the VM (QEMU's own watchdog ends QEMU when bootVm goes).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -37,10 +38,11 @@ export function startVm(node: string): E2eVm {
   let child: ChildProcess | undefined;
   if (!fs.existsSync(status)) {
     const started = Date.now();
-    child = startGroup(node, [BOOT_VM, '--socket', socket, '--console', consoleLog], process.env, (line) => {
+    // The lifeline: killed outright, this process cannot end the group, but its pipe closes and bootVm ends the VM.
+    child = startGroup(node, [BOOT_VM, '--socket', socket, '--console', consoleLog, '--stdin-lifeline'], process.env, (line) => {
       said.push(line);
       if (line.startsWith('ready')) write(`ready after ${((Date.now() - started) / 1000).toFixed(1)} s: ${line}`);
-    });
+    }, 'pipe');
     // bootVm says why it cannot boot (no QEMU, no kernel …) on its last line, then exits.
     child.once('exit', (code, signal) => {
       if (!fs.existsSync(status)) write(`failed: ${said.at(-1)?.replace(/^bootVm: /, '') ?? `bootVm exited (${signal ?? code})`}`);
