@@ -4,7 +4,7 @@ import type { OutcomeKind } from './core/outcome';
 /** What every command resolves to, so tests (and other extensions) can see what happened without reading notifications. */
 export interface CommandResult {
   readonly ok: boolean;
-  readonly kind: OutcomeKind | 'untrusted' | 'noFile' | 'noProfile' | 'noSelection';
+  readonly kind: OutcomeKind | 'untrusted' | 'noFile' | 'noProfile' | 'noSelection' | 'conflict';
   readonly message: string;
   /** The command line run, quoted for sh, when one was run. */
   readonly commandLine?: string;
@@ -32,7 +32,7 @@ export function report(result: CommandResult, log: vscode.OutputChannel): Comman
   if (result.quiet) return result;
   const titles = (result.actions ?? []).map((a) => a.title);
   const shown = result.ok ? vscode.window.showInformationMessage(result.message, ...titles)
-    : result.kind === 'cancelled' || result.kind === 'untrusted' || result.kind === 'noSelection' ? vscode.window.showWarningMessage(result.message, ...titles)
+    : result.kind === 'cancelled' || result.kind === 'untrusted' || result.kind === 'noSelection' || result.kind === 'conflict' ? vscode.window.showWarningMessage(result.message, ...titles)
       : vscode.window.showErrorMessage(result.message, ...titles);
   void shown.then((picked) => runAction(result.actions?.find((a) => a.title === picked), log));
   return result;

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { DenialGroup, DenialRule, INSERT_RULES_REQUEST, InsertRulesParams, InsertRulesResult } from '../../server/src/protocol';
 import { CommandResult, fail } from './commandResult';
 import { plural, suggestedFileName } from './core/denialItems';
+import { describeHeld, planRules, RulePlan } from './core/ruleConflicts';
 import { endOfInsert } from './core/textEdits';
 import type { DenialNode } from './denialsView';
 import { DenialDeps, reproposeDenials } from './showDenials';
@@ -21,11 +22,26 @@ const SETTLE_MS = 300;
 export async function addDenialRules(deps: DenialDeps, node: DenialNode | undefined, deny: boolean, into?: vscode.Uri): Promise<CommandResult> {
   const picked = node ?? deps.view.selected();
   if (!picked) return fail('noSelection', 'Pick a denial or a profile in the AppArmor Denials view first.');
-  const rules = rulesOf(picked).map((r) => (deny ? r.deny : r.text));
   const { group } = picked;
-  const target = into ? { uri: into.toString(), profile: group.target?.uri === into.toString() ? group.target.profile : group.profile } : group.target;
-  if (!target) return offerNewFile(deps, group, rules);
-  return insertInto(deps, { uri: target.uri, profile: target.profile, rules, hat: group.hat });
+  const intoLocated = !into || group.target?.uri === into.toString();
+  // Conflicts were found against the located file; in another, the check after inserting tells.
+  const plan = planRules(rulesOf(picked), deny, !intoLocated);
+  const target = into ? { uri: into.toString(), profile: intoLocated && group.target ? group.target.profile : group.profile } : group.target;
+  if (!target) return offerNewFile(deps, group, plan.add);
+  return addPlanned(deps, { uri: target.uri, profile: target.profile, rules: plan.add, hat: group.hat }, plan.held);
+}
+
+/** The rules that fit go in; those that would keep the profile from loading are named, with why, and offered anyway. */
+async function addPlanned(deps: DenialDeps, params: InsertRulesParams, heldBack: RulePlan['held']): Promise<CommandResult> {
+  if (heldBack.length === 0) return insertInto(deps, params);
+  const held = heldBack.map((h) => h.text);
+  const why = describeHeld(heldBack, `${params.profile} in ${path.basename(vscode.Uri.parse(params.uri).path)}`);
+  const addAnyway = { title: 'Add Anyway', run: () => insertInto(deps, { ...params, rules: held }) };
+  if (params.rules.length === 0) {
+    return { ok: false, kind: 'conflict', message: why, actions: [addAnyway, { title: held.length === 1 ? 'Copy Rule' : 'Copy Rules', run: () => copyRules(held) }] };
+  }
+  const added = await insertInto(deps, params);
+  return { ...added, message: `${added.message} ${why}`, actions: [addAnyway] };
 }
 
 /** Copy Rule: the rule, or every rule of a profile, one per line. */

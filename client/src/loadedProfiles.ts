@@ -1,13 +1,12 @@
 import * as vscode from 'vscode';
 import { CommandResult, fail, UNTRUSTED } from './commandResult';
 import { readCommandSettings } from './config';
-import { describeProcesses, LoadedProfile, parseAaStatus, topLevelName } from './core/aaStatus';
-import { buildStatusArgs } from './core/commandLines';
-import { classifyRun, NO_KERNEL_MESSAGE } from './core/outcome';
-import { Target, targetName } from './core/target';
+import { describeProcesses, LoadedProfile, topLevelName } from './core/aaStatus';
+import { NO_KERNEL_MESSAGE } from './core/outcome';
+import { targetName } from './core/target';
+import { herePlace, listLoaded, targetPlace } from './listLoaded';
 import { kernelHasAppArmor } from './profileCommands';
 import type { Runner } from './runner';
-import { listLoadedOnTarget } from './targetRun';
 
 export interface LoadedProfilesResult extends CommandResult {
   readonly profiles?: LoadedProfile[];
@@ -18,40 +17,27 @@ interface ProfileItem extends vscode.QuickPickItem {
 }
 
 /**
- * `aa-status --json` as a quick pick. The command resolves once the list is shown, not
+ * `aa-status --json` as a quick pick, else the kernel's own list (aa-status missing or
+ * failing), on this machine or the target. The command resolves once the list is shown, not
  * when something is picked, so it never waits on a person.
  */
 export async function showLoadedProfiles(runner: Runner): Promise<LoadedProfilesResult> {
   if (!vscode.workspace.isTrusted) return UNTRUSTED;
   const settings = readCommandSettings();
   if ('error' in settings.target) return fail('failed', settings.target.error);
-  if (settings.target.target) return showLoadedOnTarget(runner, settings.target.target);
-  if (!kernelHasAppArmor()) return fail('noKernel', NO_KERNEL_MESSAGE);
-  const execution = await runner.runAsRoot(buildStatusArgs(settings.aaStatus), settings.privilege);
-  const outcome = classifyRun(execution.result, { name: 'aa-status', program: execution.program });
-  if (outcome.kind !== 'ok') return { ok: false, ...outcome, commandLine: execution.commandLine };
-  let profiles: LoadedProfile[];
-  try {
-    profiles = parseAaStatus(execution.result.stdout);
-  } catch (e) {
-    return { ok: false, kind: 'failed', message: (e as Error).message, commandLine: execution.commandLine };
-  }
-  showPick(profiles);
-  return { ok: true, kind: 'ok', message: `${profiles.length} profiles are loaded.`, commandLine: execution.commandLine, profiles };
-}
-
-/** aa-status on the target, else the kernel's list there; what was tried first goes to the output channel. */
-async function showLoadedOnTarget(runner: Runner, target: Target): Promise<LoadedProfilesResult> {
-  const list = await listLoadedOnTarget(runner, target);
+  const target = settings.target.target;
+  if (!target && !kernelHasAppArmor()) return fail('noKernel', NO_KERNEL_MESSAGE);
+  const list = await listLoaded(target ? targetPlace(runner, target) : herePlace(runner, settings.aaStatus, settings.privilege));
   const commandLine = list.execution.commandLine;
+  // What was tried first is told with the list: the user sees why the processes are missing.
   const notes = list.notes.length > 0 ? ` ${list.notes.join(' ')}` : '';
   if (!list.ok) return { ok: false, ...list.outcome, message: `${list.outcome.message}${notes}`, commandLine };
-  const where = targetName(target);
-  showPick(list.profiles, `Loaded AppArmor profiles on ${where}`);
-  return { ok: true, kind: 'ok', message: `${list.profiles.length} profiles are loaded on ${where}.${notes}`, commandLine, profiles: list.profiles };
+  const where = target ? ` on ${targetName(target)}` : '';
+  showPick(list.profiles, `Loaded AppArmor profiles${where}`);
+  return { ok: true, kind: 'ok', message: `${list.profiles.length} profiles are loaded${where}.${notes}`, commandLine, profiles: list.profiles };
 }
 
-function showPick(profiles: readonly LoadedProfile[], title = 'Loaded AppArmor profiles'): void {
+function showPick(profiles: readonly LoadedProfile[], title: string): void {
   const pick = vscode.window.createQuickPick<ProfileItem>();
   pick.title = title;
   pick.placeholder = 'Pick a profile to open its file';

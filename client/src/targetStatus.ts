@@ -6,8 +6,8 @@ import { topLevelProfiles } from './core/profiles';
 import { RefreshGate } from './core/refreshGate';
 import { toShellLine } from './core/shellQuote';
 import { describeFileState, Target, targetName } from './core/target';
+import { listProfilesFile, targetPlace } from './listLoaded';
 import type { Runner } from './runner';
-import { listProfilesFileOnTarget } from './targetRun';
 
 /** Focus comes and goes in bursts; the target is asked again on focus at most this often. */
 const FOCUS_GAP_MS = 10_000;
@@ -95,7 +95,7 @@ export class TargetStatus implements vscode.Disposable {
     if (!target) return;
     this.queries++;
     this.render(true);
-    const list = await listProfilesFileOnTarget(this.runner, target);
+    const list = await listProfilesFile(targetPlace(this.runner, target));
     this.known = { key: keyOf(target), at: new Date(), ...(list.ok ? { profiles: list.profiles } : { error: list.outcome.message }) };
     this.render();
   }

@@ -7,6 +7,7 @@ import {
   AUTO_ORDER, explainFileError, explainRun, isSourceSetting, keepTail, logSource, mentionsAppArmor, programArgv, sourceLabel, sourcesFor,
 } from '../../client/src/core/logSources';
 import type { RunResult } from '../../client/src/core/outcome';
+import { describeHeld, planRules } from '../../client/src/core/ruleConflicts';
 import { endOfInsert } from '../../client/src/core/textEdits';
 import { readSystemLog } from '../../client/src/readDenialLog';
 import type { Runner } from '../../client/src/runner';
@@ -85,6 +86,20 @@ test('a rule item: the rule, count and operation; deny form, literal form and lo
   const conflicting = ruleText({ ...RULE, conflict: "'/x' has conflicting exec modes: ix here and px at line 2." }, NOW);
   assert.match(conflicting.description, /conflicts with the file$/);
   assert.match(conflicting.tooltip, /Added as it is, the profile would not load: '\/x' has conflicting exec modes: ix here and px at line 2/);
+});
+
+test('Add Rule holds back a rule that would keep the profile from loading, and says why; deny rules and other files are not held', () => {
+  const ix: DenialRule = { ...RULE, text: '/usr/bin/helper ix,', deny: 'deny /usr/bin/helper x,', conflict: "'/usr/bin/helper' has conflicting exec modes: ix here and px at line 2." };
+  const plan = planRules([RULE, ix], false);
+  assert.deepEqual(plan.add, [RULE.text]);
+  assert.deepEqual(plan.held.map((h) => h.text), ['/usr/bin/helper ix,']);
+  assert.equal(describeHeld(plan.held, 'runner in runner.apparmor'),
+    "This rule would keep runner in runner.apparmor from loading, so it was not added: /usr/bin/helper ix, ('/usr/bin/helper' has conflicting exec modes: ix here and px at line 2). " +
+    'Change the rule the file has, or add anyway and fix the profile before loading it.');
+  assert.match(describeHeld([...plan.held, { text: 'b w,', why: 'why.' }], 'p in f'), /^2 rules would keep p in f from loading, so they were not added: \/usr\/bin\/helper ix, \(.*\); b w, \(why\)\. /);
+  assert.deepEqual(planRules([RULE, ix], true), { add: [RULE.deny, 'deny /usr/bin/helper x,'], held: [] });
+  assert.deepEqual(planRules([RULE, ix], false, true), { add: [RULE.text, ix.text], held: [] });
+  assert.deepEqual(planRules([ix], false), { add: [], held: [{ text: ix.text, why: ix.conflict }] });
 });
 
 test('the view\'s message counts rules, unreadable lines and denials no rule fixes; the badge counts rules still to add', () => {

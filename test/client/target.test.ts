@@ -1,11 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
+import { parseProfilesFile } from '../../client/src/core/aaStatus';
 import { logSource, programArgv, AUTO_ORDER, explainTargetSource } from '../../client/src/core/logSources';
 import type { RunResult } from '../../client/src/core/outcome';
 import { RefreshGate } from '../../client/src/core/refreshGate';
 import { quoteForSh } from '../../client/src/core/shellQuote';
 import {
-  describeFileState, describeInput, explainTargetRun, onTarget, parseProfilesFile, placeTargetMessages, readKernelCheck, readTargetSetting, TARGET_COMMANDS, targetName,
+  describeFileState, describeInput, explainTargetRun, onTarget, placeTargetMessages, readKernelCheck, readTargetSetting, TARGET_COMMANDS, targetName,
 } from '../../client/src/core/target';
 import { parserDiagnostics } from '../../server/src/service/mergeParserDiagnostics';
 import { parseParserOutput } from '../../server/src/service/parserMessages';

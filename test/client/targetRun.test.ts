@@ -13,7 +13,8 @@ import { after, before, test } from 'node:test';
 import { parserDiagnostics } from '../../server/src/service/mergeParserDiagnostics';
 import { readSystemLog } from '../../client/src/readDenialLog';
 import { Runner } from '../../client/src/runner';
-import { askKernel, listLoadedOnTarget, listProfilesFileOnTarget, runParserOnTarget } from '../../client/src/targetRun';
+import { listLoaded, listProfilesFile, targetPlace } from '../../client/src/listLoaded';
+import { askKernel, runParserOnTarget } from '../../client/src/targetRun';
 
 const REAL_PARSER = ['/usr/sbin/apparmor_parser', '/sbin/apparmor_parser'].find((p) => fs.existsSync(p));
 
@@ -153,20 +154,24 @@ test('the prefix missing here, the program missing there, and a program that nev
 
 const BOOKWORM_JSON = '{"version": "2", "profiles": {, "aavm-test": "complain"}, "processes": {}}';
 
-test("Show Loaded Profiles: aa-status --json there; its malformed JSON (bookworm's) or its absence fall back to the kernel's list", async () => {
+test("Show Loaded Profiles: aa-status --json there, bookworm's malformed JSON read as meant; unreadable output or its absence fall back to the kernel's list", async () => {
   put('/sys/kernel/security/apparmor/profiles', 'aavm-test (complain)\naavm-test//null-/bin/busybox (complain)\n');
   const { runner, lines } = logged();
-  const good = await withEnv({ FAKE_AA_STATUS: '{"version": "2", "profiles": {"aavm-test": "enforce"}, "processes": {}}' }, () => listLoadedOnTarget(runner, target));
+  const good = await withEnv({ FAKE_AA_STATUS: '{"version": "2", "profiles": {"aavm-test": "enforce"}, "processes": {}}' }, () => listLoaded(targetPlace(runner, target)));
   assert.ok(good.ok);
   assert.deepEqual(good.profiles.map((p) => [p.name, p.mode]), [['aavm-test', 'enforce']]);
   assert.equal(lines.filter((l) => l.startsWith('$ ')).length, 1, 'one command when aa-status answers');
-  const malformed = await withEnv({ FAKE_AA_STATUS: BOOKWORM_JSON }, () => listLoadedOnTarget(runner, target));
-  assert.ok(malformed.ok);
-  assert.deepEqual(malformed.profiles.map((p) => [p.name, p.mode]), [['aavm-test', 'complain'], ['aavm-test//null-/bin/busybox', 'complain']]);
-  assert.match(malformed.notes.join(' '), /printed what is not its JSON/);
+  const bookworm = await withEnv({ FAKE_AA_STATUS: BOOKWORM_JSON }, () => listLoaded(targetPlace(runner, target)));
+  assert.ok(bookworm.ok);
+  assert.deepEqual(bookworm.profiles.map((p) => [p.name, p.mode]), [['aavm-test', 'complain']]);
+  assert.deepEqual(bookworm.notes, []);
+  const cut = await withEnv({ FAKE_AA_STATUS: '{"version": "2", "profiles": {"aavm-test": }' }, () => listLoaded(targetPlace(runner, target)));
+  assert.ok(cut.ok);
+  assert.deepEqual(cut.profiles.map((p) => [p.name, p.mode]), [['aavm-test', 'complain'], ['aavm-test//null-/bin/busybox', 'complain']]);
+  assert.match(cut.notes.join(' '), /^aa-status --json on the target printed what is not its JSON/);
   fs.rmSync(path.join(bin, 'aa-status'));
   try {
-    const missing = await listLoadedOnTarget(runner, target);
+    const missing = await listLoaded(targetPlace(runner, target));
     assert.ok(missing.ok);
     assert.equal(missing.profiles.length, 2);
     assert.match(missing.notes.join(' '), /aa-status is not installed on the target/);
@@ -177,11 +182,11 @@ test("Show Loaded Profiles: aa-status --json there; its malformed JSON (bookworm
 
 test("the status bar's one command: the kernel's list, or why there is none", async () => {
   const { runner, lines } = logged();
-  const listed = await listProfilesFileOnTarget(runner, target);
+  const listed = await listProfilesFile(targetPlace(runner, target));
   assert.ok(listed.ok);
   assert.equal(lines.filter((l) => l.startsWith('$ ')).length, 1);
   fs.rmSync(path.join(root, 'sys/kernel'), { recursive: true, force: true });
-  const unmounted = await listProfilesFileOnTarget(runner, target);
+  const unmounted = await listProfilesFile(targetPlace(runner, target));
   assert.ok(!unmounted.ok);
   assert.equal(unmounted.outcome.kind, 'noKernel');
   assert.match(unmounted.outcome.message, /apparmor filesystem is not mounted/, 'the module is there (enabled = Y), its files are not');

@@ -14,7 +14,7 @@ import { runUiCheck } from './ui';
 const located = locateE2e();
 const skip = 'skip' in located ? located.skip : extensionProblem();
 // Above the runners' own deadlines, so that theirs fire first and clean up.
-const timeout = 6 * 60_000;
+const timeout = 9 * 60_000;
 
 test('the extension inside a real VS Code (code-server, chromium)', { timeout }, async (t) => {
   if (skip !== undefined || !('install' in located)) return t.skip(skip);

@@ -31,9 +31,10 @@ function hookExit(): void {
   }
 }
 
-export function startGroup(command: string, args: readonly string[], env: NodeJS.ProcessEnv, onOutput: (line: string) => void): ChildProcess {
+/** `stdin: 'pipe'`: a pipe from this process, which closes when it ends, even killed (a lifeline the child may watch). */
+export function startGroup(command: string, args: readonly string[], env: NodeJS.ProcessEnv, onOutput: (line: string) => void, stdin: 'ignore' | 'pipe' = 'ignore'): ChildProcess {
   hookExit();
-  const child = spawn(command, args, { detached: true, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { detached: true, env, stdio: [stdin, 'pipe', 'pipe'] });
   if (child.pid !== undefined) live.add(child.pid);
   for (const stream of [child.stdout, child.stderr]) {
     let rest = '';

@@ -4,17 +4,22 @@
  * @vscode/test-electron passes extensionTestsPath). Exit status: the suite's; 0 with a
  * "skipped" line where code-server or chromium is not installed.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'node:util';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { extensionProblem, locateE2e, ROOT, type E2eInstall } from './install';
 import { freePort, startGroup, stopGroup, waitForPort } from './processGroup';
 import { CHROMIUM_ARGS, makeSandbox, withDeadline } from './sandbox';
+import { foldFolders, SCREENSHOT_DIR, widenSideBar } from './ui';
+import { startVm } from './vmTarget';
 
 export const SUITE_DIR = path.join(ROOT, 'out/test/e2e/suite');
-const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 5 * 60_000);
+const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 8 * 60_000);
 /** Must match suite/helpers.ts: the suite's lines among everything the workbench logs. */
 const MARK = '\u2063e2e\u2063';
+/** Must match suite/helpers.ts: a suite line asking for a screenshot of the page, its request (JSON) following. */
+const SHOT = '\u2063shot\u2063';
 const VERBOSE = process.env.E2E_VERBOSE === '1';
 
 /** A workbench log call: console arguments (a format string first) as the extension host sent them. */
@@ -29,6 +34,8 @@ export type Print = (line: string) => void;
 const toStdout: Print = (line) => process.stdout.write(line + '\n');
 
 export async function runSuite(install: E2eInstall, print: Print = toStdout, extensionDir = ROOT): Promise<number> {
+  // Boots while VS Code starts; the suite's kernel tests wait for it.
+  const vm = startVm(process.execPath);
   const sb = makeSandbox();
   const port = await freePort();
   const serverLog: string[] = [];
@@ -50,14 +57,15 @@ export async function runSuite(install: E2eInstall, print: Print = toStdout, ext
     const exit = new Promise<number>((resolve) => void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code)));
     await page.exposeFunction('codeAutomationLog', (level: string, args: unknown) => {
       const { suite, text } = logLine(args);
-      if (suite || VERBOSE) print(text);
+      if (suite && text.startsWith(SHOT)) void photograph(page, JSON.parse(text.slice(SHOT.length)) as ShotRequest, print);
+      else if (suite || VERBOSE) print(text);
       else workbenchLog.push(`${level}: ${text}`);
     });
     const remote = (p: string) => `vscode-remote://127.0.0.1:${port}${p}`;
     const payload = [
       ['extensionDevelopmentPath', remote(extensionDir)],
       ['extensionTestsPath', remote(SUITE_DIR)],
-      ['extensionEnvironment', JSON.stringify({ E2E_GREP: process.env.E2E_GREP ?? '' })],
+      ['extensionEnvironment', JSON.stringify({ E2E_GREP: process.env.E2E_GREP ?? '', E2E_SCREENSHOT_DIR: SCREENSHOT_DIR, ...vm.env })],
     ];
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(sb.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
     return exit;
@@ -65,22 +73,71 @@ export async function runSuite(install: E2eInstall, print: Print = toStdout, ext
 
   try {
     const code = await withDeadline(drive(), TIMEOUT_MS, 'the e2e suite');
-    if (code !== 0) printTails(print, workbenchLog, serverLog);
+    if (code !== 0) printTails(print, workbenchLog, serverLog, vm.tail());
     return code;
   } catch (e) {
     print(`e2e: ${e instanceof Error ? e.message : String(e)}`);
-    printTails(print, workbenchLog, serverLog);
+    printTails(print, workbenchLog, serverLog, vm.tail());
     return 1;
   } finally {
     await browser?.close().catch(() => undefined);
     await stopGroup(server);
+    const left = await vm.stop();
+    if (left.length > 0) print(`e2e: processes of the kernel VM outlived it, killed now:\n  ${left.join('\n  ')}`);
     sb.dispose();
   }
 }
 
-function printTails(print: Print, workbenchLog: readonly string[], serverLog: readonly string[]): void {
+/** What the suite asks to be photographed: the file, and a side bar row to rest the pointer on (its tooltip then shows). */
+interface ShotRequest {
+  readonly file: string;
+  readonly hover?: string;
+}
+
+/**
+ * The page as the suite asked for it, the side bar's views made readable first: the folder
+ * tree folded, the side bar widened. Written under another name and renamed, so the suite,
+ * waiting for the file, never reads half of it.
+ */
+async function photograph(page: Page, request: ShotRequest, print: Print): Promise<void> {
+  const { file, hover } = request;
+  try {
+    await foldFolders(page);
+    await widenSideBar(page, 700);
+    await page.mouse.move(5, 5);
+    await page.waitForTimeout(500);
+    if (hover) await restOn(page, hover, print);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    await page.screenshot({ path: `${file}.part.png` });
+    fs.renameSync(`${file}.part.png`, file);
+  } catch (e) {
+    print(`e2e: no screenshot ${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** Points at the side bar row holding `text` until its tooltip shows; without one, the picture is taken all the same. */
+async function restOn(page: Page, text: string, print: Print): Promise<void> {
+  // The tooltip belongs to the row's label, not to its indent or icon.
+  const label = page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first().locator('.monaco-icon-label').first();
+  const tooltip = page.locator('.workbench-hover, .monaco-hover:not(.hidden)').first();
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const box = await label.boundingBox();
+    if (!box) break;
+    await page.mouse.move(box.x + Math.min(60, box.width / 2), box.y + box.height / 2, { steps: 4 });
+    try {
+      await tooltip.waitFor({ state: 'visible', timeout: 6_000 });
+      return;
+    } catch {
+      await page.mouse.move(5, 5);
+    }
+  }
+  print(`e2e: no tooltip on the row "${text}"; the screenshot is taken without it`);
+}
+
+function printTails(print: Print, workbenchLog: readonly string[], serverLog: readonly string[], vmTail: string): void {
   print('e2e: last lines of the workbench log:\n  ' + workbenchLog.slice(-40).join('\n  '));
   print('e2e: last lines of the VS Code server:\n  ' + serverLog.slice(-20).join('\n  '));
+  print(`e2e: the kernel VM:\n  ${vmTail}`);
 }
 
 async function main(): Promise<number> {

@@ -14,7 +14,7 @@ import { freePort, startGroup, stopGroup, waitForPort } from './processGroup';
 import { CHROMIUM_ARGS, makeSandbox, withDeadline } from './sandbox';
 import { packageVsix } from './vsix';
 
-export const SCREENSHOT_DIR = path.join(ROOT, '.e2e/screenshots');
+export const SCREENSHOT_DIR = process.env.E2E_SCREENSHOT_DIR ?? path.join(ROOT, '.e2e/screenshots');
 const PROFILE = 'usr.bin.webapp';
 
 /** A calm workbench: no welcome page, chat or recommendations over the editor. */
@@ -135,9 +135,7 @@ async function showDenialsOfLog(page: Page, log: string): Promise<string[]> {
   const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'AppArmor Denials' }) });
   const rows = view.locator('.monaco-list-row');
   await rows.filter({ hasText: 'denials-demo' }).first().waitFor({ timeout: 30_000 });
-  // Room for the view: the folder tree above it folds away.
-  const folders = page.locator('.pane-header', { hasText: /workspace/i }).first();
-  if ((await folders.getAttribute('aria-expanded')) === 'true') await folders.click();
+  await foldFolders(page);
   for (const group of await rows.filter({ hasText: 'denials-demo' }).all()) {
     if ((await group.getAttribute('aria-expanded')) === 'false') await group.click();
   }
@@ -151,8 +149,14 @@ async function showDenialsOfLog(page: Page, log: string): Promise<string[]> {
   return (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
 }
 
+/** Room for the side bar's other views: the folder tree above them folds away. */
+export async function foldFolders(page: Page): Promise<void> {
+  const folders = page.locator('.pane-header', { hasText: /workspace/i }).first();
+  if ((await folders.getAttribute('aria-expanded')) === 'true') await folders.click();
+}
+
 /** Drags the sash between the side bar and the editor so the rules show whole. */
-async function widenSideBar(page: Page, width: number): Promise<void> {
+export async function widenSideBar(page: Page, width: number): Promise<void> {
   // The side bar's sash is the tall one at its right edge.
   const sidebar = await page.locator('.part.sidebar').boundingBox();
   let box: { x: number; y: number; width: number; height: number } | null = null;

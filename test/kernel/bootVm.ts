@@ -2,15 +2,16 @@ import { Vm } from './vm';
 import { whyNoVm } from './env';
 
 /**
- * `node out/test/kernel/bootVm.js --socket PATH [--console FILE] [--kernel VMLINUZ]`: boots the test VM and
- * keeps it up until killed, printing `ready` once its agent answers. Then
+ * `node out/test/kernel/bootVm.js --socket PATH [--console FILE] [--kernel VMLINUZ] [--stdin-lifeline]`: boots the
+ * test VM and keeps it up until killed (or, with --stdin-lifeline, until its standard input
+ * closes: when the process that started it ends in any way), printing `ready` once its agent answers. Then
  * `node out/test/kernel/guestExec.js --socket PATH -- PROGRAM ARGS…` runs programs in it
  * (also as a command prefix, such as the apparmor.target setting).
  */
 async function main(argv: readonly string[]): Promise<number> {
   const socket = valueOf(argv, '--socket');
   if (!socket) {
-    process.stderr.write('usage: bootVm.js --socket PATH [--console FILE] [--kernel VMLINUZ]\n');
+    process.stderr.write('usage: bootVm.js --socket PATH [--console FILE] [--kernel VMLINUZ] [--stdin-lifeline]\n');
     return 2;
   }
   const why = whyNoVm();
@@ -24,10 +25,16 @@ async function main(argv: readonly string[]): Promise<number> {
   // The socket takes one client at a time: guestExec.js gets it from here on.
   vm.detach();
   process.stdout.write(`ready (${vm.accel}, ${vm.bootSeconds.toFixed(1)} s; console: ${vm.consoleLog})\n`);
-  const stop = (): void => { void vm.shutdown().then(() => process.exit(0)); };
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    void vm.shutdown().then(() => process.exit(0));
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   process.on('SIGHUP', stop);
+  if (argv.includes('--stdin-lifeline')) process.stdin.on('close', stop).resume();
   // Stays up: the event loop holds on to QEMU's pipes.
   return new Promise<number>(() => undefined);
 }

@@ -76,12 +76,13 @@ function closesNext(text: string, from: number): boolean {
 
 /**
  * Reads the kernel's own list, `/sys/kernel/security/apparmor/profiles` (`NAME (MODE)` a
- * line), for where aa-status is missing. It names no processes.
+ * line; names may hold spaces and parentheses), for where aa-status is missing or fails.
+ * It names no processes.
  */
 export function parseProfilesFile(text: string): LoadedProfile[] {
   const out: LoadedProfile[] = [];
   for (const line of text.split('\n')) {
-    const m = /^(.+) \(([a-z_]+)\)$/.exec(line.trimEnd());
+    const m = /^(.+) \(([^()]*)\)$/.exec(line.trimEnd());
     if (m) out.push({ name: m[1]!, mode: m[2]!, processes: [] });
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));

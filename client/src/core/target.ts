@@ -138,16 +138,6 @@ export function noKernelOnTarget(target: Target, why: string): string {
   return `The target (${toShellLine(target)}) has no AppArmor to talk to: ${why}. Profiles cannot be loaded, unloaded or listed there.`;
 }
 
-/** `/sys/kernel/security/apparmor/profiles`: one `NAME (MODE)` per line; names may hold spaces and parentheses. */
-export function parseProfilesFile(text: string): LoadedProfile[] {
-  const out: LoadedProfile[] = [];
-  for (const line of text.split('\n')) {
-    const m = /^(.+) \(([^()]*)\)$/.exec(line.trimEnd());
-    if (m) out.push({ name: m[1]!, mode: m[2]!, processes: [] });
-  }
-  return out.sort((a, b) => a.name.localeCompare(b.name));
-}
-
 /** What the status bar says about the active file's profiles on the target. */
 export interface FileState {
   /** Short, for the status bar: "enforce", "complain", "not loaded", "2 of 3 loaded", "mixed". */

@@ -118,6 +118,40 @@ describe('denials', () => {
     await vscode.workspace.fs.delete(made);
   });
 
+  it('Add Rule holds back a rule that would keep the profile from loading, says why, and adds it only when asked', async () => {
+    const lines = [
+      'audit: type=1400 audit(1718000200.001:401): apparmor="DENIED" operation="exec" class="file" profile="conflict-demo" name="/usr/bin/conflict-helper" pid=4200 comm="conflict-demo" requested_mask="x" denied_mask="x" fsuid=0 ouid=0',
+      'audit: type=1400 audit(1718000200.002:402): apparmor="DENIED" operation="open" class="file" profile="conflict-demo" name="/etc/conflict-demo.conf" pid=4200 comm="conflict-demo" requested_mask="r" denied_mask="r" fsuid=0 ouid=0',
+    ];
+    const log = await vscode.workspace.openTextDocument({ content: lines.join('\n') + '\n' });
+    await vscode.window.showTextDocument(log);
+    await run('apparmor.showDenialsFromSelection');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    const group = item(api, 'conflict-demo');
+    const ix = group.children.find((c) => c.label === '/usr/bin/conflict-helper ix,');
+    assert.ok(ix, group.children.map((c) => c.label).join(', '));
+    assert.match(ix.description, /conflicts with the file/);
+
+    const alone = await run('apparmor.addDenialRule', ix.node);
+    assert.equal(alone.kind, 'conflict', alone.message);
+    assert.match(alone.message, /^This rule would keep conflict-demo in conflict-demo\.apparmor from loading, so it was not added: \/usr\/bin\/conflict-helper ix, \('\/usr\/bin\/conflict-helper' has conflicting exec modes: ix here and px at line 7\)\./);
+    assert.deepEqual(alone.actions?.map((a) => a.title), ['Add Anyway', 'Copy Rule']);
+    const doc = await vscode.workspace.openTextDocument(fixture('profiles/conflict-demo.apparmor'));
+    assert.equal(doc.isDirty, false, 'nothing was inserted');
+
+    const all = await run('apparmor.addDenialRule', item(api, 'conflict-demo').node);
+    assert.equal(all.kind, 'ok', all.message);
+    assert.match(all.message, /^Added 1 rule to conflict-demo in conflict-demo\.apparmor \(not saved yet\); the profile has no errors\. This rule would keep/);
+    assert.match(doc.getText(), /\/etc\/conflict-demo\.conf r,/);
+    assert.doesNotMatch(doc.getText(), /conflict-helper ix/);
+
+    const anyway = await all.actions!.find((a) => a.title === 'Add Anyway')!.run();
+    assert.match(anyway?.message ?? '', /^Added 1 rule to conflict-demo .*the profile has \d+ errors?: see Problems\.$/);
+    assert.match(doc.getText(), /\/usr\/bin\/conflict-helper ix,/);
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   it('Show Denials reads the kernel log, or says which source failed and why', async () => {
     const result = await run('apparmor.showDenials');
     note(`      Show Denials here: ${result.message}`);

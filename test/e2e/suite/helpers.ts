@@ -36,8 +36,8 @@ export interface CommandResult {
   readonly kind: string;
   readonly message: string;
   readonly commandLine?: string;
-  /** The notification's buttons. */
-  readonly actions?: readonly { readonly title: string }[];
+  /** The notification's buttons; `run` is what a click does. */
+  readonly actions?: readonly { readonly title: string; run(): Promise<CommandResult | undefined> }[];
 }
 
 /** Marks the suite's lines among the workbench's (run.ts prints only these unless E2E_VERBOSE=1). */
@@ -105,4 +105,22 @@ export function commandRunner(deadlineMs: number): (command: string, ...args: un
       clearTimeout(timer);
     }
   };
+}
+
+/** Must match run.ts: a line asking the runner for a screenshot of the page. */
+const SHOT = '\u2063shot\u2063';
+
+/**
+ * A screenshot of the workbench as it is now, by the runner that drives the page (run.ts),
+ * into its screenshot folder, the pointer resting on the side bar row holding `hover` if
+ * given; resolves with the file once it is written. Undefined where no runner takes
+ * screenshots (test-electron).
+ */
+export async function screenshot(name: string, hover?: string, timeoutMs = 45_000): Promise<string | undefined> {
+  const dir = process.env.E2E_SCREENSHOT_DIR;
+  if (!dir) return undefined;
+  const file = path.join(dir, name);
+  fs.rmSync(file, { force: true });
+  note(`${SHOT}${JSON.stringify({ file, hover })}`);
+  return waitFor(`the screenshot ${file}`, () => (fs.existsSync(file) ? file : undefined), timeoutMs);
 }
