@@ -1,4 +1,5 @@
 import type { Span, SyntaxError, Token } from './ast';
+import { StalledLoopError, strictLoops } from './loopChecks';
 import { isBlank, Scanner, WordMode } from './scanner';
 
 /** Words that can only begin a new rule; seeing one on a new line means the last rule ended. */
@@ -17,6 +18,16 @@ export class ParserBase {
   static readonly MAX_DEPTH = 64;
 
   constructor(protected readonly s: Scanner) {}
+
+  /**
+   * Called by a token loop whose pass, begun at `at`, did not move on (see loopChecks.ts):
+   * throws under strict checks, else reads on from the next character.
+   */
+  protected stalled(loop: string, at: number): void {
+    if (strictLoops()) throw new StalledLoopError(loop, at);
+    this.s.pos = at + 1;
+    this.s.lastEnd = this.s.pos;
+  }
 
   protected error(code: string, span: Span, args: Record<string, string> = {}): void {
     this.errors.push({ code, start: span.start, end: Math.max(span.end, span.start), args });
@@ -184,7 +195,10 @@ export class ParserBase {
     let scanned = s.pos;
     let newLine = false;
     let depth = 0;
+    let last = -1;
     for (;;) {
+      if (s.pos <= last) this.stalled('recovery', last);
+      last = s.pos;
       s.skipTrivia();
       const c = s.code();
       if (c === -1) return;

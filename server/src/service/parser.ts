@@ -48,13 +48,13 @@ export class Parser extends RuleParser {
     s.lastEnd = from;
     this.depth = depth;
     const items: TopItem[] = [];
-    let guard = -1;
+    let last = -1;
     for (;;) {
       s.skipTrivia();
       if (s.pos >= stop || s.atEnd()) return { items, ok: s.pos === stop };
       if (depth > 0 && s.code() === 0x7d) return { items, ok: false };
-      if (s.pos === guard) this.skipChar();
-      guard = s.pos;
+      if (s.pos <= last) this.stalled('item', last);
+      last = s.pos;
       if (s.code() === 0x7d) {
         this.error('unmatched-brace', s.take(1));
         continue;
@@ -344,7 +344,10 @@ export class Parser extends RuleParser {
   private readValues(out: Token[]): void {
     const s = this.s;
     const text = s.text;
+    let last = -1;
     for (;;) {
+      if (s.pos <= last) this.stalled('variable value', last);
+      last = s.pos;
       const c = s.code();
       if (c === 0x20 || c === 0x09 || c === 0x0d) { s.pos++; continue; }
       if (c === 0x5c /* \ */ && /^\\[ \t]*\r?\n/.test(text.slice(s.pos, s.pos + 8))) {
@@ -354,13 +357,28 @@ export class Parser extends RuleParser {
       if (c === -1 || c === 0x0a) return;
       if (c === 0x23) { s.skipTrivia(); return; }
       if (c === 0x22) { out.push(this.quoted()); continue; }
-      const start = s.pos;
-      while (s.pos < text.length && !/[\s"]/.test(text[s.pos]!)) {
-        if (text[s.pos] === '\\' && s.pos + 1 < text.length && text[s.pos + 1] !== '\n') s.pos++;
-        s.pos++;
-      }
-      out.push(s.finish(start, false));
+      out.push(this.scanValue());
     }
+  }
+
+  /**
+   * One unquoted value. It ends only where readValues skips or stops (a blank, a line break,
+   * a quote), so each value holds at least the character that started it: a value that ended
+   * at any other character (such as a no-break space, which JavaScript's \s matches) would be
+   * empty, and the loop would read it forever.
+   */
+  private scanValue(): Token {
+    const s = this.s;
+    const text = s.text;
+    const start = s.pos;
+    let i = start;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x22) break;
+      if (c === 0x5c && i + 1 < text.length && text.charCodeAt(i + 1) !== 0x0a) i++;
+    }
+    s.pos = Math.min(i, text.length);
+    return s.finish(start, false);
   }
 
   private skipInline(): void {
