@@ -179,6 +179,10 @@ export abstract class RuleParser extends ExprParser {
     }
     if (MODE_WORD.test(word)) return this.parseFileRule(qualifiers, start);
     const tok = this.nextWord('path');
+    if (this.invisibleIn(tok)) {
+      this.recoverRule();
+      return undefined;
+    }
     const best = closest(tok.text, RULE_START_WORDS);
     this.error('unknown-keyword', tok, best ? { word: tok.text, hint: ` Did you mean '${best}'?`, suggestion: best } : { word: tok.text, hint: '' });
     this.recoverRule();
@@ -287,7 +291,7 @@ export abstract class RuleParser extends ExprParser {
     s.skipTrivia();
     const c = s.code();
     if (c === 0x2c || c === 0x7d || c === -1 || s.isArrow() || (s.newlineSince(lastEnd) && this.looksLikeRuleStart())) {
-      this.error('missing-permissions', path ?? { start: lastEnd, end: lastEnd });
+      if (!path || !this.invisibleIn(path)) this.error('missing-permissions', path ?? { start: lastEnd, end: lastEnd });
       return undefined;
     }
     const save = s.pos;

@@ -144,6 +144,7 @@ export class Parser extends RuleParser {
     const save = s.pos;
     const errors = this.errors.length;
     const comments = s.comments.length;
+    const mark = this.invisibleMark;
     let result = false;
     for (let n = 0; n < 12; n++) {
       s.skipTrivia();
@@ -155,6 +156,7 @@ export class Parser extends RuleParser {
     s.pos = save;
     this.errors.length = errors;
     s.comments.length = comments;
+    this.invisibleMark = mark;
     return result;
   }
 
@@ -192,7 +194,7 @@ export class Parser extends RuleParser {
     let glued = false;
     if (name && !name.quoted && name.text.endsWith('{') && name.text.length > 1) {
       // `profile p{`: report it, then read on as if the space were there.
-      this.error('brace-needs-space', name);
+      if (!this.invisibleIn(name)) this.error('brace-needs-space', name);
       s.pos = name.end - 1;
       name = { ...name, end: name.end - 1, text: name.text.slice(0, -1), value: name.value.slice(0, -1) };
       glued = true;
