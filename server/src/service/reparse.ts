@@ -222,9 +222,12 @@ function errorsBeforeEnd(old: ParseResult): readonly SyntaxError[] {
 /**
  * A list in parse order (errors, comments) with what the stretch produced replaced: the
  * old list must read as what came before `from`, then the stretch's old output, then what
- * lies at or after `stop`. That old output is `was` exactly when the old stretch was read
- * again, else whatever lies between `from` and `stop`. Anything else (a neighbour pointing
- * into the stretch, say) and the result is undefined.
+ * lies after the stretch. That old output is `was` exactly when the old stretch was read
+ * again. Else the stretch runs to the end of its block (`tail`), and its old output is
+ * whatever starts between `from` and `stop` inclusive: reading the stretch looks at the
+ * token at `stop` (the block's `}`, or the end of the file) and may report there ("expected
+ * '{', found '}'"), while nothing after the stretch reports at the block's own end. Anything
+ * else (a neighbour pointing into the stretch, say) and the result is undefined.
  */
 function splice<T extends Span>(list: readonly T[], now: readonly T[], p: Plan, was?: readonly T[]): T[] | undefined {
   let k = 0;
@@ -235,9 +238,9 @@ function splice<T extends Span>(list: readonly T[], now: readonly T[], p: Plan, 
       if (j >= list.length || JSON.stringify(list[j]) !== JSON.stringify(was[j - k])) return undefined;
     }
   } else {
-    while (j < list.length && list[j]!.start >= p.from && list[j]!.end <= p.stop) j++;
+    while (j < list.length && list[j]!.start >= p.from && list[j]!.start <= p.stop) j++;
   }
   const after = list.slice(j);
-  if (after.some((x) => x.start < p.stop)) return undefined;
+  if (after.some((x) => (was ? x.start < p.stop : x.start <= p.stop))) return undefined;
   return [...list.slice(0, k), ...now, ...shifted(after, p.d)];
 }
