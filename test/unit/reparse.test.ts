@@ -143,6 +143,25 @@ test('a finding the re-read stretch makes at its block\'s closing brace is not k
   }
 });
 
+test('an edit inside a top-level body opened by a glued or glob brace reads the whole profile again', () => {
+  // Whether `foo` heads a profile is decided by looking ahead for a lone '{', here found
+  // inside the body that `{a,b}` opens: the words inserted before it push it out of reach.
+  const text = 'foo {a,b}\n  ^h {\n  }\n}\n';
+  const edit = { offset: 12, removed: 0, inserted: 'a b c d e f g h i j k l ' };
+  const after = apply(text, edit);
+  for (const mode of ['shift', 'tail'] as const) {
+    const quick = reparse(parse(text), text, after, edit, mode);
+    if (quick) assert.deepStrictEqual(plain(quick), plain(parse(after)), mode);
+  }
+  const glued = '/p{\n  ^h {\n  }\n}\n';
+  const gluedEdit = { offset: 6, removed: 0, inserted: '/a r, ' };
+  const gluedAfter = apply(glued, gluedEdit);
+  for (const mode of ['shift', 'tail'] as const) {
+    const quick = reparse(parse(glued), glued, gluedAfter, gluedEdit, mode);
+    if (quick) assert.deepStrictEqual(plain(quick), plain(parse(gluedAfter)), `glued ${mode}`);
+  }
+});
+
 test('every one-character deletion and insertion in hostile shapes re-checks as a full check does', () => {
   const tally: Tally = { edits: 0, incremental: 0, tail: 0 };
   const analyzer = new Analyzer({ fs: memoryFs({}), includeDirs: [] });
