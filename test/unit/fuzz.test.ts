@@ -47,6 +47,16 @@ test('2,000 generated inputs: every incremental re-check equals a full check, an
   assert.ok(tally.incremental > 500, `only ${tally.incremental} of ${tally.edits} edits re-checked incrementally`);
 });
 
+test('inputs the long fuzz run found: a glued := after a boolean or a long variable name', () => {
+  // `${x}:=a` threw (a second reading of the assignment knew only '@'), so did a name longer
+  // than the 200 characters that reading looked at.
+  for (const text of ['${x}:=a\n', '@{x}:=a\n', `@{${'a'.repeat(300)}}:=b\n`]) {
+    const analyzer = new Analyzer({ fs: memoryFs({}), includeDirs: [] });
+    const codes = analyzer.analyze('/etc/apparmor.d/p', text).problems.map((p) => p.code);
+    assert.ok(codes.includes('colon-assign-space'), `${text.slice(0, 12)}: ${codes.join(', ')}`);
+  }
+});
+
 test('the odd characters include every \\s, every control, the separators, zero-width ones, the BOM and lone surrogates', () => {
   const has = (c: string): boolean => ODD_CHARS.includes(c);
   for (const c of ['\u00a0', '\ufeff', '\v', '\f', '\u2028', '\u2029', '\u3000', '\0', '\x85', '\u200b', '\u200c', '\u200d', '\ud800', '\udc00', '\x7f']) {

@@ -22,7 +22,7 @@ export function parse(text: string, options: ParseOptions = {}): ParseResult {
  * blank before it: `@{V}:=x` is read by apparmor_parser as one path word.
  */
 const ASSIGNMENT = /([@$])(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))(?:[ \t]*(\+=|\?=|=)|[ \t]+(:=))/y;
-const GLUED_COLON_ASSIGNMENT = /[@$]\{[A-Za-z_][A-Za-z0-9_]*\}:=/y;
+const GLUED_COLON_ASSIGNMENT = /([@$])\{([A-Za-z_][A-Za-z0-9_]*)\}:=/y;
 
 export class Parser extends RuleParser {
   constructor(text: string, private readonly fragment: boolean) {
@@ -105,9 +105,10 @@ export class Parser extends RuleParser {
     ASSIGNMENT.lastIndex = s.pos;
     const m = ASSIGNMENT.exec(s.text);
     GLUED_COLON_ASSIGNMENT.lastIndex = s.pos;
-    if (!m && GLUED_COLON_ASSIGNMENT.test(s.text)) {
-      const glued = /^@\{([A-Za-z_][A-Za-z0-9_]*)\}:=/.exec(s.text.slice(s.pos, s.pos + 200))!;
-      const node = this.parseVariable({ sigil: '@', id: glued[1]!, braced: true, op: ':=', length: glued[0].length });
+    // Read once, with its parts: `${B}:=` once crashed a second reading that knew only '@'.
+    const glued = m ? null : GLUED_COLON_ASSIGNMENT.exec(s.text);
+    if (glued) {
+      const node = this.parseVariable({ sigil: glued[1] as '@' | '$', id: glued[2]!, braced: true, op: ':=', length: glued[0].length });
       this.error('colon-assign-space', node.opSpan);
       return node;
     }
