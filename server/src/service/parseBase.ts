@@ -47,10 +47,10 @@ export class ParserBase {
   }
 
   /**
-   * Reports the first invisible character inside an unquoted word (quotes may hold them), where apparmor_parser
-   * ends a keyword and then rejects the character; false when there is none. Callers check
-   * this before an error of their own about the word, which would quote it with the
-   * character looking like a space.
+   * Reports the first invisible character inside an unquoted word, where apparmor_parser
+   * ends a keyword and then rejects the character; false when there is none (quotes may
+   * hold them). Callers check this before an error of their own about the word, which would
+   * quote it with the character looking like a space.
    */
   protected invisibleIn(word: Token): boolean {
     if (word.quoted) return false;
