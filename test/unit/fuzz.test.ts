@@ -4,7 +4,7 @@ import { Analyzer } from '../../server/src/service/analyze';
 import { toDiagnostics } from '../../server/src/service/diagnostics';
 import { checkInput, newTally } from '../support/fuzzCheck';
 import { fuzzInputs as inputs, ODD_CHARS } from '../support/fuzzInputs';
-import { memoryFs } from '../support/helpers';
+import { check, memoryFs } from '../support/helpers';
 import { rng } from '../support/random';
 import { FILES } from '../support/snippets';
 // Strict loop checks also when this file runs alone: a parser loop that stalls throws.
@@ -55,6 +55,12 @@ test('inputs the long fuzz run found: a glued := after a boolean or a long varia
     const codes = analyzer.analyze('/etc/apparmor.d/p', text).problems.map((p) => p.code);
     assert.ok(codes.includes('colon-assign-space'), `${text.slice(0, 12)}: ${codes.join(', ')}`);
   }
+});
+
+test('inputs the long fuzz run found: an empty network permission list under an abi', () => {
+  // `network (),` threw when the abi check pointed at the list's first permission.
+  const problems = check('abi <abi/3.0>,\nprofile p { network (), }\n');
+  assert.deepEqual(problems.filter((p) => p.code === 'newer-than-abi').map((p) => p.args['what']), ['Network permissions']);
 });
 
 test('the odd characters include every \\s, every control, the separators, zero-width ones, the BOM and lone surrogates', () => {
