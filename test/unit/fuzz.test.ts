@@ -2,56 +2,20 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { Analyzer } from '../../server/src/service/analyze';
 import { toDiagnostics } from '../../server/src/service/diagnostics';
-import { memoryFs } from '../support/helpers';
-import { pick, rng } from '../support/random';
-import { FILES, VALID } from '../support/snippets';
-
-const TOKENS = [
-  'profile', 'hat', '^', '{', '}', '(', ')', ',', '->', '=', '+=', '?=', ':=', '<=', '"', '#', '#include', 'include',
-  'if', 'else', 'not', 'and', 'or', 'defined', 'exists', 'abi', 'alias', 'owner', 'audit', 'deny', 'allow', 'priority=',
-  'capability', 'network', 'unix', 'dbus', 'signal', 'ptrace', 'mount', 'umount', 'pivot_root', 'change_profile',
-  'set', 'rlimit', 'userns', 'mqueue', 'io_uring', 'all', 'file', 'link', 'subset', 'safe', 'unsafe', 'flags=',
-  'xattrs=', '+', 'identities=', 'peer=', 'set=', 'options=', 'r', 'rw', 'ix', 'Px', 'Cx', 'ux', 'x', 'wa', 'mrwlk',
-  '/usr/bin/**', '@{HOME}', '${B}', '@{', '{a,b}', '[', ']', '\\', '\n', ' ', '\t', '<abstractions/base>', '<', '>',
-  'chown', 'inet', 'stream', 'hup', 'rtmin+99', 'bus=session', 'addr=@x', 'label:=', '!', '\r\n', '\0',
-];
-
-/** Inputs: random bytes, token soup, and truncations and splices of real-shaped profiles. */
-function* inputs(seed: number, count: number): Generator<string> {
-  const random = rng(seed);
-  const sources = VALID.map(([, t]) => t);
-  const big = sources.join('\n');
-  for (let i = 0; i < count; i++) {
-    const kind = i % 4;
-    if (kind === 0) {
-      const n = Math.floor(random() * 2000);
-      let s = '';
-      for (let j = 0; j < n; j++) s += String.fromCharCode(Math.floor(random() * (random() < 0.9 ? 128 : 0x3000)));
-      yield s;
-    } else if (kind === 1) {
-      const n = Math.floor(random() * 400);
-      const parts: string[] = [];
-      for (let j = 0; j < n; j++) parts.push(pick(random, TOKENS), random() < 0.7 ? ' ' : '');
-      yield parts.join('');
-    } else if (kind === 2) {
-      const src = random() < 0.2 ? big : pick(random, sources);
-      yield src.slice(0, Math.floor(random() * (src.length + 1)));
-    } else {
-      const a = pick(random, sources);
-      const b = pick(random, sources);
-      const x = Math.floor(random() * a.length);
-      const y = Math.floor(random() * b.length);
-      yield a.slice(0, x) + b.slice(y) + (random() < 0.5 ? a.slice(x) : '');
-    }
-  }
-}
+import { checkInput, newTally } from '../support/fuzzCheck';
+import { fuzzInputs as inputs, ODD_CHARS } from '../support/fuzzInputs';
+import { check, memoryFs } from '../support/helpers';
+import { rng } from '../support/random';
+import { FILES } from '../support/snippets';
+// Strict loop checks also when this file runs alone: a parser loop that stalls throws.
+import '../support/strictLoops';
 
 function checkAll(text: string, analyzer: Analyzer): void {
   toDiagnostics(text, analyzer.analyze('/etc/apparmor.d/fuzz', text).problems);
   toDiagnostics(text, analyzer.analyze('/etc/apparmor.d/abstractions/fuzz', text).problems);
 }
 
-test('10,000 generated inputs never make the checker throw', () => {
+test('10,000 generated inputs never make the checker throw or a parser loop stall', () => {
   const analyzer = new Analyzer({ fs: memoryFs(FILES), includeDirs: ['/etc/apparmor.d'] });
   let n = 0;
   for (const text of inputs(20261122, 10_000)) {
@@ -63,6 +27,49 @@ test('10,000 generated inputs never make the checker throw', () => {
     n++;
   }
   assert.equal(n, 10_000);
+});
+
+test('2,000 generated inputs: every incremental re-check equals a full check, and every editor feature answers', () => {
+  // The long run of the same (bench/fuzz.ts) takes 200,000 inputs through these steps.
+  const analyzer = new Analyzer({ fs: memoryFs(FILES), includeDirs: ['/etc/apparmor.d'] });
+  const random = rng(11);
+  const tally = newTally();
+  let n = 0;
+  for (const text of inputs(20261201, 2_000)) {
+    try {
+      checkInput(analyzer, text, random, tally);
+    } catch (e) {
+      assert.fail(`input #${n}: ${(e as Error).stack}\n${JSON.stringify(text.slice(0, 500))}`);
+    }
+    n++;
+  }
+  assert.equal(tally.inputs, 2_000);
+  assert.ok(tally.incremental > 500, `only ${tally.incremental} of ${tally.edits} edits re-checked incrementally`);
+});
+
+test('inputs the long fuzz run found: a glued := after a boolean or a long variable name', () => {
+  // `${x}:=a` threw (a second reading of the assignment knew only '@'), so did a name longer
+  // than the 200 characters that reading looked at.
+  for (const text of ['${x}:=a\n', '@{x}:=a\n', `@{${'a'.repeat(300)}}:=b\n`]) {
+    const analyzer = new Analyzer({ fs: memoryFs({}), includeDirs: [] });
+    const codes = analyzer.analyze('/etc/apparmor.d/p', text).problems.map((p) => p.code);
+    assert.ok(codes.includes('colon-assign-space'), `${text.slice(0, 12)}: ${codes.join(', ')}`);
+  }
+});
+
+test('inputs the long fuzz run found: an empty network permission list under an abi', () => {
+  // `network (),` threw when the abi check pointed at the list's first permission.
+  const problems = check('abi <abi/3.0>,\nprofile p { network (), }\n');
+  assert.deepEqual(problems.filter((p) => p.code === 'newer-than-abi').map((p) => p.args['what']), ['Network permissions']);
+});
+
+test('the odd characters include every \\s, every control, the separators, zero-width ones, the BOM and lone surrogates', () => {
+  const has = (c: string): boolean => ODD_CHARS.includes(c);
+  for (const c of ['\u00a0', '\ufeff', '\v', '\f', '\u2028', '\u2029', '\u3000', '\0', '\x85', '\u200b', '\u200c', '\u200d', '\ud800', '\udc00', '\x7f']) {
+    assert.ok(has(c), `U+${c.charCodeAt(0).toString(16)} missing`);
+  }
+  for (let c = 0; c < 0x20; c++) assert.ok(has(String.fromCharCode(c)));
+  assert.equal(ODD_CHARS.filter((c) => /\s/.test(c)).length, 25);
 });
 
 test('10 KB inputs of every kind are checked in under 50 ms each', () => {

@@ -24,6 +24,7 @@ export const DIAGNOSTIC_RULES = {
   'unclosed-brace': E("This '{' is never closed: add a '}' to end the block."),
   'unexpected-brace': E("A block '{' needs a profile header or a qualifier (owner, audit, deny …) before it."),
   'unexpected-char': E("The character '{char}' cannot appear here; put the word in double quotes if it belongs to it."),
+  'invisible-char': E('The invisible character {char} cannot stand here: apparmor_parser takes only spaces, tabs and line breaks between words. Replace it with a space, or delete it.'),
   'include-bad-char': E("A name in <…> cannot contain '\"'; write <\"name\"> or \"name\" instead."),
   'abi-not-found': E("Cannot find abi '{name}' in {where}."),
   'byte-order-mark': E('The file starts with a byte-order mark (U+FEFF), which apparmor_parser reads as a stray character: save the file as UTF-8 without a BOM.'),

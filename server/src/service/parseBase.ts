@@ -1,4 +1,6 @@
 import type { Span, SyntaxError, Token } from './ast';
+import { describeInvisible, invisibleAt } from './invisible';
+import { StalledLoopError, strictLoops } from './loopChecks';
 import { isBlank, Scanner, WordMode } from './scanner';
 
 /** Words that can only begin a new rule; seeing one on a new line means the last rule ended. */
@@ -16,10 +18,51 @@ export class ParserBase {
   protected depth = 0;
   static readonly MAX_DEPTH = 64;
 
-  constructor(protected readonly s: Scanner) {}
+  /**
+   * The end of the last run of invisible characters reported: a look ahead that skips one
+   * reports it, and the parse that then reads on past it must not report it again.
+   */
+  protected invisibleMark = -1;
+
+  constructor(protected readonly s: Scanner) {
+    s.onInvisible = (start, end) => {
+      if (end <= this.invisibleMark) return;
+      this.invisibleMark = end;
+      this.error('invisible-char', { start, end }, { char: describeInvisible(s.text, start) });
+    };
+  }
+
+  /**
+   * Called by a token loop whose pass, begun at `at`, did not move on (see loopChecks.ts):
+   * throws under strict checks, else reads on from the next character.
+   */
+  protected stalled(loop: string, at: number): void {
+    if (strictLoops()) throw new StalledLoopError(loop, at);
+    this.s.pos = at + 1;
+    this.s.lastEnd = this.s.pos;
+  }
 
   protected error(code: string, span: Span, args: Record<string, string> = {}): void {
     this.errors.push({ code, start: span.start, end: Math.max(span.end, span.start), args });
+  }
+
+  /**
+   * Reports the first invisible character inside an unquoted word, where apparmor_parser
+   * ends a keyword and then rejects the character; false when there is none (quotes may
+   * hold them). Callers check this before an error of their own about the word, which would
+   * quote it with the character looking like a space.
+   */
+  protected invisibleIn(word: Token): boolean {
+    if (word.quoted) return false;
+    const text = this.s.text;
+    for (let i = word.start; i < word.end; i++) {
+      const c = text.charCodeAt(i);
+      if ((c < 0x20 || c >= 0x7f) && invisibleAt(text, i) > 0) {
+        this.error('invisible-char', { start: i, end: i + invisibleAt(text, i) }, { char: describeInvisible(text, i) });
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The next unquoted word (path mode) without consuming it; '' when there is none. */
@@ -36,6 +79,9 @@ export class ParserBase {
   protected quoted(): Token {
     const { token, terminated } = this.s.scanQuoted();
     if (!terminated) this.error('unterminated-string', token);
+    // The one character apparmor_parser's lexer refuses inside quotes.
+    const nul = token.text.indexOf('\0');
+    if (nul >= 0) this.error('invisible-char', { start: token.start + nul, end: token.start + nul + 1 }, { char: describeInvisible(this.s.text, token.start + nul) });
     return token;
   }
 
@@ -184,7 +230,10 @@ export class ParserBase {
     let scanned = s.pos;
     let newLine = false;
     let depth = 0;
+    let last = -1;
     for (;;) {
+      if (s.pos <= last) this.stalled('recovery', last);
+      last = s.pos;
       s.skipTrivia();
       const c = s.code();
       if (c === -1) return;

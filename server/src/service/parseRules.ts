@@ -95,7 +95,10 @@ export abstract class RuleParser extends ExprParser {
   private skipBlock(open: Span): BlockNode {
     const s = this.s;
     let depth = 1;
+    let last = -1;
     while (depth > 0) {
+      if (s.pos <= last) this.stalled('deep block', last);
+      last = s.pos;
       s.skipTrivia();
       const c = s.code();
       if (c === -1) return { start: open.start, end: s.pos, items: [], closed: false };
@@ -108,7 +111,7 @@ export abstract class RuleParser extends ExprParser {
 
   private parseBlockItems(open: Span, items: BodyItem[]): BlockNode {
     const s = this.s;
-    let guard = -1;
+    let last = -1;
     for (;;) {
       s.skipTrivia();
       if (s.atEnd()) {
@@ -119,8 +122,8 @@ export abstract class RuleParser extends ExprParser {
         s.skip(1);
         return { start: open.start, end: s.pos, items, closed: true };
       }
-      if (s.pos === guard) this.skipChar();
-      guard = s.pos;
+      if (s.pos <= last) this.stalled('block', last);
+      last = s.pos;
       const item = this.parseBodyItem();
       if (item) items.push(item);
     }
@@ -176,6 +179,10 @@ export abstract class RuleParser extends ExprParser {
     }
     if (MODE_WORD.test(word)) return this.parseFileRule(qualifiers, start);
     const tok = this.nextWord('path');
+    if (this.invisibleIn(tok)) {
+      this.recoverRule();
+      return undefined;
+    }
     const best = closest(tok.text, RULE_START_WORDS);
     this.error('unknown-keyword', tok, best ? { word: tok.text, hint: ` Did you mean '${best}'?`, suggestion: best } : { word: tok.text, hint: '' });
     this.recoverRule();
@@ -191,7 +198,10 @@ export abstract class RuleParser extends ExprParser {
     if (this.qualifierWord() === undefined && !s.startsWith('priority')) return NO_QUALIFIERS;
     const q: { priority?: Qualifiers['priority']; audit?: Token; mode?: Token; owner?: Token; all: Token[] } = { priority: undefined, audit: undefined, mode: undefined, owner: undefined, all: [] };
     let lastRank = -1;
+    let last = -1;
     for (;;) {
+      if (s.pos <= last) this.stalled('qualifier', last);
+      last = s.pos;
       s.skipTrivia();
       let tok: Token;
       let name: string;
@@ -281,7 +291,7 @@ export abstract class RuleParser extends ExprParser {
     s.skipTrivia();
     const c = s.code();
     if (c === 0x2c || c === 0x7d || c === -1 || s.isArrow() || (s.newlineSince(lastEnd) && this.looksLikeRuleStart())) {
-      this.error('missing-permissions', path ?? { start: lastEnd, end: lastEnd });
+      if (!path || !this.invisibleIn(path)) this.error('missing-permissions', path ?? { start: lastEnd, end: lastEnd });
       return undefined;
     }
     const save = s.pos;
@@ -378,7 +388,10 @@ export abstract class RuleParser extends ExprParser {
     let target: Token | undefined;
     let comma: Span | undefined;
     const errorsBefore = this.errors.length;
+    let last = -1;
     for (;;) {
+      if (s.pos <= last) this.stalled('rule', last);
+      last = s.pos;
       const lastEnd = s.lastEnd;
       s.skipTrivia();
       const c = s.code();
@@ -461,7 +474,10 @@ export abstract class RuleParser extends ExprParser {
   private parseParenList<T>(read: (word: Token) => T | undefined, items: T[]): { span: Span; closed: boolean; stop: number } {
     const s = this.s;
     const open = s.skip(1);
+    let last = -1;
     for (;;) {
+      if (s.pos <= last) this.stalled('list', last);
+      last = s.pos;
       s.skipTrivia();
       const c = s.code();
       if (c === 0x29) { s.advance(1); break; }
@@ -501,7 +517,10 @@ export abstract class RuleParser extends ExprParser {
   protected parseProfileHeader(): ProfileHeader {
     const s = this.s;
     const header: ProfileHeader = { identities: [] };
+    let last = -1;
     for (;;) {
+      if (s.pos <= last) this.stalled('profile header', last);
+      last = s.pos;
       s.skipTrivia();
       const c = s.code();
       if (c === -1 || c === 0x2c || c === 0x7d || (c === 0x7b && this.isLoneBrace())) return header;
@@ -544,7 +563,10 @@ export abstract class RuleParser extends ExprParser {
     if (header.flags) this.error('flags-repeated', { start, end: s.pos + 1 });
     const open = s.skip(1);
     const flags: FlagNode[] = [];
+    let last = -1;
     for (;;) {
+      if (s.pos <= last) this.stalled('flags', last);
+      last = s.pos;
       s.skipTrivia();
       const c = s.code();
       if (c === 0x29) { s.advance(1); break; }

@@ -22,7 +22,7 @@ export function parse(text: string, options: ParseOptions = {}): ParseResult {
  * blank before it: `@{V}:=x` is read by apparmor_parser as one path word.
  */
 const ASSIGNMENT = /([@$])(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))(?:[ \t]*(\+=|\?=|=)|[ \t]+(:=))/y;
-const GLUED_COLON_ASSIGNMENT = /[@$]\{[A-Za-z_][A-Za-z0-9_]*\}:=/y;
+const GLUED_COLON_ASSIGNMENT = /([@$])\{([A-Za-z_][A-Za-z0-9_]*)\}:=/y;
 
 export class Parser extends RuleParser {
   constructor(text: string, private readonly fragment: boolean) {
@@ -52,13 +52,13 @@ export class Parser extends RuleParser {
     s.lastEnd = from;
     this.depth = depth;
     const items: TopItem[] = [];
-    let guard = -1;
+    let last = -1;
     for (;;) {
       s.skipTrivia();
       if (s.pos >= stop || s.atEnd()) return { items, ok: s.pos === stop };
       if (depth > 0 && s.code() === 0x7d) return { items, ok: false };
-      if (s.pos === guard) this.skipChar();
-      guard = s.pos;
+      if (s.pos <= last) this.stalled('item', last);
+      last = s.pos;
       if (s.code() === 0x7d) {
         this.error('unmatched-brace', s.take(1));
         continue;
@@ -109,9 +109,10 @@ export class Parser extends RuleParser {
     ASSIGNMENT.lastIndex = s.pos;
     const m = ASSIGNMENT.exec(s.text);
     GLUED_COLON_ASSIGNMENT.lastIndex = s.pos;
-    if (!m && GLUED_COLON_ASSIGNMENT.test(s.text)) {
-      const glued = /^@\{([A-Za-z_][A-Za-z0-9_]*)\}:=/.exec(s.text.slice(s.pos, s.pos + 200))!;
-      const node = this.parseVariable({ sigil: '@', id: glued[1]!, braced: true, op: ':=', length: glued[0].length });
+    // Read once, with its parts: `${B}:=` once crashed a second reading that knew only '@'.
+    const glued = m ? null : GLUED_COLON_ASSIGNMENT.exec(s.text);
+    if (glued) {
+      const node = this.parseVariable({ sigil: glued[1] as '@' | '$', id: glued[2]!, braced: true, op: ':=', length: glued[0].length });
       this.error('colon-assign-space', node.opSpan);
       return node;
     }
@@ -148,6 +149,7 @@ export class Parser extends RuleParser {
     const save = s.pos;
     const errors = this.errors.length;
     const comments = s.comments.length;
+    const mark = this.invisibleMark;
     let result = false;
     for (let n = 0; n < 12; n++) {
       s.skipTrivia();
@@ -159,6 +161,7 @@ export class Parser extends RuleParser {
     s.pos = save;
     this.errors.length = errors;
     s.comments.length = comments;
+    this.invisibleMark = mark;
     return result;
   }
 
@@ -196,7 +199,7 @@ export class Parser extends RuleParser {
     let glued = false;
     if (name && !name.quoted && name.text.endsWith('{') && name.text.length > 1) {
       // `profile p{`: report it, then read on as if the space were there.
-      this.error('brace-needs-space', name);
+      if (!this.invisibleIn(name)) this.error('brace-needs-space', name);
       s.pos = name.end - 1;
       name = { ...name, end: name.end - 1, text: name.text.slice(0, -1), value: name.value.slice(0, -1) };
       glued = true;
@@ -348,7 +351,10 @@ export class Parser extends RuleParser {
   private readValues(out: Token[]): void {
     const s = this.s;
     const text = s.text;
+    let last = -1;
     for (;;) {
+      if (s.pos <= last) this.stalled('variable value', last);
+      last = s.pos;
       const c = s.code();
       if (c === 0x20 || c === 0x09 || c === 0x0d) { s.pos++; continue; }
       if (c === 0x5c /* \ */ && /^\\[ \t]*\r?\n/.test(text.slice(s.pos, s.pos + 8))) {
@@ -358,13 +364,28 @@ export class Parser extends RuleParser {
       if (c === -1 || c === 0x0a) return;
       if (c === 0x23) { s.skipTrivia(); return; }
       if (c === 0x22) { out.push(this.quoted()); continue; }
-      const start = s.pos;
-      while (s.pos < text.length && !/[\s"]/.test(text[s.pos]!)) {
-        if (text[s.pos] === '\\' && s.pos + 1 < text.length && text[s.pos + 1] !== '\n') s.pos++;
-        s.pos++;
-      }
-      out.push(s.finish(start, false));
+      out.push(this.scanValue());
     }
+  }
+
+  /**
+   * One unquoted value. It ends only where readValues skips or stops (a blank, a line break,
+   * a quote), so each value holds at least the character that started it: a value that ended
+   * at any other character (such as a no-break space, which JavaScript's \s matches) would be
+   * empty, and the loop would read it forever.
+   */
+  private scanValue(): Token {
+    const s = this.s;
+    const text = s.text;
+    const start = s.pos;
+    let i = start;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x22) break;
+      if (c === 0x5c && i + 1 < text.length && text.charCodeAt(i + 1) !== 0x0a) i++;
+    }
+    s.pos = Math.min(i, text.length);
+    return s.finish(start, false);
   }
 
   private skipInline(): void {

@@ -68,7 +68,7 @@ export function reparseKeeping(old: ParseResult, oldText: string, newText: strin
   let interior = { start: 0, end: oldText.length };
   for (;;) {
     const index = items.findIndex((it) => it.start < e0 && e1 < it.end);
-    const inner = index < 0 ? undefined : blockIn(items[index]!, frames.length === 0, e0, e1, d);
+    const inner = index < 0 ? undefined : blockIn(items[index]!, frames.length === 0 ? oldText : undefined, e0, e1, d);
     if (!inner) break;
     frames.push({ items, index, ...inner });
     items = inner.block.items;
@@ -87,10 +87,13 @@ export function reparseKeeping(old: ParseResult, oldText: string, newText: strin
   return rebuiltTail(old, newText, { frames, items, ...region, hi: items.length - 1, stop: interior.end, d }, interior.start);
 }
 
-/** The block of `item` whose inside holds the whole edit, with how to rebuild `item` around a new one. */
-function blockIn(item: TopItem, topLevel: boolean, e0: number, e1: number, d: number): Omit<Frame, 'items' | 'index'> | undefined {
+/**
+ * The block of `item` whose inside holds the whole edit, with how to rebuild `item` around a
+ * new one. `topText` is the old text when `item` is a top-level one.
+ */
+function blockIn(item: TopItem, topText: string | undefined, e0: number, e1: number, d: number): Omit<Frame, 'items' | 'index'> | undefined {
   // A rule outside a profile is reported only when it has no error of its own.
-  if (topLevel && item.type !== 'profile') return undefined;
+  if (topText !== undefined && (item.type !== 'profile' || !opensAlone(topText, item.body.start))) return undefined;
   if (item.type === 'profile' || item.type === 'qualifierBlock') {
     return holds(item.body, e0, e1) ? { block: item.body, rebuild: (b) => ({ ...item, end: item.end + d, body: b }) } : undefined;
   }
@@ -100,11 +103,24 @@ function blockIn(item: TopItem, topLevel: boolean, e0: number, e1: number, d: nu
   }
   const other = item.else;
   if (other && 'type' in other) {
-    const inner = blockIn(other, false, e0, e1, d);
+    const inner = blockIn(other, undefined, e0, e1, d);
     return inner && { block: inner.block, rebuild: (b) => ({ ...item, end: item.end + d, else: inner.rebuild(b) as IfNode }) };
   }
   if (other && holds(other, e0, e1)) return { block: other, rebuild: (b) => ({ ...item, end: item.end + d, else: b }) };
   return undefined;
+}
+
+/**
+ * Whether the `{` at `at` stands alone, blanks on both sides. At top level the parser tells a
+ * profile from a rule by looking up to 12 tokens ahead for such a brace, and this one stops
+ * that look. A body opened by a brace glued to a word (`/p{`) or to a glob (`{a,b}`) does not
+ * stop it: whether there is a profile at all then depends on text inside the body, and an
+ * edit there must read the whole profile again.
+ */
+function opensAlone(text: string, at: number): boolean {
+  const blank = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+  const next = text.charCodeAt(at + 1);
+  return at > 0 && blank(text.charCodeAt(at - 1)) && (Number.isNaN(next) || blank(next) || next === 0x7d || next === 0x23);
 }
 
 /** Whether the edit lies inside a closed block, clear of the blank that makes its `{` an opener. */
@@ -222,9 +238,12 @@ function errorsBeforeEnd(old: ParseResult): readonly SyntaxError[] {
 /**
  * A list in parse order (errors, comments) with what the stretch produced replaced: the
  * old list must read as what came before `from`, then the stretch's old output, then what
- * lies at or after `stop`. That old output is `was` exactly when the old stretch was read
- * again, else whatever lies between `from` and `stop`. Anything else (a neighbour pointing
- * into the stretch, say) and the result is undefined.
+ * lies after the stretch. That old output is `was` exactly when the old stretch was read
+ * again. Else the stretch runs to the end of its block (`tail`), and its old output is
+ * whatever starts between `from` and `stop` inclusive: reading the stretch looks at the
+ * token at `stop` (the block's `}`, or the end of the file) and may report there ("expected
+ * '{', found '}'"), while nothing after the stretch reports at the block's own end. Anything
+ * else (a neighbour pointing into the stretch, say) and the result is undefined.
  */
 function splice<T extends Span>(list: readonly T[], now: readonly T[], p: Plan, was?: readonly T[]): T[] | undefined {
   let k = 0;
@@ -235,9 +254,9 @@ function splice<T extends Span>(list: readonly T[], now: readonly T[], p: Plan, 
       if (j >= list.length || JSON.stringify(list[j]) !== JSON.stringify(was[j - k])) return undefined;
     }
   } else {
-    while (j < list.length && list[j]!.start >= p.from && list[j]!.end <= p.stop) j++;
+    while (j < list.length && list[j]!.start >= p.from && list[j]!.start <= p.stop) j++;
   }
   const after = list.slice(j);
-  if (after.some((x) => x.start < p.stop)) return undefined;
+  if (after.some((x) => (was ? x.start < p.stop : x.start <= p.stop))) return undefined;
   return [...list.slice(0, k), ...now, ...shifted(after, p.d)];
 }

@@ -1,4 +1,5 @@
 import type { Comment, Span, Token } from './ast';
+import { invisibleAt } from './invisible';
 
 /**
  * Character-level scanning for the parser. AppArmor's own lexer is modal (the
@@ -25,8 +26,9 @@ for (const c of '"!\\[]{},()=') PLAIN[c.charCodeAt(0)] = 0;
 export const isNameStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 export const isNameChar = (c: number): boolean => isNameStart(c) || (c >= 48 && c <= 57);
 
+/** apparmor_parser's blanks: space and tab, and the line break. Form feed and vertical tab are not. */
 export function isBlank(c: number): boolean {
-  return c === Ch.Space || c === Ch.Tab || c === Ch.LF || c === Ch.CR || c === 12 || c === 11;
+  return c === Ch.Space || c === Ch.Tab || c === Ch.LF || c === Ch.CR;
 }
 
 export class Scanner {
@@ -34,6 +36,11 @@ export class Scanner {
   readonly comments: Comment[] = [];
   /** End of the last token handed out, for "missing comma after …" ranges. */
   lastEnd = 0;
+  /**
+   * Told of each run of invisible characters (see invisible.ts) met where a token could
+   * start. They are skipped like blanks, which is what their writer meant, once reported.
+   */
+  onInvisible: ((start: number, end: number) => void) | undefined;
 
   constructor(readonly text: string) {}
 
@@ -45,7 +52,7 @@ export class Scanner {
     return this.pos >= this.text.length;
   }
 
-  /** Skips blanks and comments. `#include` is a directive, not a comment. */
+  /** Skips blanks, comments and invisible characters. `#include` is a directive, not a comment. */
   skipTrivia(): void {
     const text = this.text;
     for (;;) {
@@ -53,6 +60,10 @@ export class Scanner {
       if (c === -1) return;
       if (isBlank(c)) {
         this.pos++;
+        continue;
+      }
+      if ((c < Ch.Space || c >= 0x7f) && invisibleAt(text, this.pos) > 0) {
+        this.skipInvisible();
         continue;
       }
       if (c === Ch.Hash && !text.startsWith('include', this.pos + 1)) {
@@ -65,6 +76,14 @@ export class Scanner {
       }
       return;
     }
+  }
+
+  private skipInvisible(): void {
+    const start = this.pos;
+    let end = start;
+    for (let n = invisibleAt(this.text, end); n > 0; n = invisibleAt(this.text, end)) end += n;
+    this.pos = end;
+    this.onInvisible?.(start, end);
   }
 
   /** Whether a line break lies between `offset` and the current position. */

@@ -28,19 +28,21 @@ function isQualifiers(value: object): value is Qualifiers {
   return Array.isArray((value as { all?: unknown }).all);
 }
 
-/** `all` shares its tokens with the named qualifiers; the copy shares them the same way. */
+/**
+ * `all` shares its tokens with the named qualifiers; the copy shares them the same way, and
+ * has its fields in the parser's order, so that copies and parsed nodes share one shape.
+ */
 function copyQualifiers(q: Qualifiers, delta: number): Qualifiers {
   // The parser's shared empty qualifiers hold no position; keeping the object keeps its identity.
   if (q.all.length === 0 && !q.priority) return q;
   const all = q.all.map((t) => copy(t, delta) as Token);
   const twin = (t: Token | undefined): Token | undefined => (t ? all[q.all.indexOf(t)] ?? (copy(t, delta) as Token) : undefined);
-  const out: { -readonly [K in keyof Qualifiers]: Qualifiers[K] } = { all };
-  for (const key in q) {
-    if (key === 'all') continue;
-    if (key === 'priority' && q.priority) {
-      const p = q.priority;
-      out.priority = { token: twin(p.token)!, value: copy(p.value, delta) as Token | undefined, span: copy(p.span, delta) as Span };
-    } else (out as Record<string, unknown>)[key] = twin((q as unknown as Record<string, Token | undefined>)[key]);
-  }
-  return out;
+  const p = q.priority;
+  return {
+    priority: p ? { token: twin(p.token)!, value: copy(p.value, delta) as Token | undefined, span: copy(p.span, delta) as Span } : undefined,
+    audit: twin(q.audit),
+    mode: twin(q.mode),
+    owner: twin(q.owner),
+    all,
+  };
 }

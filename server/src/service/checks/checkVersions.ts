@@ -62,7 +62,8 @@ export function versionChecker(ast: FileNode, abiOption: string | undefined, sin
         const since = RULE_SINCE[item.kind];
         if (since) need(since, `The ${item.kind} rule`, item.keyword ?? item);
         if (item.kind === 'network') {
-          if (item.perms) need('4.0', 'Network permissions', item.perms[0]!);
+          // `network (),` has a permission list with nothing in it: the rule stands for it.
+          if (item.perms) need('4.0', 'Network permissions', item.perms[0] ?? item);
           // peer=(label=…) came with 5.0 too, so the peer group is looked into.
           forEachCond(item.conds, (c) => {
             const condSince = NETWORK_COND_SINCE[c.name.value];
