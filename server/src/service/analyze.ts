@@ -184,8 +184,7 @@ export class Analyzer {
   analyzeEdit(path: string, text: string, previous: { readonly analysis: FileAnalysis; readonly text: string }, edit: TextEdit, mode: ReparseMode = 'auto'): FileAnalysis {
     const old = previous.analysis;
     if (!old.fragment && !isFragmentPath(path)) {
-      // A byte-order mark is reported by the full parse, which starts after it.
-      const re = text.charCodeAt(0) === 0xfeff ? undefined : reparseKeeping(old.parse, previous.text, text, edit, mode);
+      const re = reparseKeeping(old.parse, previous.text, text, edit, mode);
       if (re && !looksLikeFragment(re.result)) {
         const k = re.kept;
         // The kept items' findings are those of the old tree between the block's start and the

@@ -2,6 +2,8 @@ import type { BlockNode, Comment, IfNode, ParseResult, Span, SyntaxError, TopIte
 import { Parser } from './parser';
 import { shifted } from './shift';
 
+const BOM = 0xfeff;
+
 /** One replacement in a text: `removed` characters at `offset` replaced by `inserted`. */
 export interface TextEdit {
   readonly offset: number;
@@ -63,6 +65,9 @@ export function reparseKeeping(old: ParseResult, oldText: string, newText: strin
   const e1 = edit.offset + edit.removed;
   const d = edit.inserted.length - edit.removed;
   if (newText.length !== oldText.length + d || !SAFE.test(edit.inserted) || !SAFE.test(oldText.slice(e0, e1))) return undefined;
+  // A leading byte-order mark is named by parseFile alone, which then reads on after it; a
+  // stretch read again from the file's start would take it for a stray invisible character.
+  if (newText.charCodeAt(0) === BOM || oldText.charCodeAt(0) === BOM) return undefined;
   const frames: Frame[] = [];
   let items: readonly TopItem[] = old.ast.items;
   let interior = { start: 0, end: oldText.length };
