@@ -126,13 +126,18 @@ test('fuzz: time stays linear in the length of hostile lines', () => {
   for (const make of hostile) {
     const time = (n: number): number => {
       const line = make(n);
-      const start = process.hrtime.bigint();
-      for (let k = 0; k < 3; k++) parseLog(line);
-      return Number(process.hrtime.bigint() - start) / 1e6;
+      // The best of three runs, so that a pause of the shared host is not the reader's cost.
+      let best = Infinity;
+      for (let k = 0; k < 3; k++) {
+        const start = process.hrtime.bigint();
+        parseLog(line);
+        best = Math.min(best, Number(process.hrtime.bigint() - start) / 1e6);
+      }
+      return best;
     };
     time(20_000);
     const small = time(100_000);
     const large = time(400_000);
-    assert.ok(large < Math.max(50, small * 12), `${make(30)}…: ${small.toFixed(1)} ms at 100k, ${large.toFixed(1)} ms at 400k`);
+    assert.ok(large < Math.max(20, small * 12), `${make(30)}…: ${small.toFixed(1)} ms at 100k, ${large.toFixed(1)} ms at 400k`);
   }
 });
