@@ -1,16 +1,20 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { DENIALS_REQUEST, DenialsParams, DenialsResult } from '../../server/src/protocol';
+import type { DenialsResult } from '../../server/src/protocol';
 import { CommandResult, fail } from './commandResult';
 import { readCommandSettings } from './config';
 import { summarize } from './core/denialItems';
 import { isSourceSetting, keepTail, MAX_LOG_BYTES, SourceFailure } from './core/logSources';
 import type { DenialsView } from './denialsView';
-import { LogText, readSystemLog, readTail } from './readDenialLog';
+import { readSystemLog } from './readDenialLog';
+import { inputForFile, LogInput, requestDenials } from './requestDenials';
 import type { Runner } from './runner';
 
 /** The log the view shows, kept to propose again after an edit, and how to read it again. */
-export interface ShownLog extends LogText {
+export interface ShownLog {
+  readonly input: LogInput;
+  /** Where it came from, for the view's title. */
+  readonly label: string;
   reread(): Promise<CommandResult>;
 }
 
@@ -37,7 +41,7 @@ export async function showDenials(deps: DenialDeps, asRoot = false): Promise<Com
   // With a target, root comes from its prefix: there is nothing to elevate here.
   if (!outcome.ok) return unreadable(deps, outcome.failures, trusted && !asRoot && !target);
   for (const note of outcome.notes) deps.log.appendLine(note);
-  return present(deps, { ...outcome.log, reread: () => showDenials(deps, asRoot) }, outcome.notes);
+  return present(deps, { input: { text: outcome.log.text }, label: outcome.log.label, reread: () => showDenials(deps, asRoot) }, outcome.notes);
 }
 
 function unreadable(deps: DenialDeps, failures: readonly SourceFailure[], canElevate: boolean): CommandResult {
@@ -51,13 +55,14 @@ function unreadable(deps: DenialDeps, failures: readonly SourceFailure[], canEle
 export async function showDenialsFromFile(deps: DenialDeps, uri?: vscode.Uri): Promise<CommandResult> {
   const chosen = uri ?? (await vscode.window.showOpenDialog({ title: 'A log holding AppArmor records', openLabel: 'Show Denials', canSelectMany: false, defaultUri: vscode.Uri.file('/var/log') }))?.[0];
   if (!chosen) return { ok: false, kind: 'cancelled', message: 'No log file was chosen.', quiet: true };
-  let text: string;
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === chosen.toString());
+  let input: LogInput;
   try {
-    text = await readLogFile(chosen);
+    input = await inputForFile({ scheme: chosen.scheme, fsPath: chosen.fsPath, unsaved: open?.isDirty ? open.getText() : undefined }, () => readOtherFile(chosen));
   } catch (e) {
     return fail('failed', `Cannot read ${chosen.fsPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  return present(deps, { text, label: path.basename(chosen.path), reread: () => showDenialsFromFile(deps, chosen) }, []);
+  return present(deps, { input, label: path.basename(chosen.path), reread: () => showDenialsFromFile(deps, chosen) }, []);
 }
 
 /** AppArmor: Show Denials in Selection — the selected lines, or the whole document when nothing is selected. */
@@ -67,7 +72,7 @@ export async function showDenialsFromSelection(deps: DenialDeps): Promise<Comman
   const selected = editor.selections.filter((s) => !s.isEmpty).map((s) => editor.document.getText(s)).join('\n');
   const text = selected || editor.document.getText();
   const label = `${selected ? 'selection of ' : ''}${path.basename(editor.document.uri.path)}`;
-  const shown: ShownLog = { text, label, reread: () => present(deps, shown, []) };
+  const shown: ShownLog = { input: { text }, label, reread: () => present(deps, shown, []) };
   return present(deps, shown, []);
 }
 
@@ -79,12 +84,12 @@ export async function refreshDenials(deps: DenialDeps): Promise<CommandResult> {
 /** After an edit to a profile: the same log proposed again, so what the file now allows is marked. */
 export async function reproposeDenials(deps: DenialDeps): Promise<void> {
   if (!deps.shown) return;
-  const result = await deps.request<DenialsResult>(DENIALS_REQUEST, paramsFor(deps.shown.text));
+  const result = await requestDenials(deps.request, deps.shown.input, literalPaths());
   await deps.view.show(result, deps.shown.label, false);
 }
 
 async function present(deps: DenialDeps, log: ShownLog, notes: readonly string[]): Promise<CommandResult> {
-  const result = await deps.request<DenialsResult>(DENIALS_REQUEST, paramsFor(log.text));
+  const result = await requestDenials(deps.request, log.input, literalPaths());
   deps.shown = log;
   await deps.view.show(result, log.label);
   logDetails(deps.log, result, log.label);
@@ -93,8 +98,8 @@ async function present(deps: DenialDeps, log: ShownLog, notes: readonly string[]
   return { ok: true, kind: 'ok', message, quiet: result.groups.length > 0 };
 }
 
-function paramsFor(text: string): DenialsParams {
-  return { text, literal: vscode.workspace.getConfiguration('apparmor').get<boolean>('denials.literalPaths', false) };
+function literalPaths(): boolean {
+  return vscode.workspace.getConfiguration('apparmor').get<boolean>('denials.literalPaths', false);
 }
 
 /** What the view's message only counts: the lines that could not be read, the denials no rule fixes. */
@@ -104,9 +109,8 @@ function logDetails(log: vscode.OutputChannel, result: DenialsResult, label: str
   for (const s of result.skipped) log.appendLine(`${label}:${s.line}: no rule for this ${s.operation}: ${s.reason}`);
 }
 
-/** Any file VS Code can open: a local one by its tail, others whole (then cut). */
-async function readLogFile(uri: vscode.Uri): Promise<string> {
-  if (uri.scheme === 'file') return readTail(uri.fsPath);
+/** A file of a scheme other than file: (the server reads those by path), whole, then cut. */
+async function readOtherFile(uri: vscode.Uri): Promise<string> {
   const bytes = await vscode.workspace.fs.readFile(uri);
   return keepTail(Buffer.from(bytes).toString('utf8'), MAX_LOG_BYTES).text;
 }

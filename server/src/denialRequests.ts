@@ -1,6 +1,6 @@
 import { CancellationToken, Connection, ErrorCodes, LSPErrorCodes, ResponseError, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { DENIALS_REQUEST, DenialsParams, INSERT_RULES_REQUEST, InsertRulesParams } from './protocol';
+import { DENIALS_REQUEST, DenialsParams, INSERT_RULES_REQUEST, InsertRulesParams, READS_NO_FILES } from './protocol';
 import { insertDenialRules } from './service/features/insertDenialRules';
 import { locateProfile } from './service/features/locateProfile';
 import { proposeDenialsFrom } from './service/features/proposeDenials';
@@ -33,7 +33,7 @@ export function registerDenialRequests(connection: Connection, deps: DenialDeps)
   connection.onRequest(DENIALS_REQUEST, async (params: unknown, token: CancellationToken) => {
     const p = checkDenialsParams(params);
     const { readLogLines } = deps;
-    if (p.path !== undefined && !readLogLines) throw invalid(`${DENIALS_REQUEST}: this server reads no files; send the log as "text"`);
+    if (p.path !== undefined && !readLogLines) throw invalid(`${DENIALS_REQUEST}: ${READS_NO_FILES}; send the log as "text"`);
     // Indexing a large workspace takes a while: a cancel stops the wait.
     await Promise.race([deps.indexed(), new Promise<void>((resolve) => token.onCancellationRequested(() => resolve()))]);
     if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, `${DENIALS_REQUEST} was cancelled.`);

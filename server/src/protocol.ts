@@ -10,6 +10,12 @@ export const DENIALS_REQUEST = 'apparmor/denials';
 /** The edits that add rules to a profile, hat or child profile of a file (or make the file). */
 export const INSERT_RULES_REQUEST = 'apparmor/insertRules';
 
+/**
+ * In the InvalidParams error a server without files (the browser's) answers a `path` with: the
+ * client then sends the log as `text`.
+ */
+export const READS_NO_FILES = 'this server reads no files';
+
 export interface DenialsParams {
   /** Log text in any form `apparmor-lint --denials` reads (this, or `path`). */
   readonly text?: string;
