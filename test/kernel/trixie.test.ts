@@ -23,8 +23,10 @@ function whyNot(): string | undefined {
 }
 
 // No abi line: the policy takes the kernel's features, and abi/4.0 has no io_uring.
+// open_tree's clone wants sys_admin; the move_mount case is about the move.
 const BASE = `profile aak-probe /opt/t/probe {
   /opt/t/probe mr,
+  capability sys_admin,
 }
 `;
 
@@ -32,6 +34,12 @@ const BASE = `profile aak-probe /opt/t/probe {
 const CLASSES = [
   { case: { name: 'userns create', run: '$P userns' }, rule: 'userns create,', line: /operation="userns_create" class="namespace" profile="aak-probe"/ },
   { case: { name: 'io_uring sqpoll', run: '$P uring_sqpoll' }, rule: 'io_uring sqpoll,', line: /operation="uring_sqpoll" class="io_uring" profile="aak-probe"/ },
+  {
+    // A detached tree has no source path: the line and the rule name only the mount point.
+    case: { name: 'move_mount', setup: 'mkdir -p /mnt/ms /mnt/md; umount /mnt/md; grep -q " /mnt/ms " /proc/mounts || mount -t tmpfs tmpfs /mnt/ms', run: '$P move_mount /mnt/ms /mnt/md' },
+    rule: 'mount options=(rw, move) -> /mnt/md/,',
+    line: /operation="mount" class="mount" info="failed mntpnt match" error=-13 profile="aak-probe" name="\/mnt\/md\/".* flags="rw, move"/,
+  },
 ];
 
 /** The leaf paths of a flattened feature set (`name {name {value}}` → `name/name`). */
@@ -65,7 +73,7 @@ kernelSuite('Debian trixie\'s kernel (6.12): the AppArmor 4 classes', (test, vm)
     for (const absent of ['network/af_unix', 'dbus/mask', 'ipc/posix_mqueue']) assert.ok(!names.includes(absent), absent);
   });
 
-  test('userns and io_uring: DENIED in enforce, ALLOWED in complain, allowed once the proposed rules are added', async (t) => {
+  test('userns, io_uring and move_mount: DENIED in enforce, ALLOWED in complain, allowed once the proposed rules are added', async (t) => {
     const features = await copyGuestFeatures(vm());
     try {
       const cases = CLASSES.map((c) => c.case);
