@@ -18,7 +18,6 @@ const KERNEL = path.join(VM_DIR, 'kernel-trixie', 'vmlinuz');
 
 function whyNot(): string | undefined {
   if (!fs.existsSync(KERNEL)) return `no trixie kernel at ${KERNEL} (.ci/install-kernel-vm gets it after .ci/install-parser4)`;
-  if (!fs.existsSync(PARSER4)) return `no AppArmor 4 parser at ${PARSER4} (run .ci/install-parser4 or set APPARMOR_PARSER4)`;
   return undefined;
 }
 
@@ -74,6 +73,10 @@ kernelSuite('Debian trixie\'s kernel (6.12): the AppArmor 4 classes', (test, vm)
   });
 
   test('userns, io_uring and move_mount: DENIED in enforce, ALLOWED in complain, allowed once the proposed rules are added', async (t) => {
+    if (!fs.existsSync(PARSER4)) {
+      t.skip(`no AppArmor 4 parser at ${PARSER4} to compile the rules (run .ci/install-parser4 or set APPARMOR_PARSER4)`);
+      return;
+    }
     const features = await copyGuestFeatures(vm());
     try {
       const cases = CLASSES.map((c) => c.case);
