@@ -11,6 +11,8 @@ export const KERNEL = path.join(VM_DIR, 'kernel', 'vmlinuz');
 export const APPARMOR = path.join(VM_DIR, 'apparmor');
 /** Debian's runc, for the container test; optional. */
 export const RUNC = path.join(VM_DIR, 'runc', 'usr', 'sbin', 'runc');
+/** An AppArmor 4 parser on the host (`.ci/install-parser4`), to compile what the guest's 3.0 parser cannot. */
+export const PARSER4 = process.env['APPARMOR_PARSER4'] || path.join(ROOT, '.tools', 'apparmor4', 'apparmor_parser');
 /** The guest's sources (init, agent, the probe's C), read from the checkout, not from out/. */
 export const GUEST_SRC = path.join(ROOT, 'test', 'kernel', 'guest');
 export const BUSYBOX = '/bin/busybox';

@@ -134,6 +134,14 @@ static int uring_sqpoll(void) {
   return ok();
 }
 
+/* A copy of the mount at SRC attached at DST with the new mount API: mediated from 6.12 on. */
+static int move_tree(const char *src, const char *dst) {
+  int fd = syscall(SYS_open_tree, AT_FDCWD, src, OPEN_TREE_CLONE);
+  if (fd < 0) return fail("open_tree");
+  if (syscall(SYS_move_mount, fd, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) != 0) return fail("move_mount");
+  return ok();
+}
+
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   if (argc < 2) { fputs("usage: probe OP ARGS...\n", stderr); return 2; }
@@ -161,6 +169,7 @@ int main(int argc, char **argv) {
   if (!strcmp(op, "pivot_root")) return pivot(a);
   if (!strcmp(op, "userns")) return unshare(CLONE_NEWUSER) == 0 ? ok() : fail("unshare");
   if (!strcmp(op, "uring_sqpoll")) return uring_sqpoll();
+  if (!strcmp(op, "move_mount")) return move_tree(a, b);
   fprintf(stderr, "probe: unknown op %s\n", op);
   return 2;
 }
