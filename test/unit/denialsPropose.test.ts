@@ -75,6 +75,18 @@ test('fine-grained network (4.0): a client names its peer, a server its own addr
   assert.deepEqual(rulesFor([net('connect', 'connect')]), { p: ['network inet stream,'] });
 });
 
+test('a capability the kernel checked only as optional is not proposed', () => {
+  // io_uring's set-up asks for ipc_lock so; in enforce mode the check fails silently and
+  // io_uring works without it (seen on Debian's 6.12 kernel).
+  const optional = 'operation="capable" profile="p" capability=14 capname="ipc_lock" info="optional: no audit"';
+  const { profiles, skipped } = proposeRules(parseLog([line(optional).replace('DENIED', 'ALLOWED')].join('\n')).records);
+  assert.deepEqual(profiles, []);
+  assert.deepEqual(skipped.map((s) => s.reason), [
+    'the kernel asked for capability ipc_lock only as an optional check ("optional: no audit"): enforce mode refuses it silently and the program carries on without it, so no rule is proposed',
+  ]);
+  assert.deepEqual(rulesFor([line('operation="capable" profile="p" capability=14 capname="ipc_lock"')]), { p: ['capability ipc_lock,'] });
+});
+
 test('denials no rule can fix are reported with a reason; other modes are not proposed', () => {
   const { profiles, skipped } = proposeRules(parseLog([
     line('operation="open" profile="p//&q" name="/x" requested_mask="r"'),

@@ -11,6 +11,11 @@ export function describeCapability(record: AuditRecord): Described {
   const number = f['capability'];
   const name = f['capname'] ?? f['name'] ?? (number !== undefined && /^\d+$/.test(number) ? CAPABILITY_BY_NUMBER[Number(number)] : undefined);
   if (name === undefined || !CAPABILITIES.has(name)) return { reason: `unknown capability ${name ?? number ?? '(none logged)'}` };
+  // A check the kernel makes "optional: no audit" (io_uring asks for ipc_lock so) fails
+  // silently in enforce mode and the program carries on: a rule would grant more than it needs.
+  if (f['info']?.startsWith('optional')) {
+    return { reason: `the kernel asked for capability ${name} only as an optional check ("${f['info']}"): enforce mode refuses it silently and the program carries on without it, so no rule is proposed` };
+  }
   return { class: 'capability', perms: [], name };
 }
 
