@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { runUnderElectron } from './electron';
 import { extensionProblem, locateE2e } from './install';
 import { runSuite } from './run';
-import { typeProfile, withWorkbench } from './typing';
+import { typeProfile, withTypingWorkbench } from './typing';
 import { runUiCheck } from './ui';
 
 const located = locateE2e();
@@ -36,7 +36,7 @@ test('UI check: the packaged extension colours, squiggles and explains a profile
 
 test('typing at a person\'s pace: completion opens by itself after @{, @ and include <, and stays open through the name; F2 refuses a system variable', { timeout }, async (t) => {
   if (skip !== undefined || !('install' in located)) return t.skip(skip);
-  const report = await withWorkbench(located.install, typeProfile);
+  const report = await withTypingWorkbench(located.install, typeProfile);
   console.log(`typing check: keystroke to list shown ${JSON.stringify(report.latencyMs)} ms; screenshot ${report.screenshots.join(', ')}`);
   console.log(`typing check: F2 on a variable defined outside the workspace says "${report.renameMessage}"`);
   assert.match(report.renameMessage, /SYSTEM_DIR\} is defined in .*system\/tunables, outside the workspace folders/);

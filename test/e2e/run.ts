@@ -11,7 +11,8 @@ import type { Browser, Page } from 'playwright-core';
 import { extensionProblem, locateE2e, ROOT, type E2eInstall } from './install';
 import { freePort, startGroup, stopGroup, waitForPort } from './processGroup';
 import { CHROMIUM_ARGS, makeSandbox, withDeadline } from './sandbox';
-import { foldFolders, SCREENSHOT_DIR, widenSideBar } from './ui';
+import { foldFolders, widenSideBar } from './ui';
+import { SCREENSHOT_DIR } from './workbench';
 import { startVm } from './vmTarget';
 
 export const SUITE_DIR = path.join(ROOT, 'out/test/e2e/suite');

@@ -3,15 +3,12 @@
  * that open by themselves after `@{`, `@` and `include <`, what accepting them writes, and how
  * long the list takes to show after the keystroke. Photographs the list after `@{`.
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { extensionProblem, locateE2e, type E2eInstall } from './install';
-import { freePort, startGroup, stopGroup, waitForPort } from './processGroup';
-import { CHROMIUM_ARGS, makeSandbox, withDeadline } from './sandbox';
-import { openByQuickOpen, SCREENSHOT_DIR, USER_SETTINGS } from './ui';
-import { packageVsix } from './vsix';
+import { openByQuickOpen } from './ui';
+import { SCREENSHOT_DIR, type Session, withWorkbench } from './workbench';
 
 const FIXTURE = 'typing.apparmor';
 /** A person's pace: about six keys a second. */
@@ -28,45 +25,9 @@ export interface TypingReport {
   readonly screenshots: string[];
 }
 
-type Session<T> = (page: Page, workspace: string) => Promise<T>;
-
-/** The packaged extension installed into code-server, its workbench open in chromium on a copy of test/e2e/workspace. */
-export async function withWorkbench<T>(install: E2eInstall, session: Session<T>): Promise<T> {
-  const sb = makeSandbox();
-  const cli = [install.codeServer, '--extensions-dir', sb.extensionsDir, '--user-data-dir', sb.userDataDir];
-  execFileSync(install.node, [...cli, '--install-extension', packageVsix(sb.dir)], { env: sb.env, stdio: 'pipe' });
-  fs.mkdirSync(path.join(sb.userDataDir, 'User'), { recursive: true });
-  fs.writeFileSync(path.join(sb.userDataDir, 'User/settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
-  const port = await freePort();
-  const serverLog: string[] = [];
-  const server = startGroup(install.node, [
-    ...cli, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--disable-getting-started-override', sb.workspace,
-  ], sb.env, (line) => serverLog.push(line));
-  let browser: Browser | undefined;
-  try {
-    return await withDeadline((async () => {
-      await waitForPort(port, server, 60_000);
-      const { chromium } = await import('playwright-core');
-      browser = await chromium.launch({ executablePath: install.chromium, headless: true, args: CHROMIUM_ARGS });
-      const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
-      // A shared, busy machine can take longer than the default 30 s to serve the workbench.
-      await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(sb.workspace)}`, { timeout: 120_000 });
-      try {
-        return await session(page, sb.workspace);
-      } catch (e) {
-        fs.mkdirSync(SHOTS, { recursive: true });
-        await page.screenshot({ path: path.join(SHOTS, 'typing-failure.png') }).catch(() => undefined);
-        throw e;
-      }
-    })(), 3 * 60_000, 'the typing check');
-  } catch (e) {
-    throw new Error(`${e instanceof Error ? e.message : String(e)}\ncode-server said:\n  ${serverLog.slice(-20).join('\n  ')}`);
-  } finally {
-    await browser?.close().catch(() => undefined);
-    await stopGroup(server);
-    sb.dispose();
-  }
+/** The typing check in a fresh workbench; on failure the page is photographed. */
+export function withTypingWorkbench<T>(install: E2eInstall, session: Session<T>): Promise<T> {
+  return withWorkbench(install, 'the typing check', session, path.join(SHOTS, 'typing-failure.png'));
 }
 
 /** Types text key by key, then the trigger; resolves with the ms from the trigger key to the list shown with a row holding `expect`. */
@@ -198,8 +159,8 @@ async function main(): Promise<number> {
   // --large DIR NAME: the latency on a large profile of an apparmor.d tree, instead of the check.
   const large = process.argv.indexOf('--large');
   const report = large > 0
-    ? await withWorkbench(located.install, measureLargeProfile(process.argv[large + 1]!, process.argv[large + 2] ?? 'gnome-shell'))
-    : await withWorkbench(located.install, typeProfile);
+    ? await withTypingWorkbench(located.install, measureLargeProfile(process.argv[large + 1]!, process.argv[large + 2] ?? 'gnome-shell'))
+    : await withTypingWorkbench(located.install, typeProfile);
   console.log(JSON.stringify(report, null, 2));
   return 0;
 }

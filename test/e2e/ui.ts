@@ -5,30 +5,13 @@
  * Then a kernel log is opened, Show Denials in Selection run from the command palette, and
  * the denials view photographed with its profiles and proposed rules.
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { extensionProblem, locateE2e, ROOT, type E2eInstall } from './install';
-import { freePort, startGroup, stopGroup, waitForPort } from './processGroup';
-import { CHROMIUM_ARGS, makeSandbox, withDeadline } from './sandbox';
-import { packageVsix } from './vsix';
+import type { Page } from 'playwright-core';
+import { extensionProblem, locateE2e, type E2eInstall } from './install';
+import { SCREENSHOT_DIR, withWorkbench } from './workbench';
 
-export const SCREENSHOT_DIR = process.env.E2E_SCREENSHOT_DIR ?? path.join(ROOT, '.e2e/screenshots');
 const PROFILE = 'usr.bin.webapp';
-
-/** A calm workbench: no welcome page, chat or recommendations over the editor. */
-export const USER_SETTINGS = {
-  'workbench.startupEditor': 'none',
-  'chat.disableAIFeatures': true,
-  'workbench.secondarySideBar.defaultVisibility': 'hidden',
-  'workbench.tips.enabled': false,
-  'extensions.ignoreRecommendations': true,
-  'telemetry.telemetryLevel': 'off',
-  'update.mode': 'none',
-  'editor.minimap.enabled': false,
-  'editor.hover.delay': 150,
-};
 
 export interface UiReport {
   readonly screenshot: string;
@@ -42,44 +25,18 @@ export interface UiReport {
 
 export async function runUiCheck(install: E2eInstall): Promise<UiReport> {
   const started = Date.now();
-  const sb = makeSandbox();
-  const vsix = packageVsix(sb.dir);
-  const cli = [install.codeServer, '--extensions-dir', sb.extensionsDir, '--user-data-dir', sb.userDataDir];
-  execFileSync(install.node, [...cli, '--install-extension', vsix], { env: sb.env, stdio: 'pipe' });
-  fs.mkdirSync(path.join(sb.userDataDir, 'User'), { recursive: true });
-  fs.writeFileSync(path.join(sb.userDataDir, 'User/settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
-  const port = await freePort();
-  const serverLog: string[] = [];
-  const server = startGroup(install.node, [
-    ...cli, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--disable-getting-started-override', sb.workspace,
-  ], sb.env, (line) => serverLog.push(line));
-  let browser: Browser | undefined;
-  try {
-    return await withDeadline((async () => {
-      await waitForPort(port, server, 60_000);
-      const { chromium } = await import('playwright-core');
-      browser = await chromium.launch({ executablePath: install.chromium, headless: true, args: CHROMIUM_ARGS });
-      const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
-      await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(sb.workspace)}`);
-      await openByQuickOpen(page, PROFILE);
-      const tokenClasses = await waitForTokenColours(page);
-      const hover = await hoverSquiggle(page);
-      fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-      const screenshot = path.join(SCREENSHOT_DIR, 'diagnostic-hover.png');
-      await page.screenshot({ path: screenshot });
-      const denialRows = await showDenialsOfLog(page, 'denials.log');
-      const denialsScreenshot = path.join(SCREENSHOT_DIR, 'denials-view.png');
-      await page.screenshot({ path: denialsScreenshot });
-      return { screenshot, tokenClasses, hover, denialRows, denialsScreenshot, ms: Date.now() - started };
-    })(), 3 * 60_000, 'the UI check');
-  } catch (e) {
-    throw new Error(`${e instanceof Error ? e.message : String(e)}\ncode-server said:\n  ${serverLog.slice(-20).join('\n  ')}`);
-  } finally {
-    await browser?.close().catch(() => undefined);
-    await stopGroup(server);
-    sb.dispose();
-  }
+  return withWorkbench(install, 'the UI check', async (page) => {
+    await openByQuickOpen(page, PROFILE);
+    const tokenClasses = await waitForTokenColours(page);
+    const hover = await hoverSquiggle(page);
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const screenshot = path.join(SCREENSHOT_DIR, 'diagnostic-hover.png');
+    await page.screenshot({ path: screenshot });
+    const denialRows = await showDenialsOfLog(page, 'denials.log');
+    const denialsScreenshot = path.join(SCREENSHOT_DIR, 'denials-view.png');
+    await page.screenshot({ path: denialsScreenshot });
+    return { screenshot, tokenClasses, hover, denialRows, denialsScreenshot, ms: Date.now() - started };
+  });
 }
 
 export async function openByQuickOpen(page: Page, name: string): Promise<void> {
