@@ -4,10 +4,11 @@
  */
 import * as fs from 'fs';
 import { StringDecoder } from 'string_decoder';
+import { MAX_POLICY_FILE_BYTES } from '../service/policyTree';
 
 export const MB = 1024 * 1024;
 /** Defaults, well above any real profile or log. */
-export const MAX_PROFILE_BYTES = 8 * MB;
+export const MAX_PROFILE_BYTES = MAX_POLICY_FILE_BYTES;
 export const MAX_LOG_BYTES = 64 * MB;
 /** A log line longer than this is kept only in part (the kernel's records are under 9 KB). */
 export const MAX_LINE_CHARS = 64 * 1024;

@@ -5,6 +5,7 @@ import { Analyzer } from '../service/analyze';
 import { severityOf } from '../service/diagnosticRules';
 import { toDiagnostics } from '../service/diagnostics';
 import { isSkippedName } from '../service/includes';
+import { inSystemTree, isSkippedDir, SYSTEM_TREES } from '../service/policyTree';
 import { describeError, formatSize, MAX_PROFILE_BYTES } from './boundedRead';
 import { nodeFileSystem } from './nodeFileSystem';
 
@@ -22,12 +23,6 @@ export interface LintedFile {
   readonly diagnostics: Diagnostic[];
 }
 
-/** Folders of an apparmor.d tree that hold no policy source. */
-const NON_POLICY_DIRS = new Set(['abi', 'cache', 'disable', 'force-complain']);
-/** Folders anywhere that hold no policy (dot folders such as .git go with every dot name). */
-const SKIPPED_DIRS = new Set(['node_modules']);
-/** Kernel and device trees: endless or special files, never policy. */
-const SYSTEM_TREES = ['/proc', '/sys', '/dev'];
 
 export interface CollectedFiles {
   readonly files: string[];
@@ -69,7 +64,7 @@ class Walk {
     }
     if (!st.isDirectory()) return this.addFile(p, realOrResolved(p));
     const real = realOrResolved(p);
-    if (isSystemTree(real)) this.notes.push(`skipped ${p}: ${SYSTEM_TREES.join(', ')} hold no policy and are not walked`);
+    if (inSystemTree(real)) this.notes.push(`skipped ${p}: ${SYSTEM_TREES.join(', ')} hold no policy and are not walked`);
     else this.walk(p, real);
   }
 
@@ -97,17 +92,13 @@ class Walk {
     const p = nodePath.join(dir, name);
     const st = statOrUndefined(p);
     if (!st?.isDirectory() && !st?.isFile()) return;
-    if (st.isDirectory() && (NON_POLICY_DIRS.has(name) || SKIPPED_DIRS.has(name))) return;
+    if (st.isDirectory() && isSkippedDir(name)) return;
     const real = realOrResolved(p);
-    if (isSystemTree(real)) return;
+    if (inSystemTree(real)) return;
     if (st.isDirectory()) this.walk(p, real);
     else if (st.size > this.maxBytes) this.notes.push(`skipped ${p}: larger than ${formatSize(this.maxBytes)}, the limit for a profile (--max-size raises it)`);
     else this.addFile(p, real);
   }
-}
-
-function isSystemTree(real: string): boolean {
-  return SYSTEM_TREES.some((t) => real === t || real.startsWith(`${t}/`));
 }
 
 function realOrResolved(p: string): string {

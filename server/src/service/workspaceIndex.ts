@@ -4,6 +4,7 @@ import { isFragmentPath } from './analyze';
 import { LineIndex } from './diagnostics';
 import { FileSystem, isSkippedName, joinPath } from './includes';
 import { parse } from './parser';
+import { isSkippedDir } from './policyTree';
 import { pathToUri } from './uri';
 import { walkItems } from './walk';
 
@@ -32,9 +33,6 @@ export interface ProfileEntry {
   readonly attachment?: string;
 }
 
-/** Folders of an apparmor.d tree that hold no policy source. */
-const NON_POLICY = new Set(['abi', 'cache', 'disable', 'force-complain', 'node_modules', '.git']);
-
 /**
  * Profiles and variables of every policy file under some folders, for workspace symbols,
  * completion of profile names, and definitions across files. Built in slices so the
@@ -56,7 +54,7 @@ export class WorkspaceIndex {
         if (isSkippedName(name) || name.endsWith('.md')) continue;
         const p = joinPath(dir, name);
         const kind = this.fs.stat(p);
-        if (kind === 'directory' && !NON_POLICY.has(name)) walk(p, depth + 1);
+        if (kind === 'directory' && !isSkippedDir(name)) walk(p, depth + 1);
         else if (kind === 'file') out.push(p);
       }
     };
