@@ -1,7 +1,7 @@
 import type { CancellationToken, Connection } from 'vscode-languageserver';
 import { MessageType } from 'vscode-languageserver';
 import { isSkippedName, joinPath } from './service/includes';
-import { isSkippedDir, SYSTEM_TREES } from './service/policyTree';
+import { inSystemTree, isSkippedDir } from './service/policyTree';
 import type { WorkspaceIndex } from './service/workspaceIndex';
 
 /** One entry of a folder, symbolic links followed. */
@@ -32,8 +32,6 @@ export interface IndexLimits {
 }
 
 export const DEFAULT_MAX_INDEXED = 20_000;
-/** Exactly the kernel's and devices' tree roots (a walk by real path meets them first). */
-const SYSTEM_ROOTS = new Set(SYSTEM_TREES);
 /** How long the indexer works before it lets queued messages through (ms). */
 const SLICE_MS = 10;
 
@@ -108,7 +106,7 @@ class TreeWalk implements Iterable<string> {
 
   /** `path` as reached (what the user sees), `real` to know it again under another name. */
   private *folder(path: string, real: string): Generator<string> {
-    if (SYSTEM_ROOTS.has(real) || this.visited.has(real)) return;
+    if (inSystemTree(real) || this.visited.has(real)) return;
     this.visited.add(real);
     const stack: [string, string][] = [[path, real]];
     while (stack.length > 0) {
@@ -126,7 +124,7 @@ class TreeWalk implements Iterable<string> {
         if (r === undefined || this.visited.has(r)) continue;
         this.visited.add(r);
         if (e.kind === 'directory') {
-          if (!isSkippedDir(e.name) && !SYSTEM_ROOTS.has(r)) folders.push([p, r]);
+          if (!isSkippedDir(e.name) && !inSystemTree(r)) folders.push([p, r]);
         } else if (e.size <= this.limits.maxFileBytes) yield p;
       }
       // Depth first, in name order: the first folders listed are the first read.

@@ -119,6 +119,9 @@ test('system trees, tool folders, binaries and oversized files are skipped', { s
     fs.writeFileSync(path.join(dir, 'binary'), Buffer.concat([Buffer.from('profile binary {\n}\n'), Buffer.from([0, 1, 2])]));
     fs.writeFileSync(path.join(dir, 'huge'), `profile huge {\n}\n${'#'.repeat(9 * 1024 * 1024)}\n`);
     fs.symlinkSync('/proc', path.join(dir, 'proc-link'));
+    // Links into the trees, not only to their roots.
+    fs.symlinkSync('/proc/self', path.join(dir, 'self-link'));
+    fs.symlinkSync('/sys/kernel', path.join(dir, 'sys-link'));
     const { session } = await LspSession.start({ ...INIT, ...folder(dir), initializationOptions: { includeDirs: [] } });
     try {
       const at = await session.waitFor(/^log: Indexed \d+ policy files/);
