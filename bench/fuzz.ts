@@ -240,7 +240,7 @@ async function main(): Promise<void> {
   process.exitCode = failures.length === 0 ? 0 : 1;
 }
 
-main().catch((e: Error) => {
+main().catch((e: unknown) => {
   console.error(e);
   process.exitCode = 1;
 });

@@ -211,7 +211,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: Error) => {
+main().catch((e: unknown) => {
   console.error(e);
   process.exitCode = 1;
 }).finally(() => fs.rmSync(CACHE_DIR, { recursive: true, force: true }));

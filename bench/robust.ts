@@ -80,7 +80,7 @@ async function measureServer(logFile: string, byPath = false): Promise<Measure> 
     await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { includeDirs: [] } });
     await conn.sendNotification('initialized', {});
     const params = byPath ? { path: logFile } : { text: fs.readFileSync(logFile, 'utf8') };
-    const answer = conn.sendRequest<{ records: number; groups: unknown[] }>('apparmor/denials', params).then((r) => `${r.records} records, ${r.groups.length} groups`, (e: Error) => `error: ${e.message}`);
+    const answer = conn.sendRequest<{ records: number; groups: unknown[] }>('apparmor/denials', params).then((r) => `${r.records} records, ${r.groups.length} groups`, (e: unknown) => `error: ${e instanceof Error ? e.message : String(e)}`);
     outcome = await Promise.race([answer, exited, deadline]);
   } catch (e) {
     outcome = `error: ${(e as Error).message}`;

@@ -10,9 +10,17 @@ const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: !p
 await build({
   ...common,
   entryPoints: ['server/src/cli/apparmor-lint.ts'],
+  outfile: 'dist/apparmor-lint-main.js',
+  format: 'cjs',
+  // APPARMOR_BUNDLE: the bundle's file stands for the parser's code (node/parseCache.ts).
+  define: { APPARMOR_LINT_VERSION: JSON.stringify(version), APPARMOR_BUNDLE: 'true' },
+});
+// The command's entry: loads apparmor-lint-main.js above through V8's code cache.
+await build({
+  ...common,
+  entryPoints: ['server/src/cli/launch.ts'],
   outfile: 'dist/apparmor-lint.js',
   format: 'cjs',
-  define: { APPARMOR_LINT_VERSION: JSON.stringify(version) },
 });
 
 await build({
@@ -20,6 +28,7 @@ await build({
   entryPoints: ['server/src/node/serverMain.ts'],
   outfile: 'dist/server-main.js',
   format: 'cjs',
+  define: { APPARMOR_BUNDLE: 'true' },
 });
 // The server's entry: loads server-main.js above through V8's code cache.
 await build({

@@ -14,7 +14,7 @@ export interface CommandResult {
   readonly quiet?: boolean;
 }
 
-export interface ResultAction {
+interface ResultAction {
   readonly title: string;
   /** Its own result is reported in turn. */
   run(): Promise<CommandResult | undefined>;

@@ -1,18 +1,26 @@
 import * as vscode from 'vscode';
 import type { DenialGroup, DenialRule, DenialsResult, DenialTarget } from '../../server/src/protocol';
-import { groupText, ItemText, ruleText, summarize } from './core/denialItems';
+import { groupText, isBlocked, ItemText, plural, ruleText } from './core/denialItems';
+import { DenialSource, describeSource, ShownSource, summarizeSources, withSource } from './core/denialSources';
 
-export const DENIALS_VIEW = 'apparmorDenials';
-/** Set once denials were shown: the view appears in the Explorer from then on. */
+const DENIALS_VIEW = 'apparmorDenials';
+/** Set once denials were shown (menus use it). */
 const SHOWN_CONTEXT = 'apparmor.denialsShown';
+/** `none` before anything was read, `empty` when what was read held no denials, else `shown`: which welcome text the empty view has. */
+const STATE_CONTEXT = 'apparmor.denialsState';
+/** The view's panel shows once the extension runs (an AppArmor file was opened), not in every window. */
+const ACTIVATED_CONTEXT = 'apparmor.activated';
 
 export type DenialNode =
   | { readonly kind: 'group'; readonly group: DenialGroup }
   | { readonly kind: 'rule'; readonly group: DenialGroup; readonly rule: DenialRule };
 
+/** With more than one source, each heads its own profiles. */
+type ViewNode = DenialNode | { readonly kind: 'source'; readonly shown: ShownSource };
+
 /** One tree item as shown, for the tests inside VS Code (through the extension's API). */
-export interface DenialItemSnapshot extends ItemText {
-  readonly node: DenialNode;
+interface DenialItemSnapshot extends ItemText {
+  readonly node: ViewNode;
   readonly contextValue: string;
   /** What a click runs. */
   readonly command?: vscode.Command;
@@ -22,66 +30,90 @@ export interface DenialItemSnapshot extends ItemText {
 export interface DenialsSnapshot {
   readonly description: string;
   readonly message: string;
+  /** What each source is, in the order read. */
+  readonly sources: string[];
   readonly items: DenialItemSnapshot[];
 }
 
-/** The denials of the last log read, by profile, with their proposed rules. */
-export class DenialsView implements vscode.TreeDataProvider<DenialNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<DenialNode | undefined>();
+/**
+ * The denials of each source read (a log, the kernel), by profile, with their proposed
+ * rules, in a panel of its own. The header names the sources and counts what they held.
+ */
+export class DenialsView implements vscode.TreeDataProvider<ViewNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ViewNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  /** Made on the first show: the view is hidden until then, and activation stays quick. */
-  private tree: vscode.TreeView<DenialNode> | undefined;
-  private result: DenialsResult = { groups: [], records: 0, unparsed: 0, unparsedLines: [], skipped: [] };
+  private readonly tree: vscode.TreeView<ViewNode>;
+  private shown: ShownSource[] = [];
 
-  /** Replaces what the view shows, and brings it to the front unless told not to. */
-  async show(result: DenialsResult, source: string, reveal = true): Promise<void> {
-    this.result = result;
-    const summary = summarize(result, source);
-    this.tree ??= vscode.window.createTreeView(DENIALS_VIEW, { treeDataProvider: this, showCollapseAll: true });
+  constructor() {
+    // Made at once: the view is always there, and says when empty where it looked and what to try.
+    this.tree = vscode.window.createTreeView(DENIALS_VIEW, { treeDataProvider: this, showCollapseAll: true });
+    void vscode.commands.executeCommand('setContext', STATE_CONTEXT, 'none');
+    void vscode.commands.executeCommand('setContext', ACTIVATED_CONTEXT, true);
+  }
+
+  /** Puts a source's denials in (replacing what that source showed before), and brings the view to the front unless told not to. */
+  async show(result: DenialsResult, source: DenialSource, reveal = true): Promise<void> {
+    this.shown = withSource(this.shown, { source, result });
+    const summary = summarizeSources(this.shown);
     this.tree.description = summary.description;
     this.tree.message = summary.message;
     this.tree.badge = summary.badge > 0 ? { value: summary.badge, tooltip: `${summary.badge} proposed rules not in their profiles yet` } : undefined;
     this.changed.fire(undefined);
     await vscode.commands.executeCommand('setContext', SHOWN_CONTEXT, true);
+    await vscode.commands.executeCommand('setContext', STATE_CONTEXT, this.shown.some((s) => s.result.groups.length > 0) ? 'shown' : 'empty');
     if (reveal) void vscode.commands.executeCommand(`${DENIALS_VIEW}.focus`).then(undefined, () => undefined);
+  }
+
+  /** Back to the empty view, as before anything was read. */
+  async clear(): Promise<void> {
+    this.shown = [];
+    this.tree.description = undefined;
+    this.tree.message = undefined;
+    this.tree.badge = undefined;
+    this.changed.fire(undefined);
+    await vscode.commands.executeCommand('setContext', STATE_CONTEXT, 'none');
   }
 
   /** The node an action from the palette (no argument) acts on. */
   selected(): DenialNode | undefined {
-    return this.tree?.selection[0];
+    const node = this.tree.selection[0];
+    return node && node.kind !== 'source' ? node : undefined;
   }
 
-  getChildren(node?: DenialNode): DenialNode[] {
-    if (!node) return this.result.groups.map((group) => ({ kind: 'group', group }));
+  getChildren(node?: ViewNode): ViewNode[] {
+    if (!node) return this.shown.length === 1 ? groupsOf(this.shown[0]!) : this.shown.map((shown) => ({ kind: 'source', shown }));
+    if (node.kind === 'source') return groupsOf(node.shown);
     return node.kind === 'group' ? node.group.rules.map((rule) => ({ kind: 'rule', group: node.group, rule })) : [];
   }
 
-  getTreeItem(node: DenialNode): vscode.TreeItem {
+  getTreeItem(node: ViewNode): vscode.TreeItem {
+    if (node.kind === 'source') return sourceItem(node.shown);
     const text = this.textOf(node);
     const collapsed = node.kind === 'group' && node.group.rules.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None;
     const item = new vscode.TreeItem(text.label, collapsed);
     item.description = text.description;
     item.tooltip = new vscode.MarkdownString(text.tooltip);
     item.contextValue = contextOf(node);
-    item.iconPath = new vscode.ThemeIcon(node.kind === 'group' ? 'shield' : node.rule.allowed ? 'pass' : 'circle-outline');
+    item.iconPath = new vscode.ThemeIcon(iconOf(node));
     if (node.group.target) item.command = openCommand(node.group.target);
     return item;
   }
 
   snapshot(): DenialsSnapshot {
-    const snap = (node: DenialNode): DenialItemSnapshot => {
+    const snap = (node: ViewNode): DenialItemSnapshot => {
       const item = this.getTreeItem(node);
-      const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : String(item.tooltip ?? '');
+      const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : item.tooltip ?? '';
       return {
-        node, label: String(item.label), description: String(item.description ?? ''), tooltip, contextValue: item.contextValue ?? '',
+        node, label: typeof item.label === 'object' ? item.label.label : item.label ?? '', description: String(item.description ?? ''), tooltip, contextValue: item.contextValue ?? '',
         ...(item.command ? { command: item.command } : {}), children: this.getChildren(node).map(snap),
       };
     };
-    return { description: this.tree?.description ?? '', message: this.tree?.message ?? '', items: this.getChildren().map(snap) };
+    return { description: this.tree.description ?? '', message: this.tree.message ?? '', sources: this.shown.map((s) => describeSource(s.source)), items: this.getChildren().map(snap) };
   }
 
   dispose(): void {
-    this.tree?.dispose();
+    this.tree.dispose();
     this.changed.dispose();
   }
 
@@ -90,8 +122,28 @@ export class DenialsView implements vscode.TreeDataProvider<DenialNode>, vscode.
   }
 }
 
+function groupsOf(shown: ShownSource): DenialNode[] {
+  return shown.result.groups.map((group) => ({ kind: 'group', group }));
+}
+
+function sourceItem({ source, result }: ShownSource): vscode.TreeItem {
+  const item = new vscode.TreeItem(describeSource(source), result.groups.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+  const rules = result.groups.reduce((n, g) => n + g.rules.length, 0);
+  item.description = `${plural(result.records, 'record')} · ${plural(rules, 'rule')} for ${plural(result.groups.length, 'profile')}`;
+  item.iconPath = new vscode.ThemeIcon(source.kind === 'log' ? 'file' : 'server');
+  item.contextValue = 'apparmorSource';
+  return item;
+}
+
+/** A denial a deny rule blocks has its own context: Add Rule is not offered for it, Open/Remove the Deny Rule are. */
 function contextOf(node: DenialNode): string {
-  return node.kind === 'group' ? 'apparmorDenialGroup' : 'apparmorDenialRule';
+  return node.kind === 'group' ? 'apparmorDenialGroup' : isBlocked(node.rule) ? 'apparmorDenialBlocked' : 'apparmorDenialRule';
+}
+
+function iconOf(node: DenialNode): string {
+  if (node.kind === 'group') return 'shield';
+  if (isBlocked(node.rule)) return 'circle-slash';
+  return node.rule.allowed || node.rule.verdict?.status === 'allowed' ? 'pass' : 'circle-outline';
 }
 
 /** A click opens the profile file where the rules would go. */

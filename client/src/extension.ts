@@ -1,18 +1,20 @@
 import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
 import { CommandResult, report } from './commandResult';
-import { addDenialRules, copyDenialRules } from './denialActions';
+import { testAccessCommand } from './testAccess';
+import { addDenialRules, copyDenialRules, openDenyRule, removeDenyRule, ruleOf } from './denialActions';
 import { asDenialNode, DenialsSnapshot, DenialsView } from './denialsView';
 import { copyDockerRunCommand } from './dockerCommand';
 import { registerIncludeAutoClose } from './includeAutoClose';
 import { notifyUnresolvedIncludes, setIncludePath } from './includePath';
 import { showLoadedProfiles } from './loadedProfiles';
 import { setMode } from './modeCommands';
+import { newProfile } from './newProfile';
 import { ParserProblems } from './parserProblems';
 import { checkProfile, loadProfile, ProfileCommandDeps, unloadProfile } from './profileCommands';
 import { Runner } from './runner';
 import { ServerController } from './serverController';
-import { DenialDeps, refreshDenials, showDenials, showDenialsFromFile, showDenialsFromSelection } from './showDenials';
+import { clearDenials, DenialDeps, refreshDenials, showDenials, showDenialsFromFile, showDenialsFromSelection } from './showDenials';
 import { StatusBar, StatusSnapshot } from './statusBar';
 import { TargetSnapshot, TargetStatus } from './targetStatus';
 import { TerminalRunner } from './terminalRunner';
@@ -48,22 +50,28 @@ let server: ServerController | undefined;
 
 export function activate(context: vscode.ExtensionContext): AppArmorApi {
   const started = performance.now();
-  const log = vscode.window.createOutputChannel('AppArmor');
+  // A log channel: each line carries its time, so a command's lines can be told from an earlier one's.
+  const log = vscode.window.createOutputChannel('AppArmor', { log: true });
   const serverLog = vscode.window.createOutputChannel('AppArmor Language Server', { log: true });
   const controller = new ServerController(context, serverLog);
   server = controller;
   const terminal = new TerminalRunner();
   const runner = new Runner(log, terminal);
-  const problems = new ParserProblems();
   const statusBar = new StatusBar(controller);
   const view = new DenialsView();
   const targetStatus = new TargetStatus(runner);
-  context.subscriptions.push(log, serverLog, controller, terminal, problems, statusBar, view, targetStatus, registerIncludeAutoClose(), notifyUnresolvedIncludes(context));
+  context.subscriptions.push(log, serverLog, controller, terminal, statusBar, view, targetStatus, registerIncludeAutoClose(), notifyUnresolvedIncludes(context));
   // Started once activate() has returned: activation never waits for the server.
   const ready = new Promise<void>((resolve) => setImmediate(resolve)).then(() => controller.start());
   ready.catch(() => undefined);
-  const denials: DenialDeps = { runner, view, log, request: (method, params) => ready.catch(() => undefined).then(() => controller.request(method, params)) };
-  registerCommands(context, { runner, problems, kernelChanged: () => void targetStatus.kernelChanged() }, denials, controller);
+  const request = <R>(method: string, params: unknown): Promise<R> => ready.catch(() => undefined).then(() => controller.request<R>(method, params));
+  const problems = new ParserProblems(request);
+  const denials: DenialDeps = { runner, view, log, extensionPath: context.extensionPath, request };
+  const kernelChanged = (): void => {
+    void targetStatus.kernelChanged();
+    void statusBar.kernelChanged();
+  };
+  registerCommands(context, { runner, problems, kernelChanged }, denials, controller);
   // Trust granted: the server may now run apparmor_parser on save.
   context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => controller.refreshSettings()));
   const activateMs = performance.now() - started;
@@ -95,15 +103,26 @@ function registerCommands(context: vscode.ExtensionContext, deps: ProfileCommand
     'apparmor.showDenialsFromFile': (arg) => showDenialsFromFile(denials, asUri(arg)),
     'apparmor.showDenialsFromSelection': () => showDenialsFromSelection(denials),
     'apparmor.refreshDenials': () => refreshDenials(denials),
+    'apparmor.clearDenials': () => clearDenials(denials),
     'apparmor.addDenialRule': (arg, into) => addDenialRules(denials, asDenialNode(arg), false, asUri(into)),
     'apparmor.addDenyRule': (arg, into) => addDenialRules(denials, asDenialNode(arg), true, asUri(into)),
     'apparmor.copyDenialRule': (arg) => copyDenialRules(denials, asDenialNode(arg)),
+    'apparmor.newProfile': (arg) => newProfile(context.extensionPath, asNewProfilePreset(arg)),
+    'apparmor.testAccess': (arg) => testAccessCommand(denials.request, typeof arg === 'string' ? arg : undefined),
+    'apparmor.openDenyRule': (arg) => openDenyRule(denials, ruleOf(asDenialNode(arg) ?? denials.view.selected())),
+    'apparmor.removeDenyRule': (arg) => removeDenyRule(denials, ruleOf(asDenialNode(arg) ?? denials.view.selected())),
   };
   for (const [id, handler] of Object.entries(commands)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, (arg?: unknown, second?: unknown) => runReported(() => handler(arg, second), log)));
   }
   context.subscriptions.push(vscode.commands.registerCommand('apparmor.showOutput', () => log.show(true)));
   context.subscriptions.push(vscode.commands.registerCommand('apparmor.setIncludePath', setIncludePath));
+}
+
+/** Other extensions and the tests may name what to make: `{ kind: 'program' | 'docker', value }`. */
+function asNewProfilePreset(arg: unknown): { kind: 'program' | 'docker'; value: string } | undefined {
+  const a = arg as { kind?: unknown; value?: unknown } | undefined;
+  return (a?.kind === 'program' || a?.kind === 'docker') && typeof a.value === 'string' ? { kind: a.kind, value: a.value } : undefined;
 }
 
 function asUri(arg: unknown): vscode.Uri | undefined {

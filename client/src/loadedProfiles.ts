@@ -34,7 +34,12 @@ export async function showLoadedProfiles(runner: Runner): Promise<LoadedProfiles
   if (!list.ok) return { ok: false, ...list.outcome, message: `${list.outcome.message}${notes}`, commandLine };
   const where = target ? ` on ${targetName(target)}` : '';
   showPick(list.profiles, `Loaded AppArmor profiles${where}`);
-  return { ok: true, kind: 'ok', message: `${list.profiles.length} profiles are loaded${where}.${notes}`, commandLine, profiles: list.profiles };
+  return { ok: true, kind: 'ok', message: `${loadedCount(list.profiles.length)}${where}.${notes}`, commandLine, profiles: list.profiles };
+}
+
+/** "1 profile is loaded", "3 profiles are loaded". */
+function loadedCount(n: number): string {
+  return n === 1 ? '1 profile is loaded' : `${n} profiles are loaded`;
 }
 
 function showPick(profiles: readonly LoadedProfile[], title: string): void {
@@ -53,7 +58,7 @@ function showPick(profiles: readonly LoadedProfile[], title: string): void {
 }
 
 /** Finds the file through the language server's index of the workspace and include folders: by profile name, else by attachment. */
-export async function openProfileSource(loadedName: string): Promise<boolean> {
+async function openProfileSource(loadedName: string): Promise<boolean> {
   const name = topLevelName(loadedName);
   const symbols = (await vscode.commands.executeCommand<vscode.SymbolInformation[] | undefined>('vscode.executeWorkspaceSymbolProvider', name)) ?? [];
   const profiles = symbols.filter((s) => s.kind === vscode.SymbolKind.Class);

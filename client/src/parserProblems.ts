@@ -1,57 +1,31 @@
-import * as fs from 'fs';
-import * as vscode from 'vscode';
-import { DiagnosticSeverity as LspSeverity, type Diagnostic as LspDiagnostic } from 'vscode-languageserver-types';
-import { parserDiagnostics } from '../../server/src/service/mergeParserDiagnostics';
+import type * as vscode from 'vscode';
+import { PARSER_MESSAGES_REQUEST, ParserMessagesParams, ParserMessagesResult } from '../../server/src/protocol';
 import { type ParserMessage, parseParserOutput } from '../../server/src/service/parserMessages';
 
-/**
- * apparmor_parser's messages from the commands, in the Problems view at their file and
- * line (an error in an included abstraction lands on that file). A file's entries go when
- * it is edited, since their lines no longer hold.
- */
-export class ParserProblems implements vscode.Disposable {
-  private readonly collection = vscode.languages.createDiagnosticCollection('apparmor_parser');
-  /** For each checked file, the files its last run put entries on. */
-  private readonly owned = new Map<string, string[]>();
-  private readonly listener = vscode.workspace.onDidChangeTextDocument((e) => {
-    if (e.contentChanges.length > 0) this.collection.delete(e.document.uri);
-  });
+/** Sends a request of the extension's own to the language server. */
+export type ServerRequest = <R>(method: string, params: unknown) => Promise<R>;
 
-  /** Replaces the entries of the last run on this file; returns how many messages there were. */
-  show(checkedPath: string, output: string): number {
-    return this.showMessages(checkedPath, parseParserOutput(output));
+/**
+ * apparmor_parser's messages from the commands, handed to the language server, which
+ * publishes them with its own diagnostics (and with its own check on save): one owner of
+ * parser output, so Problems never lists the parser's words twice. The extension only reads
+ * the output into messages (the core's parserMessages.ts); placing and publishing are the server's.
+ */
+export class ParserProblems {
+  constructor(private readonly request: ServerRequest) {}
+
+  /** Replaces the last run's entries on this document; returns how many there are, or undefined when the server could not take them. */
+  show(uri: vscode.Uri, output: string): Promise<number | undefined> {
+    return this.showMessages(uri, parseParserOutput(output));
   }
 
   /** The same, from messages already read (and placed, for a target's parser). */
-  showMessages(checkedPath: string, messages: readonly ParserMessage[]): number {
-    for (const uri of this.owned.get(checkedPath) ?? []) this.collection.delete(vscode.Uri.parse(uri));
-    const byUri = parserDiagnostics(messages, checkedPath, readLine);
-    for (const [uri, list] of byUri) this.collection.set(vscode.Uri.parse(uri), list.map(toVscode));
-    this.owned.set(checkedPath, [...byUri.keys()]);
-    return [...byUri.values()].reduce((n, l) => n + l.length, 0);
+  async showMessages(uri: vscode.Uri, messages: readonly ParserMessage[], where?: string): Promise<number | undefined> {
+    const params: ParserMessagesParams = { uri: uri.toString(), messages: [...messages], ...(where ? { parser: { where } } : {}) };
+    try {
+      return (await this.request<ParserMessagesResult>(PARSER_MESSAGES_REQUEST, params)).shown;
+    } catch {
+      return undefined;
+    }
   }
-
-  dispose(): void {
-    this.listener.dispose();
-    this.collection.dispose();
-  }
-}
-
-function readLine(uri: string, line: number): string | undefined {
-  const path = vscode.Uri.parse(uri).fsPath;
-  const open = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === path);
-  if (open) return line < open.lineCount ? open.lineAt(line).text : undefined;
-  try {
-    return fs.readFileSync(path, 'utf8').split('\n')[line];
-  } catch {
-    return undefined;
-  }
-}
-
-function toVscode(d: LspDiagnostic): vscode.Diagnostic {
-  const range = new vscode.Range(d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character);
-  const severity = d.severity === LspSeverity.Error ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning;
-  const out = new vscode.Diagnostic(range, typeof d.message === 'string' ? d.message : d.message.value, severity);
-  out.source = d.source ?? 'apparmor_parser';
-  return out;
 }

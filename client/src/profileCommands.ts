@@ -31,12 +31,12 @@ export async function checkProfile(deps: ProfileCommandDeps, uri?: vscode.Uri): 
   const execution = await deps.runner.run(buildCheckArgs(readCommandSettings(doc.uri), file));
   // Once the parser ran, everything it says is about the profile (even "Permission denied" on an include).
   if (execution.result.spawnError) return { ok: false, ...classifyRun(execution.result, { name: 'apparmor_parser', program: execution.program }), commandLine: execution.commandLine };
-  const count = deps.problems.show(file, execution.result.stderr);
+  const count = await deps.problems.show(doc.uri, execution.result.stderr);
   const name = path.basename(file);
   const accepted = execution.result.exitCode === 0;
   const message = accepted
-    ? `apparmor_parser accepts ${name}${count > 0 ? ` (${count} warning${count === 1 ? '' : 's'} in Problems)` : ''}.`
-    : `apparmor_parser rejects ${name}: ${count} problem${count === 1 ? '' : 's'} in Problems.`;
+    ? `apparmor_parser accepts ${name}${count ? ` (${count} warning${count === 1 ? '' : 's'} in Problems)` : ''}.`
+    : `apparmor_parser rejects ${name}: ${inProblems(count, execution.result.stderr)}`;
   return { ok: accepted, kind: accepted ? 'ok' : 'failed', message, commandLine: execution.commandLine };
 }
 
@@ -60,20 +60,27 @@ export async function runOnKernel(deps: ProfileCommandDeps, uri: vscode.Uri | un
   const file = doc.uri.fsPath;
   const argv = action === 'load' ? buildLoadArgs(settings, file) : buildUnloadArgs(settings, file);
   const execution = await deps.runner.runAsRoot(argv, settings.privilege);
-  return describeKernelRun(deps, execution, file, action);
+  return describeKernelRun(deps, execution, doc.uri, action);
 }
 
-function describeKernelRun(deps: ProfileCommandDeps, execution: Execution, file: string, action: 'load' | 'unload'): CommandResult {
+/** How many problems the server now shows; without the server, the parser's first words. */
+function inProblems(count: number | undefined, stderr: string): string {
+  if (count === undefined) return `${stderr.trim().split('\n').find((l) => !/^Cache read\/write disabled/.test(l)) ?? 'no message'} (the language server is not running to show its messages in Problems).`;
+  return `${count} problem${count === 1 ? '' : 's'} in Problems.`;
+}
+
+async function describeKernelRun(deps: ProfileCommandDeps, execution: Execution, uri: vscode.Uri, action: 'load' | 'unload'): Promise<CommandResult> {
+  const file = uri.fsPath;
   const outcome = classifyRun(execution.result, { name: 'apparmor_parser', program: execution.program });
   const commandLine = execution.commandLine;
   if (outcome.kind === 'ok') {
-    deps.problems.show(file, '');
+    await deps.problems.show(uri, '');
     const done = action === 'load' ? 'Loaded' : 'Unloaded';
     return { ok: true, kind: 'ok', message: `${done} the profiles of ${path.basename(file)}.`, commandLine };
   }
   if (outcome.kind === 'failed') {
-    const count = deps.problems.show(file, execution.result.stderr);
-    if (count > 0) return { ok: false, kind: 'failed', message: `apparmor_parser could not ${action} ${path.basename(file)}: ${count} problem${count === 1 ? '' : 's'} in Problems.`, commandLine };
+    const count = await deps.problems.show(uri, execution.result.stderr);
+    if (count) return { ok: false, kind: 'failed', message: `apparmor_parser could not ${action} ${path.basename(file)}: ${count} problem${count === 1 ? '' : 's'} in Problems.`, commandLine };
   }
   return { ok: false, ...outcome, commandLine };
 }
@@ -88,10 +95,10 @@ async function runOnTargetKernel(deps: ProfileCommandDeps, doc: vscode.TextDocum
   const name = path.basename(file);
   const where = targetName(target);
   if (run.outcome.kind === 'ok') {
-    deps.problems.showMessages(file, []);
+    await deps.problems.showMessages(doc.uri, [], `on ${where}`);
     return { ok: true, kind: 'ok', message: `${action === 'load' ? 'Loaded' : 'Unloaded'} the profiles of ${name} on ${where}.`, commandLine };
   }
-  const count = run.problems ? deps.problems.showMessages(file, run.problems) : 0;
-  if (count > 0) return { ok: false, kind: 'failed', message: `apparmor_parser on ${where} could not ${action} ${name}: ${count} problem${count === 1 ? '' : 's'} in Problems.`, commandLine };
+  const count = run.problems ? await deps.problems.showMessages(doc.uri, run.problems, `on ${where}`) : 0;
+  if (count) return { ok: false, kind: 'failed', message: `apparmor_parser on ${where} could not ${action} ${name}: ${count} problem${count === 1 ? '' : 's'} in Problems.`, commandLine };
   return { ok: false, ...run.outcome, commandLine };
 }

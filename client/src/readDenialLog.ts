@@ -9,7 +9,7 @@ import type { Runner } from './runner';
 
 // No vscode here: the choice of source is tested with a stand-in Runner (test/client/).
 
-export interface LogText {
+interface LogText {
   readonly text: string;
   /** Where it came from, for the view's title. */
   readonly label: string;

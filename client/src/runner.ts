@@ -82,11 +82,11 @@ export class Runner {
  * execFile with the outcome as data: a missing program or a non-zero exit is a result, not a
  * throw. With `input` (even empty), it is written to standard input, which is then closed.
  */
-export function execArgv(argv: readonly string[], maxBuffer = 16 * 1024 * 1024, input?: string): Promise<RunResult> {
+function execArgv(argv: readonly string[], maxBuffer = 16 * 1024 * 1024, input?: string): Promise<RunResult> {
   return new Promise((resolve) => {
     const child = execFile(argv[0]!, argv.slice(1), { timeout: 120_000, maxBuffer }, (err, stdout, stderr) => {
       const e = err as (NodeJS.ErrnoException & { killed?: boolean }) | null;
-      const base = { stdout: String(stdout), stderr: String(stderr) };
+      const base = { stdout, stderr };
       if (!e) resolve({ ...base, exitCode: 0 });
       else if (typeof e.code === 'string') resolve({ ...base, exitCode: null, spawnError: e.code });
       else if (e.killed) resolve({ ...base, exitCode: null, spawnError: 'TIMEOUT', detail: `${argv[0]} did not finish within two minutes.` });

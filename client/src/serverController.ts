@@ -24,7 +24,7 @@ let clientModule: ClientModule | undefined;
  * returned, it stays out of activation time. The path is computed so esbuild leaves it alone.
  */
 function loadClientModule(): ClientModule {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load, kept out of activation
   clientModule ??= require(path.join(__dirname, 'languageClient.js')) as ClientModule;
   return clientModule;
 }
@@ -105,9 +105,13 @@ export class ServerController implements vscode.Disposable {
       run: { module, transport: TransportKind.ipc, options: { execArgv: SERVER_EXEC_ARGV, env: SERVER_ENV } },
       debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6019'], env: SERVER_ENV } },
     };
+    // The server re-reads .apparmor-lint.json when one changes.
+    const configFiles = vscode.workspace.createFileSystemWatcher('**/.apparmor-lint.json');
+    this.context.subscriptions.push(configFiles);
     const clientOptions: LanguageClientOptions = {
-      documentSelector: [{ language: 'apparmor', scheme: 'file' }, { language: 'apparmor', scheme: 'untitled' }],
-      synchronize: { configurationSection: 'apparmor' },
+      documentSelector: ['apparmor', 'apparmor-test'].flatMap((language) => [{ language, scheme: 'file' }, { language, scheme: 'untitled' }]),
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- it sends didChangeConfiguration, on which the server pulls
+      synchronize: { configurationSection: 'apparmor', fileEvents: configFiles },
       outputChannel: this.channel,
       initializationOptions: () => serverSettings(undefined),
       middleware: { workspace: { configuration: configurationMiddleware } },
@@ -131,6 +135,6 @@ const configurationMiddleware: NonNullable<NonNullable<LanguageClientOptions['mi
   async (params, token, next) => {
     const answer = await next(params, token);
     if (!Array.isArray(answer)) return answer;
-    return params.items.map((item, i) =>
+    return params.items.map((item, i): unknown =>
       item.section === 'apparmor' ? serverSettings(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined) : answer[i]);
   };

@@ -4,17 +4,19 @@ import type { DenialsResult } from '../../server/src/protocol';
 import { CommandResult, fail } from './commandResult';
 import { readCommandSettings } from './config';
 import { summarize } from './core/denialItems';
+import type { DenialSource, SourceKind } from './core/denialSources';
+import { targetName } from './core/target';
 import { isSourceSetting, keepTail, MAX_LOG_BYTES, SourceFailure } from './core/logSources';
 import type { DenialsView } from './denialsView';
 import { readSystemLog } from './readDenialLog';
 import { inputForFile, LogInput, requestDenials } from './requestDenials';
 import type { Runner } from './runner';
 
-/** The log the view shows, kept to propose again after an edit, and how to read it again. */
-export interface ShownLog {
+/** A log the view shows, kept to propose again after an edit, and how to read it again. */
+interface ShownLog {
   readonly input: LogInput;
-  /** Where it came from, for the view's title. */
-  readonly label: string;
+  /** Where it came from, for the view's header. */
+  readonly source: DenialSource;
   reread(): Promise<CommandResult>;
 }
 
@@ -22,10 +24,12 @@ export interface DenialDeps {
   readonly runner: Runner;
   readonly view: DenialsView;
   readonly log: vscode.OutputChannel;
+  /** The extension's folder: new profile files are made from its snippets. */
+  readonly extensionPath: string;
   /** A request to the language server, once it runs. */
-  request<R>(method: string, params: unknown): Promise<R>;
-  /** What the view shows now. */
-  shown?: ShownLog;
+  readonly request: <R>(method: string, params: unknown) => Promise<R>;
+  /** What the view shows now: at most one log and the kernel's. */
+  shown?: Map<SourceKind, ShownLog>;
 }
 
 /** AppArmor: Show Denials — from the kernel's log, where the setting says or the first source that has records. */
@@ -41,7 +45,8 @@ export async function showDenials(deps: DenialDeps, asRoot = false): Promise<Com
   // With a target, root comes from its prefix: there is nothing to elevate here.
   if (!outcome.ok) return unreadable(deps, outcome.failures, trusted && !asRoot && !target);
   for (const note of outcome.notes) deps.log.appendLine(note);
-  return present(deps, { input: { text: outcome.log.text }, label: outcome.log.label, reread: () => showDenials(deps, asRoot) }, outcome.notes);
+  const source: DenialSource = { kind: 'kernel', label: outcome.log.label, notes: outcome.notes, ...(target ? { target: targetName(target) } : {}) };
+  return present(deps, { input: { text: outcome.log.text }, source, reread: () => showDenials(deps, asRoot) }, outcome.notes);
 }
 
 function unreadable(deps: DenialDeps, failures: readonly SourceFailure[], canElevate: boolean): CommandResult {
@@ -62,7 +67,7 @@ export async function showDenialsFromFile(deps: DenialDeps, uri?: vscode.Uri): P
   } catch (e) {
     return fail('failed', `Cannot read ${chosen.fsPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  return present(deps, { input, label: path.basename(chosen.path), reread: () => showDenialsFromFile(deps, chosen) }, []);
+  return present(deps, { input, source: logSource(path.basename(chosen.path)), reread: () => showDenialsFromFile(deps, chosen) }, []);
 }
 
 /** AppArmor: Show Denials in Selection — the selected lines, or the whole document when nothing is selected. */
@@ -72,29 +77,49 @@ export async function showDenialsFromSelection(deps: DenialDeps): Promise<Comman
   const selected = editor.selections.filter((s) => !s.isEmpty).map((s) => editor.document.getText(s)).join('\n');
   const text = selected || editor.document.getText();
   const label = `${selected ? 'selection of ' : ''}${path.basename(editor.document.uri.path)}`;
-  const shown: ShownLog = { input: { text }, label, reread: () => present(deps, shown, []) };
+  const shown: ShownLog = { input: { text }, source: logSource(label), reread: () => present(deps, shown, []) };
   return present(deps, shown, []);
 }
 
-/** The view's refresh: the same source read again. */
-export async function refreshDenials(deps: DenialDeps): Promise<CommandResult> {
-  return deps.shown ? deps.shown.reread() : showDenials(deps);
+function logSource(label: string): DenialSource {
+  return { kind: 'log', label, notes: [] };
 }
 
-/** After an edit to a profile: the same log proposed again, so what the file now allows is marked. */
-export async function reproposeDenials(deps: DenialDeps): Promise<void> {
-  if (!deps.shown) return;
-  const result = await requestDenials(deps.request, deps.shown.input, literalPaths());
-  await deps.view.show(result, deps.shown.label, false);
+/** Clear Denials: no source shown or proposed again until one is read. */
+export async function clearDenials(deps: DenialDeps): Promise<CommandResult> {
+  deps.shown?.clear();
+  await deps.view.clear();
+  return { ok: true, kind: 'ok', message: 'The AppArmor Denials view is cleared.', quiet: true };
+}
+
+/** The view's refresh: every source it shows read again (the kernel's when it shows none). */
+export async function refreshDenials(deps: DenialDeps): Promise<CommandResult> {
+  const shown = [...(deps.shown?.values() ?? [])];
+  if (shown.length === 0) return showDenials(deps);
+  let last: CommandResult | undefined;
+  for (const log of shown) last = await log.reread();
+  return last!;
+}
+
+/** After an edit to a profile: the same logs proposed again, so what the file now allows is marked. */
+export async function reproposeDenials(deps: DenialDeps): Promise<DenialsResult[]> {
+  const results: DenialsResult[] = [];
+  for (const log of deps.shown?.values() ?? []) {
+    const result = await requestDenials(deps.request, log.input, literalPaths());
+    await deps.view.show(result, log.source, false);
+    results.push(result);
+  }
+  return results;
 }
 
 async function present(deps: DenialDeps, log: ShownLog, notes: readonly string[]): Promise<CommandResult> {
   const result = await requestDenials(deps.request, log.input, literalPaths());
-  deps.shown = log;
-  await deps.view.show(result, log.label);
-  logDetails(deps.log, result, log.label);
+  const label = log.source.label;
+  (deps.shown ??= new Map()).set(log.source.kind, log);
+  await deps.view.show(result, log.source);
+  logDetails(deps.log, result, label);
   // Where no source had records, what each said is the news, not an empty summary.
-  const message = result.records === 0 && notes.length > 0 ? `No AppArmor records found. ${notes.join(' ')}` : `${log.label}: ${summarize(result, log.label).message}`;
+  const message = result.records === 0 && notes.length > 0 ? `No AppArmor records found. ${notes.join(' ')}` : `${label}: ${summarize(result, label).message}`;
   return { ok: true, kind: 'ok', message, quiet: result.groups.length > 0 };
 }
 

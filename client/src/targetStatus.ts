@@ -66,11 +66,11 @@ export class TargetStatus implements vscode.Disposable {
     const target = this.target();
     const known = target && this.known?.key === keyOf(target) ? this.known : undefined;
     const state = active && known && 'profiles' in known ? describeFileState(profileNames(active), known.profiles) : undefined;
-    return { visible: this.wanted(), text: this.item.text, tooltip: String(this.item.tooltip ?? ''), summary: state?.summary, queries: this.queries };
+    return { visible: this.wanted(), text: this.item.text, tooltip: this.item.tooltip instanceof vscode.MarkdownString ? this.item.tooltip.value : this.item.tooltip ?? '', summary: state?.summary, queries: this.queries };
   }
 
   dispose(): void {
-    this.subscriptions.forEach((s) => s.dispose());
+    for (const s of this.subscriptions) s.dispose();
     this.item.dispose();
   }
 

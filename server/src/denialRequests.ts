@@ -1,9 +1,11 @@
 import { CancellationToken, Connection, ErrorCodes, LSPErrorCodes, ResponseError, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { DENIALS_REQUEST, DenialsParams, INSERT_RULES_REQUEST, InsertRulesParams, READS_NO_FILES } from './protocol';
-import { insertDenialRules } from './service/features/insertDenialRules';
+import { registerAccessRequests } from './accessRequests';
+import { describeFault } from './describeFault';
+import { DENIALS_REQUEST, DenialGroup, DenialRule, DenialsParams, DenialsResult, INSERT_RULES_REQUEST, InsertRulesParams, InsertRulesResult, READS_NO_FILES } from './protocol';
+import { InsertedRules, insertDenialRules } from './service/features/insertDenialRules';
 import { locateProfile } from './service/features/locateProfile';
-import { proposeDenialsFrom } from './service/features/proposeDenials';
+import { ProposedDenials, proposeDenialsFrom, ProposedGroup, ProposedGroupRule } from './service/features/proposeDenials';
 import type { FileSystem } from './service/includes';
 import type { LogReader } from './service/logs/parseLog';
 import { blockOf } from './service/logs/profileName';
@@ -41,17 +43,67 @@ export function registerDenialRequests(connection: Connection, deps: DenialDeps)
       const open = new Map(deps.documents.all().filter((d) => d.uri.startsWith('file:')).map((d) => [uriToPath(d.uri), d.getText()]));
       const entries = [...deps.index.topLevelProfiles(open)];
       const feed = p.path === undefined ? (log: LogReader) => log.addText(p.text!) : (log: LogReader) => readLog(readLogLines!, p.path!, log);
-      return proposeDenialsFrom(feed, { literal: p.literal ?? false }, {
+      return toDenialsResult(proposeDenialsFrom(feed, { literal: p.literal ?? false }, {
         locate: (profile) => locateProfile(profile, entries, deps.roots()),
         read: (path) => deps.fs.readFile(path),
         analyzer: deps.workspace.analyzer,
-      });
+      }));
     });
   });
   connection.onRequest(INSERT_RULES_REQUEST, (params: unknown) => {
     const p = checkInsertParams(params);
-    return answer(connection, INSERT_RULES_REQUEST, () => insertDenialRules(deps.fs.readFile(uriToPath(p.uri)), p));
+    return answer(connection, INSERT_RULES_REQUEST, () => toInsertRulesResult(insertDenialRules(deps.fs.readFile(uriToPath(p.uri)), p)));
   });
+  // Add Rule checks what it added with the same evaluator.
+  registerAccessRequests(connection, deps);
+}
+
+/**
+ * The core's proposals in the wire shape of protocol.ts. Field by field, so a change on
+ * either side is a compile error here rather than a silent change of the protocol.
+ */
+function toDenialsResult(p: ProposedDenials): DenialsResult {
+  return {
+    groups: p.groups.map(toDenialGroup),
+    records: p.records,
+    unparsed: p.unparsed,
+    unparsedLines: p.unparsedLines.map((u) => ({ line: u.line, text: u.text })),
+    skipped: p.skipped.map((s) => ({ line: s.line, operation: s.operation, reason: s.reason })),
+  };
+}
+
+function toDenialGroup(g: ProposedGroup): DenialGroup {
+  const t = g.target;
+  return {
+    profile: g.profile,
+    hat: g.hat,
+    count: g.count,
+    ...(g.lastSeen !== undefined ? { lastSeen: g.lastSeen } : {}),
+    operations: g.operations,
+    rules: g.rules.map(toDenialRule),
+    ...(t ? { target: { uri: t.uri, profile: t.profile, matchedBy: t.matchedBy, position: t.position, blockExists: t.blockExists } } : {}),
+  };
+}
+
+function toDenialRule(r: ProposedGroupRule): DenialRule {
+  return {
+    text: r.text,
+    deny: r.deny,
+    literals: r.literals,
+    class: r.class,
+    count: r.count,
+    ...(r.lastSeen !== undefined ? { lastSeen: r.lastSeen } : {}),
+    operation: r.operation,
+    operations: r.operations,
+    samples: r.samples,
+    allowed: r.allowed,
+    ...(r.conflict !== undefined ? { conflict: r.conflict } : {}),
+    ...(r.verdict ? { verdict: { status: r.verdict.status, message: r.verdict.message, rules: r.verdict.rules.map((x) => ({ uri: x.uri, range: x.range, effect: x.effect })) } } : {}),
+  };
+}
+
+function toInsertRulesResult(r: InsertedRules): InsertRulesResult {
+  return { edits: r.edits, newFile: r.newFile };
 }
 
 /** A log that cannot be read is the caller's problem, told in words, not a bug of the server. */
@@ -69,12 +121,12 @@ function answer<R>(connection: Connection, method: string, fn: () => R): R {
     return fn();
   } catch (e) {
     if (e instanceof ResponseError) throw e;
-    connection.console.error(`${method} failed: ${(e as Error).stack ?? e}`);
+    connection.console.error(`${method} failed: ${describeFault(e)}`);
     throw new ResponseError(ErrorCodes.InternalError, `${method} failed: ${(e as Error).message}`);
   }
 }
 
-function invalid(message: string): ResponseError<void> {
+function invalid(message: string): ResponseError {
   return new ResponseError(ErrorCodes.InvalidParams, message);
 }
 

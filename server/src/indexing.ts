@@ -46,21 +46,31 @@ export interface IndexOutcome {
 const yieldToQueue = (): Promise<void> => new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 
 /**
+ * Waits while `busy` (diagnostics waiting to be published), and returns when the next slice starts.
+ * The editor opens its first documents as the index starts: their diagnostics come first.
+ */
+async function whenIdle(busy: () => boolean): Promise<number> {
+  while (busy()) await yieldToQueue();
+  return Date.now();
+}
+
+/**
  * Reads every policy file under the roots into the index, a few milliseconds at a time so
  * requests are answered in between. Each folder and file is visited once by its real path
  * (symbolic link loops end), system trees and large files are skipped, and the walk stops
  * at `limits.maxEntries` with one message. Progress shows from the first folder read.
+ * Between slices it gives way while `busy` says diagnostics are waiting.
  */
 export async function buildIndex(
   connection: Connection, index: WorkspaceIndex, tree: TreeSource, roots: readonly string[],
-  limits: IndexLimits, stop: CancellationToken,
+  limits: IndexLimits, stop: CancellationToken, busy: () => boolean = () => false,
 ): Promise<IndexOutcome> {
   if (roots.length === 0) return { files: 0, limited: false, cancelled: false };
   const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
   progress?.begin('Indexing AppArmor policy', undefined, 'listing folders', true);
   const cancelled = (): boolean => stop.isCancellationRequested || (progress?.token.isCancellationRequested ?? false);
   const walk = new TreeWalk(tree, roots, limits);
-  let sliceStart = Date.now();
+  let sliceStart = await whenIdle(busy);
   try {
     for (const file of walk) {
       const text = tree.readText(file);
@@ -68,8 +78,8 @@ export async function buildIndex(
       if (Date.now() - sliceStart < SLICE_MS) continue;
       progress?.report(`${index.size} files indexed, ${walk.seen} looked at`);
       await yieldToQueue();
+      sliceStart = await whenIdle(busy);
       if (cancelled()) break;
-      sliceStart = Date.now();
     }
   } finally {
     progress?.done();

@@ -29,14 +29,14 @@ export class LifecycleReader extends AbstractMessageReader implements MessageRea
   listen(callback: DataCallback): Disposable {
     return this.inner.listen((msg: Message) => {
       const m = msg as Incoming;
-      if (typeof m.method !== 'string') return callback(msg); // a response to one of our requests
+      if (typeof m.method !== 'string') { callback(msg); return; } // a response to one of our requests
       const isRequest = m.id !== undefined && m.id !== null;
       if (this.phase === 'new') {
         if (m.method === 'initialize') this.phase = 'running';
-        else if (isRequest) return this.refuse(m.id!, SERVER_NOT_INITIALIZED, `The server is not initialized: send "initialize" before "${m.method}".`);
+        else if (isRequest) { this.refuse(m.id!, SERVER_NOT_INITIALIZED, `The server is not initialized: send "initialize" before "${m.method}".`); return; }
         else if (m.method !== 'exit') return;
       } else if (this.phase === 'shutDown' && isRequest) {
-        return this.refuse(m.id!, INVALID_REQUEST, `The server is shutting down: "${m.method}" came after "shutdown".`);
+        this.refuse(m.id!, INVALID_REQUEST, `The server is shutting down: "${m.method}" came after "shutdown".`); return;
       } else if (m.method === 'shutdown') {
         this.phase = 'shutDown';
       }

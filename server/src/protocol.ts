@@ -3,12 +3,21 @@
  * JSON shapes, in one place for the server, the service features that answer them, and the
  * VS Code client. Other editors may send them too; nothing here is VS Code specific.
  */
-import type { Position, TextEdit } from 'vscode-languageserver-types';
+import type { Position, Range, TextEdit } from 'vscode-languageserver-types';
 
 /** Log text in, the rules its denials ask for out, each profile placed in a file of the workspace or include path. */
 export const DENIALS_REQUEST = 'apparmor/denials';
 /** The edits that add rules to a profile, hat or child profile of a file (or make the file). */
 export const INSERT_RULES_REQUEST = 'apparmor/insertRules';
+/** Whether a profile of an open or saved file allows accesses, and which lines decide (see TestAccessParams). */
+export const TEST_ACCESS_REQUEST = 'apparmor/testAccess';
+
+/**
+ * apparmor_parser's messages from a run the client made (Check, Load, on this machine or a
+ * target), for the server to publish with its own diagnostics: the server is the one owner
+ * of parser output in Problems, whichever side ran the parser.
+ */
+export const PARSER_MESSAGES_REQUEST = 'apparmor/parserMessages';
 
 /**
  * In the InvalidParams error a server without files (the browser's) answers a `path` with: the
@@ -83,6 +92,20 @@ export interface DenialRule {
   readonly allowed: boolean;
   /** Why the rule cannot go into the located file as it stands (the errors it would bring there); absent when it can. */
   readonly conflict?: string;
+  /** What the evaluator says of the logged accesses against the located file as it is now; absent without one. */
+  readonly verdict?: DenialVerdict;
+}
+
+/**
+ * `allowed`: the file already allows it; `blocked`: an explicit deny rule refuses it, so an
+ * allow rule would change nothing; `owner-needed`: only `owner` rules allow it; `transition-needed`:
+ * `x` is granted but goes to no profile; `unknown`: the text cannot tell; `open`: the rule is what it lacks.
+ */
+interface DenialVerdict {
+  readonly status: 'allowed' | 'blocked' | 'owner-needed' | 'transition-needed' | 'unknown' | 'open';
+  readonly message: string;
+  /** The deciding rules: the deny rules when blocked, the allowing ones when allowed. */
+  readonly rules: { readonly uri: string; readonly range: Range; readonly effect: 'allow' | 'deny' }[];
 }
 
 export interface InsertRulesParams {
@@ -101,4 +124,37 @@ export interface InsertRulesResult {
   readonly edits: TextEdit[];
   /** The file does not exist yet: create it, then apply the edits. */
   readonly newFile: boolean;
+}
+
+export interface ParserMessagesParams {
+  /** An open document: the file the parser checked. */
+  readonly uri: string;
+  /** As parserMessages.ts reads apparmor_parser's standard error; an empty list clears the last run's. */
+  readonly messages: { readonly severity: 'error' | 'warning'; readonly file?: string; readonly line?: number; readonly message: string }[];
+  /** Which parser spoke: its version, its path, where it ran (`on web1`). */
+  readonly parser?: { readonly version?: string; readonly path?: string; readonly where?: string };
+}
+
+export interface ParserMessagesResult {
+  /** The diagnostics the messages made on the document. */
+  readonly shown: number;
+}
+
+export interface TestAccessParams {
+  readonly uri: string;
+  /** Default: the profile around `position`, else the file's first. */
+  readonly profile?: string;
+  readonly position?: Position;
+  /** Each written like the rule that would allow it: `r /etc/shadow`, `capability net_admin`. */
+  readonly accesses: string[];
+}
+
+export interface TestAccessResult {
+  readonly access: string;
+  readonly profile: string;
+  readonly verdict: 'allowed' | 'denied' | 'unknown';
+  readonly audit: boolean;
+  readonly reason: string;
+  readonly message: string;
+  readonly rules: { readonly uri: string; readonly range: Range; readonly effect: 'allow' | 'deny' }[];
 }

@@ -1,35 +1,20 @@
-import { CancellationToken, CancellationTokenSource, Connection, LSPErrorCodes, ResponseError, TextDocuments } from 'vscode-languageserver';
+import { CancellationToken, CancellationTokenSource, Connection, LSPErrorCodes, MarkupKind, ResponseError, TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CAPABILITIES } from './capabilities';
+import { describeFault } from './describeFault';
 import { ReadLogLines, registerDenialRequests } from './denialRequests';
 import { DiagnosticsPublisher, RunParser } from './diagnosticsPublisher';
 import { buildIndex, DEFAULT_MAX_INDEXED, TreeSource } from './indexing';
-import { MAX_POLICY_FILE_BYTES } from './service/policyTree';
-import { doComplete } from './service/features/doComplete';
-import { variablesInScope } from './service/features/variablesInScope';
-import { isFragmentPath } from './service/analyze';
-import { doRename, OtherFile, prepareRename } from './service/features/doRename';
-import { refuseRename } from './service/features/refuseRename';
-import type { FileNode } from './service/ast';
-import type { LineIndex } from './service/diagnostics';
-import { findDefinition } from './service/features/findDefinition';
-import { findDocumentHighlights, findReferences } from './service/features/findReferences';
-import { getCodeActions } from './service/features/getCodeActions';
-import { pathToUri, uriToPath } from './service/uri';
-import { WorkspaceIndex } from './service/workspaceIndex';
-import { symbolAt } from './service/features/symbolAt';
-import { profilesOf } from './service/walk';
-import { doHover } from './service/features/doHover';
-import { findDocumentSymbols } from './service/features/findDocumentSymbols';
-import { formatDocument, FormatOptions, formatRange } from './service/features/format';
-import { getFoldingRanges } from './service/features/getFoldingRanges';
-import { getSelectionRanges } from './service/features/getSelectionRanges';
-import { getSemanticTokens } from './service/features/getSemanticTokens';
-import type { FileSystem } from './service/includes';
+import {
+  CompletionSupport, FileSystem, FormatOptions, getLanguageService, isFragmentPath, isRefusal, MAX_POLICY_FILE_BYTES, OtherFile, ParseStore, pathToUri,
+  Snapshot, TextSnapshot, uriToPath, WorkspaceIndex,
+} from './service';
 import { Settings, withoutUnset, Workspace } from './workspace';
 import { trackEdits } from './editTracking';
 import { formatOptions } from './formatOptions';
 import { DetectedRoots } from './includeRoots';
+import { registerParserRequests } from './parserRequests';
+import { ProjectConfigs } from './projectConfig';
 
 export interface ServerOptions {
   readonly fs: FileSystem;
@@ -40,7 +25,12 @@ export interface ServerOptions {
   readonly tree?: TreeSource;
   /** Reads a log file a line at a time, where the platform has files (Node). */
   readonly readLogLines?: ReadLogLines;
+  /** Included files' parses from earlier sessions (Node), for the first diagnostics. */
+  readonly parses?: ParseStore;
 }
+
+/** How long indexing waits for the editor's first documents to be checked (ms). */
+const INDEX_GRACE_MS = 200;
 
 /** Wires the language service to a connection; shared by the Node and browser entries. */
 export function startServer(connection: Connection, options: ServerOptions): void {
@@ -53,7 +43,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     readDirectory: (p) => options.fs.readDirectory(p),
     readError: (p) => options.fs.readError?.(p),
   };
-  const workspace = new Workspace(overlay, options.defaults);
+  const workspace = new Workspace(overlay, options.defaults, options.parses);
   const detected = new DetectedRoots(overlay, options.defaults);
   const index = new WorkspaceIndex(options.fs);
   let roots: string[] = [];
@@ -70,7 +60,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       return fn(...args);
     } catch (e) {
       if (e instanceof ResponseError) throw e;
-      connection.console.error(`${name} failed: ${(e as Error).stack ?? e}`);
+      connection.console.error(`${name} failed: ${describeFault(e)}`);
       return null;
     }
   };
@@ -79,59 +69,94 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     try {
       fn(...args);
     } catch (e) {
-      connection.console.error(`${name} failed: ${(e as Error).stack ?? e}`);
+      connection.console.error(`${name} failed: ${describeFault(e)}`);
     }
   };
 
   const publisher = new DiagnosticsPublisher(connection, documents, workspace, options.runParser);
+  const project = new ProjectConfigs(overlay, (m) => connection.console.error(m));
+  publisher.policy = (path, text, ast, diagnostics) => project.apply(workspace.analyzer, path, text, ast, diagnostics);
+  /** What the user set (the client sends only those); it wins over `.apparmor-lint.json`, which wins over defaults. */
+  let userSettings: Partial<Settings> = {};
+  let firstFile: string[] = [];
+  const configured = (): Settings => ({ ...options.defaults, ...project.settingsFor(roots, firstFile), ...userSettings });
   const schedule = (doc: TextDocument): void => publisher.schedule(doc);
 
   let canPullConfiguration = false;
+  let completionSupport: CompletionSupport = { snippets: false, markdown: false };
   /** Settings come from `workspace/configuration` (section `apparmor`) where the client offers it. */
   const pullSettings = async (): Promise<void> => {
     if (!canPullConfiguration) return;
     const pulled = ((await connection.workspace.getConfiguration('apparmor')) ?? {}) as Partial<Settings>;
-    workspace.configure(detected.apply({ ...options.defaults, ...withoutUnset(pulled) }));
+    userSettings = withoutUnset(pulled);
+    workspace.configure(detected.apply(configured()));
     documents.all().forEach(schedule);
   };
   connection.onInitialized(() => {
     // After the settings, which hold the index's limit; a client that never answers does not hold it up long.
-    const pulled = pullSettings().catch((e: Error) => connection.console.error(`settings: ${e.stack ?? e}`));
+    const pulled = pullSettings().catch((e: unknown) => connection.console.error(`settings: ${describeFault(e)}`));
     const settled = Promise.race([pulled, new Promise((resolve) => setTimeout(resolve, 2000))]);
-    indexed = settled.then(async () => {
+    // The editor opens its documents right after initialized: their first diagnostics come
+    // before the index's reading (a second of it for a large tree), unless none opens soon.
+    const opened = Promise.race([publisher.firstPublished, new Promise((resolve) => setTimeout(resolve, INDEX_GRACE_MS))]);
+    indexed = Promise.all([settled, opened]).then(async () => {
       if (!options.tree) return;
       const max = workspace.settings.indexMaxFiles;
       const limits = { maxEntries: Number.isInteger(max) && max! > 0 ? max! : DEFAULT_MAX_INDEXED, maxFileBytes: MAX_POLICY_FILE_BYTES };
-      await buildIndex(connection, index, options.tree, [...roots, ...workspace.settings.includeDirs], limits, stopIndexing.token);
-    }).catch((e: Error) => connection.console.error(`indexing failed: ${e.stack ?? e}`));
+      const outcome = await buildIndex(connection, index, options.tree, [...roots, ...workspace.settings.includeDirs], limits, stopIndexing.token, () => publisher.busy);
+      // Only a complete index can say a program has no profile.
+      if (!outcome.cancelled && !outcome.limited && outcome.files > 0) {
+        workspace.knowProfiles({ has: (p) => index.hasProfileFor(p) });
+        documents.all().forEach(schedule);
+      }
+    }).catch((e: unknown) => connection.console.error(`indexing failed: ${describeFault(e)}`));
   });
   connection.onShutdown(() => stopIndexing.cancel());
   workspace.onDependentsChanged = (changed) => {
     for (const doc of documents.all()) if (doc.uri !== changed) schedule(doc);
   };
-  connection.onDidChangeConfiguration(() => void pullSettings().catch((e: Error) => connection.console.error(`settings: ${e.stack ?? e}`)));
+  connection.onDidChangeConfiguration(() => void pullSettings().catch((e: unknown) => connection.console.error(`settings: ${describeFault(e)}`)));
+  // A .apparmor-lint.json created, changed or deleted (the client watches them).
+  connection.onDidChangeWatchedFiles(safely('config files', () => {
+    project.clear();
+    workspace.configure(detected.apply(configured()));
+    documents.all().forEach(schedule);
+  }));
 
   connection.onInitialize((params) => {
     canPullConfiguration = !!params.capabilities.workspace?.configuration;
+    const item = params.capabilities.textDocument?.completion?.completionItem;
+    completionSupport = { snippets: item?.snippetSupport ?? false, markdown: item?.documentationFormat?.includes(MarkupKind.Markdown) ?? false };
     roots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri));
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- clients without workspace folders still send only rootUri
     if (roots.length === 0 && params.rootUri) roots = [uriToPath(params.rootUri)];
     const init = (params.initializationOptions ?? {}) as Partial<Settings>;
     detected.learn(roots, []);
-    workspace.configure(detected.apply(Object.keys(init).length > 0 ? { ...options.defaults, ...withoutUnset(init) } : options.defaults));
+    userSettings = withoutUnset(init);
+    workspace.configure(detected.apply(configured()));
     return { capabilities: CAPABILITIES, serverInfo: { name: 'apparmor-language-server' } };
   });
 
   // A file opened inside an include root's tree makes that root known.
   documents.onDidOpen((e) => {
-    if (!detected.learn([], [uriToPath(e.document.uri)])) return;
-    workspace.configure(detected.apply());
+    // Without a workspace folder, the first file's configuration gives the include folders.
+    const viaFile = roots.length === 0 && firstFile.length === 0 && project.forFile(uriToPath(e.document.uri)) !== undefined;
+    if (viaFile) firstFile = [uriToPath(e.document.uri)];
+    if (!detected.learn([], [uriToPath(e.document.uri)]) && !viaFile) return;
+    workspace.configure(detected.apply(configured()));
     documents.all().forEach(schedule);
   });
-  // Fires on open as well as on every change.
-  documents.onDidChangeContent(safely('change', (e) => schedule(e.document)));
+  // Fires on open as well as on every change. Expectations files test the profiles: a profile's edit re-checks them.
+  const scheduleTests = (changed: TextDocument): void => {
+    if (!isTest(changed)) for (const doc of documents.all()) if (isTest(doc)) schedule(doc);
+  };
+  documents.onDidChangeContent(safely('change', (e) => {
+    schedule(e.document);
+    scheduleTests(e.document);
+  }));
   documents.onDidSave(safely('save', (e) => {
     index.update(uriToPath(e.document.uri), e.document.getText());
-    void publisher.checkSaved(e.document).catch((err: Error) => connection.console.error(`apparmor_parser check failed: ${err.stack ?? err}`));
+    void publisher.checkSaved(e.document).catch((err: unknown) => connection.console.error(`apparmor_parser check failed: ${describeFault(err)}`));
   }));
   documents.onDidClose(safely('close', (e) => {
     workspace.forget(e.document.uri);
@@ -149,68 +174,66 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     }
   }
 
-  /** Runs a feature on an open document's current analysis; null for unknown documents. */
-  const withDoc = <R>(uri: string, fn: (doc: TextDocument, entry: ReturnType<Workspace['get']>) => R): R | null => {
+  const service = getLanguageService({
+    analyzer: () => workspace.analyzer,
+    index,
+    includeNames: () => workspace.includeNames(),
+    otherFiles,
+    folders: () => roots,
+    isOpen: (path) => documents.get(pathToUri(path)) !== undefined,
+  });
+
+  /** Expectations files (`*.apparmor-test`) have their own features; the AppArmor ones answer nothing there. */
+  const isTest = (doc: TextDocument): boolean => service.isExpectations(doc.uri, doc.languageId);
+  publisher.other = { is: isTest, diagnose: (doc) => service.diagnoseExpectations({ uri: doc.uri, text: doc.getText() }) };
+  const withTestDoc = <R>(uri: string, fn: (doc: TextSnapshot) => R): R | null => {
     const doc = documents.get(uri);
-    return doc ? fn(doc, workspace.get(doc)) : null;
+    return doc && isTest(doc) ? fn({ uri: doc.uri, text: doc.getText() }) : null;
   };
 
-  connection.onHover(guard('hover', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
-    doHover(analysis.parse.ast, lines, doc.offsetAt(p.position), { analyzer: workspace.analyzer, path: uriToPath(doc.uri), text: doc.getText() }))));
-  connection.onCompletion(guard('completion', (p) => withDoc(p.textDocument.uri, (doc, { analysis }) => {
-    const variables = variablesInScope(workspace.analyzer, uriToPath(doc.uri), analysis.parse.ast);
-    const profileNames = (): string[] => [...new Set([...profilesOf(analysis.parse.ast), ...index.profileNames()])];
-    return doComplete(doc.getText(), doc.offsetAt(p.position), { includeNames: workspace.includeNames(), variables, profileNames, triggerCharacter: p.context?.triggerCharacter });
-  })));
-  connection.onDocumentSymbol(guard('symbols', (p) => withDoc(p.textDocument.uri, (_doc, { analysis, lines }) =>
-    findDocumentSymbols(analysis.parse.ast, lines))));
-  connection.onFoldingRanges(guard('folding', (p) => withDoc(p.textDocument.uri, (_doc, { analysis, lines }) =>
-    getFoldingRanges(analysis.parse.ast, lines))));
-
-  connection.onCodeAction(guard('code actions', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
-    getCodeActions(doc.uri, doc.getText(), analysis.parse.ast, lines, p.context.diagnostics))));
-
-  connection.onDefinition(guard('definition', (p) => withDoc(p.textDocument.uri, (doc, { analysis }) => {
-    const here = findDefinition(workspace.analyzer, uriToPath(doc.uri), doc.getText(), analysis.parse.ast, doc.offsetAt(p.position));
-    if (here.length > 0) return here;
-    // A profile defined in another file of the workspace.
-    const ref = symbolAt(analysis.parse.ast, doc.getText(), doc.offsetAt(p.position));
-    return ref?.kind === 'profile' ? index.findProfile(ref.name).map((l) => ({ uri: pathToUri(l.path), range: l.range })) : [];
-  })));
-  connection.onWorkspaceSymbol(guard('workspace symbols', (p) => index.symbols(p.query)));
-  connection.onReferences(guard('references', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
-    findReferences(doc.uri, doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position)))));
-  connection.onDocumentHighlight(guard('highlight', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
-    findDocumentHighlights(doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position)))));
+  /** Runs a feature on an open document's current analysis; null for unknown documents. */
+  const withDoc = <R>(uri: string, fn: (doc: Snapshot) => R): R | null => {
+    const doc = documents.get(uri);
+    if (!doc || isTest(doc)) return null;
+    const { text, analysis, lines } = workspace.get(doc);
+    return fn({ uri: doc.uri, text, analysis, lines, offsetAt: (p) => doc.offsetAt(p) });
+  };
   /** A rename that would reach files outside the workspace folders is refused, with a message the editor shows. */
-  const renameRefused = (doc: TextDocument, ast: FileNode, lines: LineIndex, offset: number): ResponseError | undefined => {
-    const why = refuseRename(doc.uri, doc.getText(), ast, lines, offset, { analyzer: workspace.analyzer, folders: roots, others: otherFiles });
-    return why === undefined ? undefined : new ResponseError(LSPErrorCodes.RequestFailed, why);
+  const refusedAsError = <R>(answer: R): Exclude<R, { refused: string }> => {
+    if (isRefusal(answer)) throw new ResponseError(LSPErrorCodes.RequestFailed, answer.refused);
+    return answer as Exclude<R, { refused: string }>;
   };
-  connection.onPrepareRename(guard('prepare rename', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
-    renameRefused(doc, analysis.parse.ast, lines, doc.offsetAt(p.position)) ?? prepareRename(doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position)))));
-  connection.onRenameRequest(guard('rename', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
-    renameRefused(doc, analysis.parse.ast, lines, doc.offsetAt(p.position)) ?? doRename(doc.uri, doc.getText(), analysis.parse.ast, lines, doc.offsetAt(p.position), p.newName, otherFiles()))));
 
-  connection.onDocumentRangeFormatting(guard('range formatting', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
-    formatRange(doc.getText(), lines, p.range, formatOptionsOf(p.options), analysis.fragment))));
-  connection.onDocumentFormatting(guard('formatting', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
-    formatDocument(doc.getText(), lines, formatOptionsOf(p.options), analysis.fragment))));
-
-  connection.onSelectionRanges(guard('selection ranges', (p) => withDoc(p.textDocument.uri, (doc, { analysis, lines }) =>
-    getSelectionRanges(analysis.parse.ast, lines, p.positions.map((q) => doc.offsetAt(q))))));
-  connection.languages.semanticTokens.on((p, token) => guard('semantic tokens', (_token: CancellationToken) => withDoc(p.textDocument.uri, (_doc, { analysis, lines }) =>
-    ({ data: getSemanticTokens(analysis.parse.ast, lines) })))(token) ?? { data: [] });
+  connection.onHover(guard('hover', (p) => withTestDoc(p.textDocument.uri, (doc) => service.doExpectationHover(doc, p.position))
+    ?? withDoc(p.textDocument.uri, (doc) => service.doHover(doc, p.position))));
+  connection.onCompletion(guard('completion', (p) => withTestDoc(p.textDocument.uri, (doc) => service.doExpectationComplete(doc, p.position, { support: completionSupport }))
+    ?? withDoc(p.textDocument.uri, (doc) => service.doComplete(doc, p.position, { triggerCharacter: p.context?.triggerCharacter, support: completionSupport }))));
+  connection.onDocumentSymbol(guard('symbols', (p) => withDoc(p.textDocument.uri, (doc) => service.findDocumentSymbols(doc))));
+  connection.onFoldingRanges(guard('folding', (p) => withDoc(p.textDocument.uri, (doc) => service.getFoldingRanges(doc))));
+  connection.onCodeAction(guard('code actions', (p) => withDoc(p.textDocument.uri, (doc) => service.getCodeActions(doc, p.context.diagnostics))));
+  connection.onDefinition(guard('definition', (p) => withDoc(p.textDocument.uri, (doc) => service.findDefinition(doc, p.position))));
+  connection.onWorkspaceSymbol(guard('workspace symbols', (p) => service.findWorkspaceSymbols(p.query)));
+  connection.onReferences(guard('references', (p) => withDoc(p.textDocument.uri, (doc) => service.findReferences(doc, p.position))));
+  connection.onDocumentHighlight(guard('highlight', (p) => withDoc(p.textDocument.uri, (doc) => service.findDocumentHighlights(doc, p.position))));
+  connection.onPrepareRename(guard('prepare rename', (p) => withDoc(p.textDocument.uri, (doc) => refusedAsError(service.prepareRename(doc, p.position)))));
+  connection.onRenameRequest(guard('rename', (p) => withDoc(p.textDocument.uri, (doc) => refusedAsError(service.doRename(doc, p.position, p.newName)))));
+  connection.onDocumentRangeFormatting(guard('range formatting', (p) => withDoc(p.textDocument.uri, (doc) => service.format(doc, p.range, formatOptionsOf(p.options)))));
+  connection.onDocumentFormatting(guard('formatting', (p) => withDoc(p.textDocument.uri, (doc) => service.format(doc, undefined, formatOptionsOf(p.options)))));
+  connection.onSelectionRanges(guard('selection ranges', (p) => withDoc(p.textDocument.uri, (doc) => service.getSelectionRanges(doc, p.positions))));
+  connection.languages.semanticTokens.on((p, token) => guard('semantic tokens', (_token: CancellationToken) => withDoc(p.textDocument.uri, (doc) =>
+    ({ data: service.getSemanticTokens(doc) })))(token) ?? { data: [] });
 
   registerDenialRequests(connection, {
     documents, fs: overlay, index, workspace, indexed: () => indexed, roots: () => [...roots, ...workspace.settings.includeDirs], readLogLines: options.readLogLines,
   });
+
+  registerParserRequests(connection, publisher);
 
   documents.listen(connection);
   connection.listen();
 }
 
 /** The answer to a request the client cancelled (LSP's RequestCancelled). */
-export function cancelledError(): ResponseError<void> {
+function cancelledError(): ResponseError {
   return new ResponseError(LSPErrorCodes.RequestCancelled, 'The request was cancelled.');
 }

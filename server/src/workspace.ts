@@ -1,7 +1,9 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analyzer, FileAnalysis } from './service/analyze';
+import type { ProfileLookup } from './service/checks/checkSecurity';
 import { STANDARD_INCLUDES } from './service/data/facts';
 import { LineIndex } from './service/diagnostics';
+import type { ParseStore } from './service/includeGraph';
 import type { FileSystem } from './service/includes';
 import type { TextEdit } from './service/reparse';
 import { uriToPath } from './service/uri';
@@ -44,10 +46,11 @@ export class Workspace {
   private names: readonly string[] | undefined;
   /** The last edit of each document, numbered: updates are chained by count, as versions may repeat. */
   private readonly edits = new Map<string, { count: number; edit: TextEdit | undefined }>();
+  private profiles: ProfileLookup | undefined;
   /** Called when an edit may change other open files' diagnostics. */
   onDependentsChanged?: (changedUri: string) => void;
 
-  constructor(private readonly fs: FileSystem, public settings: Settings) {
+  constructor(private readonly fs: FileSystem, public settings: Settings, private readonly parses?: ParseStore) {
     this.analyzer = this.makeAnalyzer();
   }
 
@@ -108,8 +111,21 @@ export class Workspace {
     return [...new Set([...out, ...STANDARD_INCLUDES])].sort();
   }
 
+  /**
+   * Learns the profiles of the workspace and include path, once they are all indexed: before,
+   * a program whose profile is not read yet would be reported as having none.
+   */
+  knowProfiles(profiles: ProfileLookup): void {
+    this.profiles = profiles;
+    this.configure(this.settings);
+  }
+
   private makeAnalyzer(): Analyzer {
-    return new Analyzer({ fs: this.fs, includeDirs: this.settings.includeDirs, base: this.settings.base, abi: this.settings.abi });
+    return new Analyzer({
+      fs: this.fs, includeDirs: this.settings.includeDirs, base: this.settings.base, abi: this.settings.abi,
+      ...(this.profiles ? { profiles: this.profiles } : {}),
+      ...(this.parses ? { parses: this.parses } : {}),
+    });
   }
 }
 

@@ -7,7 +7,7 @@ import { PATH, PERMS, VALUE_WORD, VAR_NAME } from './tokens';
 
 const comment: Rule = {
   // `#` starts a comment only where a token may start: inside a path it is a
-  // character, and `#include` is a directive (grammar.md §1).
+  // character, and `#include` is a directive (parser/parser_lex.l).
   begin: String.raw`(?<![^\s,{}()])#(?!include\b)`,
   beginCaptures: { 0: { name: scope('punctuation.definition.comment') } },
   end: '$',
@@ -51,7 +51,7 @@ const string: Rule = {
   patterns: [ref('escape'), ref('variable'), ref('glob')],
 };
 
-/** Glob operators (grammar.md §11), scoped inside paths and values. */
+/** Glob operators (Globbing in apparmor.d(5)), scoped inside paths and values. */
 const glob: Rule = {
   patterns: [
     { match: String.raw`\*\*?|\?`, name: scope('keyword.operator.glob.wildcard') },

@@ -1,6 +1,6 @@
 /**
  * Repository entries for what may stand outside a rule: include directives,
- * abi, alias, variable assignments and `if` conditions (grammar.md §3–7).
+ * abi, alias, variable assignments and `if` conditions (apparmor.d(5)).
  */
 import { type Rule, ref, scope } from './tm';
 import { HEADER_END, QUOTED, START, STOP, VAR_NAME } from './tokens';
@@ -26,7 +26,7 @@ function fileName(first: number, kind: string, bare: boolean): { regex: string; 
 
 const includeTarget = fileName(5, 'include', true);
 const include: Rule = {
-  // `#include` needs no blank before its file name; `include` does (grammar.md §3).
+  // `#include` needs no blank before its file name; `include` does (parser/parser_lex.l).
   // The file name ends the directive; a comma after it is a syntax error.
   match: String.raw`${START}(?:(#include)\s*|(include)\s+)(?:(if)\s+(exists)\s*)?${includeTarget.regex}(?:\s*(,))?`,
   name: scope('meta.preprocessor.include'),
@@ -60,14 +60,14 @@ const continuation: Rule = { match: String.raw`\\$`, name: scope('punctuation.se
 
 /**
  * Assignment values run to the end of the line, unless it ends in a backslash
- * (grammar.md §5). The engine appends a newline to each line and `$` also
+ * (parser/parser_lex.l). The engine appends a newline to each line and `$` also
  * matches after it, so both places are checked for the backslash.
  */
 const END_OF_VALUES = String.raw`(?<!\\)(?<!\\\n)$`;
 
 /**
  * `=` and `+=` may touch the variable; `?=` and `:=` (5.0) must not, because
- * `@{V}:=x` is one path word to the lexer (grammar.md §5).
+ * `@{V}:=x` is one path word to the lexer (parser/parser_lex.l).
  */
 const ASSIGN = String.raw`\s*(\+=|=|(?<=\s)(?:\?=|:=))`;
 

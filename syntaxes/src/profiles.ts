@@ -1,6 +1,6 @@
 /**
  * Repository entries for profiles, hats and child profiles (header, flags,
- * xattrs, identities), rule qualifiers and `{ … }` blocks (grammar.md §8–9).
+ * xattrs, identities), rule qualifiers and `{ … }` blocks (apparmor.d(5)).
  */
 import { ERRNO_NAMES, PROFILE_FLAGS } from '../../server/src/service/data/facts';
 import { DANGEROUS_FLAGS } from './danger';

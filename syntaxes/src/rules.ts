@@ -1,21 +1,25 @@
 /**
- * Repository entries for the rules of a profile body (grammar.md §10). Each
+ * Repository entries for the rules of a profile body (apparmor.d(5)). Each
  * keyword rule is a region from its keyword to its comma, because rules span
  * lines (dbus rules often do) and words such as `send` or `raw` are keywords
  * only inside their rule, as in the reference lexer's modes.
  */
+import type { RuleKind } from '../../server/src/service/ast';
 import {
-  CAPABILITIES, DBUS_CONDITIONALS, DBUS_PERMS, IO_URING_CONDITIONALS, IO_URING_PERMS, MOUNT_OPTIONS,
-  MQUEUE_CONDITIONALS, MQUEUE_PERMS, MQUEUE_TYPES, NETWORK_CONDITIONALS, NETWORK_FAMILIES, NETWORK_PERMS,
-  NETWORK_PROTOCOLS, NETWORK_TYPES, PTRACE_PERMS, RLIMITS, RLIMIT_SIZE_UNITS, RLIMIT_TIME_UNITS,
-  SIGNAL_PERMS, UNIX_ADDR_SPECIAL, UNIX_CONDITIONALS, UNIX_PERMS, USERNS_PERMS,
+  CAPABILITIES, MOUNT_OPTIONS, MQUEUE_TYPES, NETWORK_FAMILIES, NETWORK_PROTOCOLS, NETWORK_TYPES, RLIMITS, RLIMIT_SIZE_UNITS,
+  RLIMIT_TIME_UNITS, UNIX_ADDR_SPECIAL,
 } from '../../server/src/service/data/facts';
+import { keywordsOf, RULE_KINDS } from '../../server/src/service/data/ruleKinds';
 import { DANGEROUS_CAPABILITIES, DANGEROUS_NETWORK_FAMILIES, DANGEROUS_NETWORK_TYPES } from './danger';
 import { type Captures, type Rule, ref, scope, words } from './tm';
 import { START, STOP, WORD } from './tokens';
 import { anyValue, conditional, constants, labelValue, peer, permissions, signalValues } from './values';
 
 const keys = (table: ReadonlyMap<string, unknown>): string[] => [...table.keys()];
+/** A rule kind's permission words, from the table of rule kinds. */
+const perms = (kind: RuleKind): string[] => keys(RULE_KINDS[kind].perms ?? new Map());
+/** A rule kind's conditionals, from the table of rule kinds. */
+const conds = (kind: RuleKind): readonly string[] => RULE_KINDS[kind].conds;
 const without = (names: readonly string[], drop: readonly string[]): string[] => names.filter((n) => !drop.includes(n));
 
 /** Constants with the risky ones first, under a `.dangerous` scope. */
@@ -36,7 +40,7 @@ function region(keyword: string, kind: string, patterns: readonly Rule[], captur
   };
 }
 
-const capability = region('capability', 'capability',
+const capability = region(keywordsOf('capability').join('|'), 'capability',
   ranked(keys(CAPABILITIES), DANGEROUS_CAPABILITIES, 'constant.language.capability'));
 
 const typeValues = [...ranked(keys(NETWORK_TYPES), DANGEROUS_NETWORK_TYPES, 'constant.language.network.type'), ...anyValue];
@@ -50,12 +54,12 @@ const addressConditionals = [
   ]),
 ];
 
-const network = region('network', 'network', [
+const network = region(keywordsOf('network').join('|'), 'network', [
   peer([...addressConditionals, ...conditional(['label'], labelValue)]),
   ...addressConditionals,
   ...conditional(['label'], labelValue),
-  ...conditional(without(keys(NETWORK_CONDITIONALS), ['peer', 'label', 'ip', 'port']), anyValue),
-  ...permissions(keys(NETWORK_PERMS), 'network'),
+  ...conditional(without(conds('network'), ['peer', 'label', 'ip', 'port']), anyValue),
+  ...permissions(perms('network'), 'network'),
   ...ranked(keys(NETWORK_FAMILIES), DANGEROUS_NETWORK_FAMILIES, 'constant.language.network.family'),
   ...ranked(keys(NETWORK_TYPES), DANGEROUS_NETWORK_TYPES, 'constant.language.network.type'),
   constants(keys(NETWORK_PROTOCOLS), 'constant.language.network.protocol'),
@@ -63,38 +67,38 @@ const network = region('network', 'network', [
 
 const unixAddress = [constants(keys(UNIX_ADDR_SPECIAL), 'constant.language.unix.address'), ...anyValue];
 
-const unix = region('unix', 'unix', [
+const unix = region(keywordsOf('unix').join('|'), 'unix', [
   peer([...conditional(['addr'], unixAddress), ...conditional(['label'], labelValue)]),
   ...conditional(['type'], typeValues),
   ...conditional(['addr'], unixAddress),
   ...conditional(['label'], labelValue),
-  ...conditional(without(keys(UNIX_CONDITIONALS), ['type', 'addr', 'label', 'peer']), anyValue),
-  ...permissions(keys(UNIX_PERMS), 'unix'),
+  ...conditional(without(conds('unix'), ['type', 'addr', 'label', 'peer']), anyValue),
+  ...permissions(perms('unix'), 'unix'),
 ]);
 
 const dbusValues = [ref('string'), ref('path'), ref('value')];
 
-const dbus = region('dbus', 'dbus', [
+const dbus = region(keywordsOf('dbus').join('|'), 'dbus', [
   peer([...conditional(['name'], dbusValues), ...conditional(['label'], labelValue)]),
-  ...conditional(without(keys(DBUS_CONDITIONALS), ['peer', 'label']), dbusValues),
-  ...permissions(keys(DBUS_PERMS), 'dbus'),
+  ...conditional(without(conds('dbus'), ['peer', 'label']), dbusValues),
+  ...permissions(perms('dbus'), 'dbus'),
 ]);
 
-const signal = region('signal', 'signal', [
+const signal = region(keywordsOf('signal').join('|'), 'signal', [
   ...conditional(['set'], signalValues()),
   ...conditional(['peer'], labelValue),
-  ...permissions(keys(SIGNAL_PERMS), 'signal'),
+  ...permissions(perms('signal'), 'signal'),
 ]);
 
-const ptrace = region('ptrace', 'ptrace', [
+const ptrace = region(keywordsOf('ptrace').join('|'), 'ptrace', [
   ...conditional(['peer'], labelValue),
-  ...permissions(keys(PTRACE_PERMS), 'ptrace'),
+  ...permissions(perms('ptrace'), 'ptrace'),
 ]);
 
 const mountOptions = [constants(keys(MOUNT_OPTIONS), 'constant.language.mount-option'), ...anyValue];
 
 /** mount, remount, umount and unmount share one body: conditionals, source, `->`, mount point. */
-const mount = region('mount|remount|umount|unmount', 'mount', [
+const mount = region(keywordsOf('mount', 'remount', 'umount').join('|'), 'mount', [
   ...conditional(['options', 'option'], mountOptions),
   ...conditional(['fstype', 'vfstype'], anyValue),
   ref('path'),
@@ -103,7 +107,7 @@ const mount = region('mount|remount|umount|unmount', 'mount', [
   ref('value'),
 ]);
 
-const pivotRoot = region('pivot_root', 'pivot-root', [
+const pivotRoot = region(keywordsOf('pivot_root').join('|'), 'pivot-root', [
   ...conditional(['oldroot'], [ref('path'), ...anyValue]),
   ref('arrow-target'),
   ref('path'),
@@ -111,7 +115,7 @@ const pivotRoot = region('pivot_root', 'pivot-root', [
 ]);
 
 /** Everything after `->` in change_profile names a profile, paths included. */
-const changeProfile = region('change_profile', 'change-profile', [
+const changeProfile = region(keywordsOf('change_profile').join('|'), 'change-profile', [
   { match: String.raw`${START}(?:safe|unsafe)(?=\s)`, name: scope('storage.modifier.exec') },
   {
     begin: '->',
@@ -131,7 +135,7 @@ const changeProfile = region('change_profile', 'change-profile', [
   ref('string'),
 ]);
 
-const rlimit = region(String.raw`(set)\s+(rlimit)`, 'rlimit', [
+const rlimit = region(String.raw`(${keywordsOf('rlimit').join('|')})\s+(rlimit)`, 'rlimit', [
   constants(keys(RLIMITS), 'constant.language.rlimit'),
   { match: '<=', name: scope('keyword.operator.comparison') },
   { match: String.raw`${START}infinity${STOP}`, name: scope('constant.language.infinity') },
@@ -141,36 +145,44 @@ const rlimit = region(String.raw`(set)\s+(rlimit)`, 'rlimit', [
   },
 ], { 1: { name: scope('keyword.other.set') }, 2: { name: scope('keyword.other.rlimit') } });
 
-const userns = region('userns', 'userns', permissions(keys(USERNS_PERMS), 'userns'));
+const userns = region(keywordsOf('userns').join('|'), 'userns', permissions(perms('userns'), 'userns'));
 
-const mqueue = region('mqueue', 'mqueue', [
+const mqueue = region(keywordsOf('mqueue').join('|'), 'mqueue', [
   ...conditional(['type'], [constants(keys(MQUEUE_TYPES), 'constant.language.mqueue.type'), ...anyValue]),
-  ...conditional(without(keys(MQUEUE_CONDITIONALS), ['type']), labelValue),
-  ...permissions(keys(MQUEUE_PERMS), 'mqueue'),
+  ...conditional(without(conds('mqueue'), ['type']), labelValue),
+  ...permissions(perms('mqueue'), 'mqueue'),
   { match: String.raw`${START}[0-9]+${STOP}`, name: scope('constant.numeric.integer') },
   ref('path'),
   ref('string'),
 ]);
 
-const ioUring = region('io_uring', 'io-uring', [
-  ...conditional(keys(IO_URING_CONDITIONALS), labelValue),
-  ...permissions(keys(IO_URING_PERMS), 'io-uring'),
+const ioUring = region(keywordsOf('io_uring').join('|'), 'io-uring', [
+  ...conditional(conds('io_uring'), labelValue),
+  ...permissions(perms('io_uring'), 'io-uring'),
 ]);
 
-const link = region('link', 'link', [
+const link = region(keywordsOf('link').join('|'), 'link', [
   { match: String.raw`${START}subset(?=\s)`, name: scope('storage.modifier.subset') },
   ref('path'),
   ref('string'),
   { match: '->', name: scope('keyword.operator.arrow') },
 ]);
 
+/**
+ * The grammar of each rule kind; named one by one, so a new kind in the table of rule
+ * kinds is a compile error here until it has its region.
+ */
+const BY_KIND: { readonly [K in RuleKind]: Rule } = {
+  capability, network, unix, dbus, signal, ptrace, mount, remount: mount, umount: mount, pivot_root: pivotRoot,
+  change_profile: changeProfile, rlimit, userns, mqueue, io_uring: ioUring, link,
+  all: { match: String.raw`${START}${keywordsOf('all').join('|')}(?=\s*(?:,|$))`, name: scope('keyword.other.all') },
+  file: { match: String.raw`${START}${keywordsOf('file').join('|')}${STOP}`, name: scope('keyword.other.file') },
+};
+
 /** What may follow the qualifiers: a keyword rule or the pieces of a file rule. */
 const rule: Rule = {
   patterns: [
-    capability, network, unix, dbus, signal, ptrace, mount, pivotRoot, changeProfile, rlimit,
-    userns, mqueue, ioUring, link,
-    { match: String.raw`${START}all(?=\s*(?:,|$))`, name: scope('keyword.other.all') },
-    { match: String.raw`${START}file${STOP}`, name: scope('keyword.other.file') },
+    ...new Set(Object.values(BY_KIND)),
     { match: String.raw`${START}(?:safe|unsafe)(?=\s)`, name: scope('storage.modifier.exec') },
     ref('arrow-target'),
     ref('permissions'),

@@ -3,7 +3,7 @@
  * few builders the AppArmor grammar is written with.
  */
 
-export interface Capture {
+interface Capture {
   readonly name?: string;
   readonly patterns?: readonly Rule[];
 }
@@ -52,6 +52,6 @@ export function words(names: Iterable<string>): string {
   return `(?:${sorted.map(escapeRegex).join('|')})`;
 }
 
-export function escapeRegex(word: string): string {
+function escapeRegex(word: string): string {
   return word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,7 +1,7 @@
 /**
  * Regular-expression pieces for AppArmor's lexical elements, shared by every
  * part of the grammar so that a path or a value is cut the same way everywhere
- * (reference: grammar.md §1).
+ * (after apparmor_parser's lexer, parser/parser_lex.l in the AppArmor project).
  */
 
 /**
@@ -33,7 +33,7 @@ const BRACES = braces(4);
  * than a blank follows it, as in the reference lexer.
  */
 const PATH_CHAR = String.raw`(?:[^\s"!,\\]|\\.|,(?=[^\s,"!]))`;
-export const PATH_BODY = `${PATH_CHAR}*`;
+const PATH_BODY = `${PATH_CHAR}*`;
 
 /** A whole path-mode word, whatever it starts with. */
 export const WORD = `${PATH_CHAR}+`;
@@ -69,7 +69,7 @@ export const HEADER_END = String.raw`(?=[{},])`;
 export const VAR_NAME = String.raw`[A-Za-z][A-Za-z0-9_]*`;
 
 /**
- * A file permission string (grammar.md §1): mode letters, exec transitions,
+ * A file permission string (parser/parser_lex.l): mode letters, exec transitions,
  * and, like the lexer, only when a blank or a comma follows.
  */
 export const PERMS = String.raw`(?:[RrWwaLlMmkXx]|[PpCc][Xx]|[PpCc]?[IiUu][Xx])+(?=[\s,]|$)`;

@@ -137,18 +137,28 @@ test('the end of an insertion, to select what was added', () => {
   assert.deepEqual(endOfInsert({ line: 3, character: 2 }, 'abc'), { line: 3, character: 5 });
 });
 
-test('the manifest: the denials view in the Explorer, its actions inline on every item, the selection command in the editor menu', () => {
+test('the manifest: the denials view in a panel of its own, its actions inline on every item, the selection command in the editor menu', () => {
   const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-  const [view] = manifest.contributes.views.explorer as { id: string; when: string }[];
+  const [container] = manifest.contributes.viewsContainers.panel as { id: string; title: string; icon: string }[];
+  assert.deepEqual([container!.id, container!.title], ['apparmor', 'AppArmor Denials']);
+  assert.ok(fs.existsSync(path.join(ROOT, container!.icon)), container!.icon);
+  const [view] = manifest.contributes.views[container!.id] as { id: string; when: string }[];
   assert.equal(view!.id, 'apparmorDenials');
   const source = fs.readFileSync(path.join(ROOT, 'client/src/denialsView.ts'), 'utf8');
   assert.ok(source.includes(`DENIALS_VIEW = '${view!.id}'`) && source.includes(`'${view!.when}'`), 'the view id and its context key match the code');
   const inline = (manifest.contributes.menus['view/item/context'] as { command: string; group: string; when: string }[]).filter((m) => m.group.startsWith('inline'));
-  assert.deepEqual(inline.map((m) => m.command), ['apparmor.addDenialRule', 'apparmor.addDenyRule', 'apparmor.copyDenialRule']);
-  for (const m of inline) assert.match('apparmorDenialGroup apparmorDenialRule', new RegExp(m.when.split('=~ /')[1]!.replace(/\/$/, '')));
-  assert.deepEqual((manifest.contributes.menus['view/title'] as { command: string }[]).map((m) => m.command), ['apparmor.refreshDenials', 'apparmor.showDenials', 'apparmor.showDenialsFromFile']);
+  const shownOn = (context: string): string[] => inline.filter((m) => {
+    const [, regex] = m.when.split('=~ /');
+    return regex !== undefined ? new RegExp(regex.replace(/\/$/, '')).test(context) : m.when.endsWith(`viewItem == ${context}`);
+  }).map((m) => m.command);
+  for (const context of ['apparmorDenialGroup', 'apparmorDenialRule']) {
+    assert.deepEqual(shownOn(context), ['apparmor.addDenialRule', 'apparmor.addDenyRule', 'apparmor.copyDenialRule'], context);
+  }
+  // A deny rule blocks it: no Add Rule, the deny rule to open instead.
+  assert.deepEqual(shownOn('apparmorDenialBlocked'), ['apparmor.addDenyRule', 'apparmor.copyDenialRule', 'apparmor.openDenyRule']);
+  assert.deepEqual((manifest.contributes.menus['view/title'] as { command: string }[]).map((m) => m.command), ['apparmor.refreshDenials', 'apparmor.showDenials', 'apparmor.showDenialsFromFile', 'apparmor.clearDenials']);
   assert.ok((manifest.contributes.menus['editor/context'] as { command: string; when: string }[]).some((m) => m.command === 'apparmor.showDenialsFromSelection' && m.when === 'editorHasSelection'));
-  assert.deepEqual(manifest.contributes.configuration.properties['apparmor.denials.source'].enum, ['auto', ...AUTO_ORDER]);
+  assert.deepEqual(Object.assign({}, ...manifest.contributes.configuration.map((c: { properties: object }) => c.properties))['apparmor.denials.source'].enum, ['auto', ...AUTO_ORDER]);
 });
 
 /** A stand-in for the Runner: canned results by program, and a record of what ran and how. */

@@ -7,6 +7,8 @@ import { CLIENT_SETTING_KEYS, RESTRICTED_SETTING_KEYS, SERVER_SETTING_KEYS } fro
 
 const ROOT = path.resolve(__dirname, '../../..');
 const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+/** Every setting's schema, from all the configuration groups. */
+const settingSchemas = Object.assign({}, ...(manifest.contributes.configuration as { properties: object }[]).map((c) => c.properties));
 const language = manifest.contributes.languages.find((l: { id: string }) => l.id === 'apparmor');
 
 /** Splits at commas outside brackets and braces, as VS Code does for `{a,b}`. */
@@ -100,9 +102,9 @@ test('contributes.configuration matches the server\'s Settings plus the client-o
   const body = /export interface Settings \{([\s\S]*?)\n\}/.exec(source)![1]!;
   const serverKeys = [...body.matchAll(/^\s*readonly '?([\w.]+)'?\??:/gm)].map((m) => m[1]);
   assert.deepEqual([...serverKeys].sort(), [...SERVER_SETTING_KEYS].sort(), 'SERVER_SETTING_KEYS must list the server\'s Settings');
-  const contributed = Object.keys(manifest.contributes.configuration.properties).map((k) => k.replace(/^apparmor\./, ''));
+  const contributed = Object.keys(settingSchemas).map((k) => k.replace(/^apparmor\./, ''));
   assert.deepEqual(contributed.sort(), [...SERVER_SETTING_KEYS, ...CLIENT_SETTING_KEYS].sort());
-  for (const [key, schema] of Object.entries<{ markdownDescription?: string; description?: string; scope?: string }>(manifest.contributes.configuration.properties)) {
+  for (const [key, schema] of Object.entries<{ markdownDescription?: string; description?: string; scope?: string }>(settingSchemas)) {
     assert.ok((schema.markdownDescription ?? schema.description ?? '').length > 20, `${key} needs a description`);
     assert.ok(schema.scope, `${key} needs a scope`);
   }
@@ -134,5 +136,10 @@ test('the manifest points at files that exist (or that the build makes)', () => 
     assert.ok(fs.existsSync(path.join(ROOT, f)), f);
   }
   assert.equal(manifest.contributes.grammars[0].scopeName, 'source.apparmor');
+  // Expectations files (apparmor-lint --test): their language, and a grammar kept in the repository and packaged.
+  const tests = manifest.contributes.grammars.find((g: { language: string }) => g.language === 'apparmor-test');
+  assert.ok(manifest.contributes.languages.some((l: { id: string; extensions: string[] }) => l.id === 'apparmor-test' && l.extensions.includes('.apparmor-test')));
+  assert.equal(JSON.parse(fs.readFileSync(path.join(ROOT, tests.path), 'utf8')).scopeName, tests.scopeName);
+  assert.match(fs.readFileSync(path.join(ROOT, '.vscodeignore'), 'utf8'), /^!syntaxes\/apparmor-test\.tmLanguage\.json$/m);
   assert.match(manifest.engines.vscode, /^\^1\.(9\d|100)\.0$/, 'VS Code 1.90 to 1.100 (code-server 4.100.3) must be able to install it');
 });

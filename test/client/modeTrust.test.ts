@@ -22,7 +22,7 @@ const fakeVscode = {
   },
   window: { activeTextEditor: { document: doc } },
   WorkspaceEdit: class { replace(): void { calls.push('edit'); } },
-  Range: class {},
+  Range: class { constructor(readonly start: unknown, readonly end: unknown) {} },
   Uri: { file: (p: string) => ({ fsPath: p, scheme: 'file' }) },
 };
 
@@ -31,6 +31,7 @@ const load = (Module as unknown as { _load: (request: string, ...rest: unknown[]
 (Module as unknown as { _load: typeof load })._load = (request, ...rest) => (request === 'vscode' ? fakeVscode : load(request, ...rest));
 
 test('Set Complain/Enforce Mode in an untrusted workspace changes and saves nothing', async () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded once the stub is in place; an import would run first
   const { setMode } = require('../../client/src/modeCommands') as { setMode: typeof SetMode };
   const deps = { runner: { runAsRoot: async () => { calls.push('run'); throw new Error('nothing may run'); } } } as never;
   const result = await setMode(deps, 'complain');

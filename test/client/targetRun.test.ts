@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
+import { Diagnostic } from 'vscode-languageserver-types';
 import { parserDiagnostics } from '../../server/src/service/mergeParserDiagnostics';
 import { readSystemLog } from '../../client/src/readDenialLog';
 import { Runner } from '../../client/src/runner';
@@ -102,7 +103,7 @@ test('Unload through an env prefix: apparmor_parser -R, the text on standard inp
 });
 
 test("a profile the target's parser rejects: its messages on the document's lines, after the kernel said it has AppArmor", async (t) => {
-  if (!REAL_PARSER) return t.skip('no apparmor_parser here to give real messages (apt-get install apparmor)');
+  if (!REAL_PARSER) { t.skip('no apparmor_parser here to give real messages (apt-get install apparmor)'); return; }
   put('/sys/module/apparmor/parameters/enabled', 'Y\n');
   const text = 'abi <abi/3.0>,\nprofile bad {\n  /tmp/x r,\n  capability net_admn,\n  /tmp/y rwa,\n}\n';
   const { runner, lines } = logged();
@@ -114,7 +115,7 @@ test("a profile the target's parser rejects: its messages on the document's line
   const byUri = parserDiagnostics(run.problems, '/home/me/bad', (_u, l) => docLines[l]);
   assert.deepEqual([...byUri.keys()], ['file:///home/me/bad']);
   const first = byUri.get('file:///home/me/bad')![0]!;
-  assert.match(String(first.message), /Invalid capability net_admn/);
+  assert.match(Diagnostic.getMessageString(first), /Invalid capability net_admn/);
   assert.equal(first.range.start.line, 3, 'the line of capability net_admn');
 });
 

@@ -2,13 +2,13 @@
  * Differential harness: apparmor_parser and our checker judge the same profiles
  * (and seeded mutations of them); every disagreement is listed.
  *   npm run conformance -- [--per-file N] [--seed S] [--include-dir DIR] [--base DIR]
- *                          [--parser PATH] [--min-agreement P] [--json OUT] DIR...
+ *                          [--parser PATH] [--min-agreement P] [--json OUT] [--probes DIR] DIR...
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DiagnosticSeverity } from 'vscode-languageserver-types';
+import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver-types';
 import { collectFiles, Linter } from '../../server/src/node/lintFiles';
 import { isFragmentPath } from '../../server/src/service/analyze';
 import { mutate } from './mutations';
@@ -21,6 +21,13 @@ export interface ConformanceOptions {
   readonly perFile: number;
   readonly seed: number;
   readonly concurrency?: number;
+  /**
+   * Folders of our own small probe files, each one case as it is (no mutations). A probe whose
+   * first line is `# apparmor_parser 4…` holds a construct 3.x refuses, and is judged only by a 4.x parser.
+   */
+  readonly probes?: readonly string[];
+  /** The major version of `parser`, for those probes. */
+  readonly parserMajor?: number;
 }
 
 export interface CaseResult {
@@ -37,6 +44,7 @@ export interface CaseResult {
 export interface Report {
   readonly cases: number;
   readonly mutated: number;
+  readonly probes: number;
   readonly agreements: number;
   readonly byKind: Record<string, { cases: number; agreements: number }>;
   readonly disagreements: CaseResult[];
@@ -46,6 +54,30 @@ export interface Report {
 /** Profiles only: fragments are judged in context, and READMEs are not policy. */
 export function profileFiles(dirs: readonly string[]): string[] {
   return collectFiles(dirs).files.filter((f) => !isFragmentPath(f) && !/(^|\/)README[^/]*$/i.test(f));
+}
+
+/** The major version apparmor_parser -V names (3 when it names none). */
+export function parserMajor(parser: string): number {
+  try {
+    const m = /version (\d+)\./.exec(execFileSync(parser, ['-V'], { encoding: 'utf8', timeout: 20_000 }));
+    return m ? Number(m[1]) : 3;
+  } catch {
+    return 3;
+  }
+}
+
+/** The probe files of `dirs` that a parser of this major version judges. */
+export function probeFiles(dirs: readonly string[], major: number): string[] {
+  const out: string[] = [];
+  for (const dir of dirs) {
+    for (const name of fs.readdirSync(dir).sort()) {
+      const file = path.join(dir, name);
+      const first = fs.readFileSync(file, 'utf8').split('\n', 1)[0]!;
+      const needs = /^# apparmor_parser (\d+)/.exec(first);
+      if (!needs || Number(needs[1]) <= major) out.push(file);
+    }
+  }
+  return out;
 }
 
 function runParser(parser: string, args: string[], file: string): Promise<{ ok: boolean; message: string }> {
@@ -76,6 +108,9 @@ export async function runConformance(options: ConformanceOptions): Promise<Repor
     cases.push({ file, kind: 'original', text, change: '' });
     for (const m of mutate(text, options.seed + i, options.perFile)) cases.push({ file, kind: m.kind, text: m.text, change: firstChange(text, m.text) });
   });
+  for (const file of probeFiles(options.probes ?? [], options.parserMajor ?? 3)) {
+    cases.push({ file, kind: 'probe', text: fs.readFileSync(file, 'utf8'), change: '' });
+  }
   const results: CaseResult[] = [];
   try {
     let n = 0;
@@ -90,7 +125,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Repor
       const first = ours[0];
       results.push({
         file: c.file, kind: c.kind, parserAccepts: real.ok, parserMessage: real.message,
-        change: c.change, weAccept: ours.length === 0, ourMessage: first ? `line ${first.range.start.line + 1}: ${first.message} [${first.code}]` : 'accepted',
+        change: c.change, weAccept: ours.length === 0, ourMessage: first ? `line ${first.range.start.line + 1}: ${Diagnostic.getMessageString(first)} [${first.code}]` : 'accepted',
       });
       fs.rmSync(dir, { recursive: true, force: true });
     });
@@ -106,7 +141,8 @@ export async function runConformance(options: ConformanceOptions): Promise<Repor
   const disagreements = results.filter((r) => r.parserAccepts !== r.weAccept).sort((a, b) => a.kind.localeCompare(b.kind) || a.file.localeCompare(b.file));
   return {
     cases: results.length,
-    mutated: results.filter((r) => r.kind !== 'original').length,
+    mutated: results.filter((r) => r.kind !== 'original' && r.kind !== 'probe').length,
+    probes: results.filter((r) => r.kind === 'probe').length,
     agreements: results.length - disagreements.length,
     byKind,
     disagreements,
@@ -124,7 +160,7 @@ function firstChange(before: string, after: string): string {
 export function formatReport(r: Report): string {
   const pct = (a: number, b: number): string => (b === 0 ? '-' : ((100 * a) / b).toFixed(1) + '%');
   const out = [
-    `${r.cases} cases (${r.cases - r.mutated} original profiles, ${r.mutated} mutations) in ${r.seconds.toFixed(0)} s`,
+    `${r.cases} cases (${r.cases - r.mutated - r.probes} original profiles, ${r.mutated} mutations, ${r.probes} probes) in ${r.seconds.toFixed(0)} s`,
     `agreement with apparmor_parser: ${r.agreements}/${r.cases} = ${pct(r.agreements, r.cases)}`,
     '',
     '| kind | cases | agree |',
@@ -146,6 +182,7 @@ async function main(argv: string[]): Promise<number> {
   let seed = 1;
   let min: number | undefined;
   let json: string | undefined;
+  const probes: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const v = (): string => {
@@ -160,13 +197,14 @@ async function main(argv: string[]): Promise<number> {
     else if (a === '--parser') parser = v();
     else if (a === '--min-agreement') min = Number(v());
     else if (a === '--json') json = v();
+    else if (a === '--probes') probes.push(v());
     else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
     else dirs.push(a);
   }
   if (dirs.length === 0) throw new Error('give at least one DIR of profiles');
   if (!fs.existsSync(parser)) throw new Error(`apparmor_parser not found at ${parser} (apt-get install apparmor)`);
   const inc = includeDirs.length ? includeDirs : ['/etc/apparmor.d'];
-  const report = await runConformance({ dirs, includeDirs: inc, base: base ?? inc[0]!, parser, perFile, seed });
+  const report = await runConformance({ dirs, includeDirs: inc, base: base ?? inc[0]!, parser, perFile, seed, probes, parserMajor: parserMajor(parser) });
   console.log(formatReport(report));
   if (json) fs.writeFileSync(json, JSON.stringify(report, null, 2));
   return min !== undefined && (100 * report.agreements) / report.cases < min ? 1 : 0;
@@ -175,6 +213,6 @@ async function main(argv: string[]): Promise<number> {
 if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => { process.exitCode = code; },
-    (e: Error) => { console.error(`conformance: ${e.message}`); process.exitCode = 2; },
+    (e: unknown) => { console.error(`conformance: ${e instanceof Error ? e.message : String(e)}`); process.exitCode = 2; },
   );
 }

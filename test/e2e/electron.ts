@@ -42,5 +42,5 @@ if (require.main === module) {
   runUnderElectron().then((outcome) => {
     if ('skipped' in outcome) console.log(`test-electron skipped: ${outcome.skipped}`);
     process.exit('code' in outcome ? outcome.code : 0);
-  }, (e) => (console.error(e), process.exit(1)));
+  }, (e: unknown) => (console.error(e), process.exit(1)));
 }

@@ -116,13 +116,15 @@ async function photograph(page: Page, request: ShotRequest, print: Print): Promi
   }
 }
 
-/** Points at the side bar row holding `text` until its tooltip shows; without one, the picture is taken all the same. */
+/** Points at the side bar's or panel's row holding `text` until its tooltip shows; without one, the picture is taken all the same. */
 async function restOn(page: Page, text: string, print: Print): Promise<void> {
   // The tooltip belongs to the row's label, not to its indent or icon.
-  const label = page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first().locator('.monaco-icon-label').first();
+  // The Denials view lives in the panel, the Explorer's views in the side bar.
+  const label = page.locator('.part.sidebar .monaco-list-row, .part.panel .monaco-list-row', { hasText: text }).first().locator('.monaco-icon-label').first();
   const tooltip = page.locator('.workbench-hover, .monaco-hover:not(.hidden)').first();
   for (let attempt = 1; attempt <= 3; attempt++) {
-    const box = await label.boundingBox();
+    // A row that is not there must not use up the suite's wait for the picture.
+    const box = await label.boundingBox({ timeout: 5_000 }).catch(() => null);
     if (!box) break;
     await page.mouse.move(box.x + Math.min(60, box.width / 2), box.y + box.height / 2, { steps: 4 });
     try {
@@ -155,5 +157,5 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-  main().then((code) => process.exit(code), (e) => (console.error(e), process.exit(1)));
+  main().then((code) => process.exit(code), (e: unknown) => (console.error(e), process.exit(1)));
 }

@@ -166,5 +166,5 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-  main().then((code) => process.exit(code), (e) => (console.error(e), process.exit(1)));
+  main().then((code) => process.exit(code), (e: unknown) => (console.error(e), process.exit(1)));
 }

@@ -3,7 +3,7 @@
  * with a mistake opened through Quick Open, its squiggle hovered, the page photographed.
  * Asserts what a person would see: several token colours, a squiggle, the hover's message.
  * Then a kernel log is opened, Show Denials in Selection run from the command palette, and
- * the denials view photographed with its profiles and proposed rules.
+ * the denials panel photographed with its profiles and proposed rules.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -20,6 +20,8 @@ export interface UiReport {
   /** The denials view's rows, as shown. */
   readonly denialRows: string[];
   readonly denialsScreenshot: string;
+  /** The Docker-style profile's denials: rows, the actions on a blocked row, the picture. */
+  readonly blocked: BlockedView;
   readonly ms: number;
 }
 
@@ -35,8 +37,9 @@ export async function runUiCheck(install: E2eInstall): Promise<UiReport> {
     const denialRows = await showDenialsOfLog(page, 'denials.log');
     const denialsScreenshot = path.join(SCREENSHOT_DIR, 'denials-view.png');
     await page.screenshot({ path: denialsScreenshot });
-    return { screenshot, tokenClasses, hover, denialRows, denialsScreenshot, ms: Date.now() - started };
-  });
+    const blocked = await showBlockedDenials(page);
+    return { screenshot, tokenClasses, hover, denialRows, denialsScreenshot, blocked, ms: Date.now() - started };
+  }, path.join(SCREENSHOT_DIR, 'ui-failure.png'));
 }
 
 export async function openByQuickOpen(page: Page, name: string): Promise<void> {
@@ -53,9 +56,10 @@ export async function openByQuickOpen(page: Page, name: string): Promise<void> {
 async function waitForTokenColours(page: Page): Promise<string[]> {
   const editor = page.locator('.editor-instance .monaco-editor .view-lines');
   await editor.locator('.view-line').first().waitFor();
-  for (const end = Date.now() + 30_000; Date.now() < end; await page.waitForTimeout(200)) {
+  for (const end = Date.now() + 30_000; Date.now() < end;) {
     const classes = await editor.evaluate((el) => [...new Set([...el.querySelectorAll('span[class*="mtk"]')].flatMap((s) => [...s.classList].filter((c) => /^mtk\d+$/.test(c))))]);
     if (classes.length >= 5) return classes.sort();
+    await page.waitForTimeout(200);
   }
   throw new Error('the profile shows fewer than 5 token colours');
 }
@@ -89,21 +93,56 @@ async function showDenialsOfLog(page: Page, log: string): Promise<string[]> {
   await page.locator('.editor-instance .monaco-editor .view-lines').click();
   await page.keyboard.press('Control+A');
   await runCommand(page, 'AppArmor: Show Denials in Selection');
-  const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'AppArmor Denials' }) });
+  // The view has a panel of its own, as wide as the editor area.
+  const view = page.locator('.part.panel .pane', { has: page.locator('.pane-header', { hasText: 'AppArmor Denials' }) });
   const rows = view.locator('.monaco-list-row');
   await rows.filter({ hasText: 'denials-demo' }).first().waitFor({ timeout: 30_000 });
-  await foldFolders(page);
   for (const group of await rows.filter({ hasText: 'denials-demo' }).all()) {
     if ((await group.getAttribute('aria-expanded')) === 'false') await group.click();
   }
   await rows.filter({ hasText: 'capability net_bind_service,' }).first().waitFor({ timeout: 15_000 });
-  await widenSideBar(page, 620);
   // A click on a rule opens its profile where the rule would go, as a person would next do.
   await rows.filter({ hasText: '/var/lib/denials-demo/queue.db' }).first().click();
   await page.locator('.tab.active[data-resource-name="denials-demo.apparmor"]').waitFor({ timeout: 15_000 });
   await page.mouse.move(5, 5);
   await page.waitForTimeout(500);
   return (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+}
+
+export interface BlockedView {
+  readonly rows: string[];
+  /** The inline actions on the `/bin/dash ix,` row, by title. */
+  readonly actions: string[];
+  readonly screenshot: string;
+}
+
+/**
+ * The Docker-style case: denials that the profile's own deny rules block are marked so,
+ * and their row offers the deny rule to open, not Add Rule. Photographed with the pointer
+ * on that row, so its inline actions show.
+ */
+async function showBlockedDenials(page: Page): Promise<BlockedView> {
+  await page.keyboard.press('Escape');
+  // The folder tree is folded by now: Quick Open without waiting for it.
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').fill('docker-demo.log');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'docker-demo.log' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active[data-resource-name="docker-demo.log"]').waitFor();
+  await page.locator('.editor-instance .monaco-editor .view-lines').click();
+  await page.keyboard.press('Control+A');
+  await runCommand(page, 'AppArmor: Show Denials in Selection');
+  const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'AppArmor Denials' }) });
+  const rows = view.locator('.monaco-list-row');
+  const dash = rows.filter({ hasText: '/bin/dash ix,' }).first();
+  await dash.waitFor({ timeout: 30_000 });
+  await rows.filter({ hasText: 'blocked by a deny rule' }).first().waitFor({ timeout: 15_000 });
+  await dash.hover();
+  await page.waitForTimeout(500);
+  const actions = await dash.locator('.actions .action-label').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.getAttribute('title') ?? ''));
+  const screenshot = path.join(SCREENSHOT_DIR, 'denials-blocked.png');
+  await page.screenshot({ path: screenshot });
+  return { rows: (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim()), actions, screenshot };
 }
 
 /** Room for the side bar's other views: the folder tree above them folds away. */
@@ -149,5 +188,5 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-  main().then((code) => process.exit(code), (e) => (console.error(e), process.exit(1)));
+  main().then((code) => process.exit(code), (e: unknown) => (console.error(e), process.exit(1)));
 }

@@ -64,7 +64,7 @@ export async function withWorkbench<T>(install: E2eInstall, what: string, sessio
       }
     })(), 3 * 60_000, what);
   } catch (e) {
-    throw new Error(`${e instanceof Error ? e.message : String(e)}\ncode-server said:\n  ${serverLog.slice(-20).join('\n  ')}`);
+    throw new Error(`${e instanceof Error ? e.message : String(e)}\ncode-server said:\n  ${serverLog.slice(-20).join('\n  ')}`, { cause: e });
   } finally {
     await browser?.close().catch(() => undefined);
     await stopGroup(server);

@@ -20,21 +20,28 @@ export function loadGrammar(): Promise<textmate.IGrammar> {
   return loaded;
 }
 
+let wasmLoaded: Promise<void> | undefined;
+
 async function load(): Promise<textmate.IGrammar> {
-  const wasm = fs.readFileSync(path.join(ROOT, 'node_modules/vscode-oniguruma/release/onig.wasm'));
-  await oniguruma.loadWASM({ data: wasm });
+  return loadGrammarAt(GRAMMAR_PATH, 'source.apparmor');
+}
+
+/** Another grammar of the extension (the expectations files'), by its file and scope. */
+export async function loadGrammarAt(file: string, scope: string): Promise<textmate.IGrammar> {
+  wasmLoaded ??= oniguruma.loadWASM({ data: fs.readFileSync(path.join(ROOT, 'node_modules/vscode-oniguruma/release/onig.wasm')) });
+  await wasmLoaded;
   const registry = new textmate.Registry({
     onigLib: Promise.resolve({
       createOnigScanner: (patterns) => new oniguruma.OnigScanner(patterns),
       createOnigString: (s) => new oniguruma.OnigString(s),
     }),
     loadGrammar: async (scopeName) =>
-      scopeName === 'source.apparmor'
-        ? textmate.parseRawGrammar(fs.readFileSync(GRAMMAR_PATH, 'utf8'), GRAMMAR_PATH)
+      scopeName === scope
+        ? textmate.parseRawGrammar(fs.readFileSync(file, 'utf8'), file)
         : null,
   });
-  const grammar = await registry.loadGrammar('source.apparmor');
-  if (!grammar) throw new Error(`cannot load ${GRAMMAR_PATH}`);
+  const grammar = await registry.loadGrammar(scope);
+  if (!grammar) throw new Error(`cannot load ${file}`);
   return grammar;
 }
 

@@ -18,6 +18,9 @@ export interface ExecResult {
   readonly stderrBytes: Buffer;
 }
 
+/** A request the guest gave no answer to in its time: the guest (or its agent) is stuck. */
+export class GuestTimeout extends Error {}
+
 /** Base64 characters per data line: one dd read in the guest. */
 const CHUNK = 16384;
 
@@ -55,7 +58,7 @@ export class AgentClient {
         });
         return new AgentClient(socket);
       } catch (e) {
-        if (Date.now() > deadline) throw new Error(`could not connect to ${socketPath}: ${(e as Error).message}`);
+        if (Date.now() > deadline) throw new Error(`could not connect to ${socketPath}: ${(e as Error).message}`, { cause: e });
         await sleep(100);
       }
     }
@@ -102,7 +105,7 @@ export class AgentClient {
     return new Promise<ExecResult>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending = undefined;
-        reject(new Error(`the guest did not answer within ${timeoutMs / 1000} s: ${script.slice(0, 200)}`));
+        reject(new GuestTimeout(`the guest did not answer within ${timeoutMs / 1000} s: ${script.slice(0, 200)}`));
       }, timeoutMs);
       this.pending = {
         id, out: [], err: [], begun: false,

@@ -44,7 +44,7 @@ function valueOf(argv: readonly string[], flag: string): string | undefined {
   return i >= 0 ? argv[i + 1] : undefined;
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code), (e: Error) => {
-  process.stderr.write(`bootVm: ${e.message}\n`);
+main(process.argv.slice(2)).then((code) => process.exit(code), (e: unknown) => {
+  process.stderr.write(`bootVm: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);
 });

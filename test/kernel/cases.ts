@@ -1,3 +1,4 @@
+import { shellQuote } from './agentClient';
 import type { Vm } from './vm';
 
 /**
@@ -17,6 +18,10 @@ export interface Case {
 
 export const P = '/opt/t/probe';
 
+/** Time limits of one case's setup and access in the guest; a case takes well under a second. */
+const SETUP_SECONDS = 30;
+const CASE_SECONDS = 60;
+
 export const CASES: readonly Case[] = [
   { name: 'file read', setup: 'echo x > /srv/f/read', run: '$P read /srv/f/read' },
   { name: 'file write', setup: 'echo x > /srv/f/write', run: '$P write /srv/f/write' },
@@ -35,7 +40,7 @@ export const CASES: readonly Case[] = [
   { name: 'signal send', run: 'sleep 30 & s=$!; $P kill $s; r=$?; kill $s; exit $r' },
   {
     name: 'signal receive',
-    run: '$P waitsig 2 > /tmp/w & w=$!; while ! grep -q ready /tmp/w; do sleep 0.05; done; kill -USR1 $w; wait $w',
+    run: '$P waitsig 2 > /tmp/w & w=$!; n=0; while ! grep -q ready /tmp/w && [ $n -lt 200 ]; do sleep 0.05; n=$((n+1)); done; kill -USR1 $w; wait $w',
   },
   { name: 'ptrace', run: 'sleep 30 & s=$!; $P ptrace $s; r=$?; kill $s; exit $r' },
   { name: 'change_profile via aa-exec', run: '$P exec /usr/bin/aa-exec -p aak-other -- /opt/t/probe label | grep -x "aak-other (enforce)"' },
@@ -59,17 +64,18 @@ export const MARKER_PROFILE = 'profile aak-marker {\n}\n';
 
 /** Runs the cases in turn in one guest script, each followed by a marker access; the log is split at the markers. */
 export async function runCases(vm: Vm, cases: readonly Case[]): Promise<CaseResult[]> {
-  const parts = ['P=/opt/t/probe; mkdir -p /srv/f /aak-marker; dmesg -c > /dev/null'];
+  const parts = ['export P=/opt/t/probe; mkdir -p /srv/f /aak-marker; dmesg -c > /dev/null'];
   cases.forEach((c, i) => {
-    parts.push(`( ${c.setup ?? ':'} ) > /dev/null 2>&1`);
-    parts.push(`out=$( ( ${c.run} ) 2>&1 ); st=$?`);
+    // A case that hangs is killed and shows as failed with its status (137), not as a silent guest.
+    parts.push(`timeout -s KILL ${SETUP_SECONDS} sh -c ${shellQuote(c.setup ?? ':')} > /dev/null 2>&1`);
+    parts.push(`out=$(timeout -s KILL ${CASE_SECONDS} sh -c ${shellQuote(c.run)} 2>&1); st=$?`);
     parts.push(`echo "@@CASE ${i} $st $(printf '%s' "$out" | base64 -w0)"`);
     parts.push(`aa-exec -p aak-marker -- /opt/t/probe create /aak-marker/${i} > /dev/null 2>&1`);
   });
   const last = `name="/aak-marker/${cases.length - 1}"`;
   parts.push(`n=0; while ! dmesg | grep -q '${last}' && [ $n -lt 100 ]; do sleep 0.1; n=$((n+1)); done`);
   parts.push('echo @@DMESG; dmesg -c');
-  const out = await vm.must(parts.join('\n'), { timeoutMs: 600_000 });
+  const out = await vm.must(parts.join('\n'), { timeoutMs: 300_000 });
   const [head, log = ''] = out.split('@@DMESG\n');
   const results = cases.map(() => ({ status: -1, output: '', lines: [] as string[] }));
   for (const m of head!.matchAll(/^@@CASE (\d+) (\d+) (\S*)$/gm)) {

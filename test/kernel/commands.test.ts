@@ -53,7 +53,7 @@ kernelSuite('profile commands on a real AppArmor kernel', (test, vm) => {
   });
 
   test('Show Loaded Profiles: bookworm\'s aa-status --json, malformed with no enforce-mode profile, is read', async () => {
-    await load(vm(), withMode(PROFILE.replace(/\n  profile kid[^}]*\}\n/, '\n'), 'complain'));
+    await load(vm(), withMode(PROFILE.replace(/\n {2}profile kid[^}]*\}\n/, '\n'), 'complain'));
     const json = await vm().must('aa-status --json');
     // The real bookworm output: a comma before the first profile.
     assert.throws(() => JSON.parse(json), SyntaxError);
@@ -62,7 +62,7 @@ kernelSuite('profile commands on a real AppArmor kernel', (test, vm) => {
 
     // With a confined process running, and an enforce-mode profile: valid JSON, processes listed.
     await load(vm(), PROFILE);
-    const withProcess = await vm().must('/opt/t/probe waitsig 10 > /tmp/w & while ! grep -q ready /tmp/w; do sleep 0.1; done; aa-status --json');
+    const withProcess = await vm().must('/opt/t/probe waitsig 10 > /tmp/w & n=0; while ! grep -q ready /tmp/w && [ $n -lt 100 ]; do sleep 0.1; n=$((n+1)); done; aa-status --json');
     const profiles = new Map(parseAaStatus(withProcess).map((p) => [p.name, p]));
     assert.equal(profiles.get('aak-cmd')?.mode, 'enforce');
     assert.deepEqual(profiles.get('aak-cmd')?.processes.map((p) => [p.exe, p.mode]), [['/opt/t/probe', 'enforce']]);

@@ -44,7 +44,7 @@ function write(stream: NodeJS.WritableStream, data: Buffer): Promise<void> {
   return new Promise((resolve) => (data.length > 0 ? stream.write(data, () => resolve()) : resolve()));
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code), (e: Error) => {
-  process.stderr.write(`guestExec: ${e.message}\n`);
+main(process.argv.slice(2)).then((code) => process.exit(code), (e: unknown) => {
+  process.stderr.write(`guestExec: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(125);
 });

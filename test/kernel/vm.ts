@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AgentClient, ExecResult } from './agentClient';
+import { AgentClient, ExecResult, GuestTimeout } from './agentClient';
 import { KERNEL, QEMU, VM_DIR } from './env';
 import { buildInitramfs } from './initramfs';
 
@@ -79,18 +79,27 @@ export class Vm {
         return vm;
       } catch (e) {
         lastError = e as Error;
-        stopChild(child);
+        // The next attempt reuses the socket path and console log: this QEMU must be gone first.
+        await stopChild(child);
       }
     }
     throw lastError ?? new Error('QEMU did not start');
   }
 
   exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-    return this.agent.exec(argv, options.stdin, options.timeoutMs);
+    return this.withConsole(this.agent.exec(argv, options.stdin, options.timeoutMs));
   }
 
   sh(script: string, options: ExecOptions = {}): Promise<ExecResult> {
-    return this.agent.sh(script, options.stdin, options.timeoutMs);
+    return this.withConsole(this.agent.sh(script, options.stdin, options.timeoutMs));
+  }
+
+  /** A guest that stops answering is explained by what its kernel printed last (an oops, a hung task). */
+  private withConsole(request: Promise<ExecResult>): Promise<ExecResult> {
+    return request.catch((e: unknown) => {
+      const message = `${e instanceof Error ? e.message : String(e)}\n--- the guest's console (${this.consoleLog}), last lines:\n${consoleTail(this.consoleLog)}`;
+      throw e instanceof GuestTimeout ? new GuestTimeout(message, { cause: e }) : new Error(message, { cause: e });
+    });
   }
 
   /** Like sh, but a non-zero status is an error carrying the script's output. */
@@ -152,6 +161,14 @@ function startQemu(accel: string, kernel: string, initrd: string, socket: string
   child.once('exit', () => { live.delete(child); if (stderr.trim()) fs.appendFileSync(consoleLog, `\n[qemu stderr] ${stderr}`); });
   live.add(child);
   return child;
+}
+
+function consoleTail(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8').split('\n').slice(-40).join('\n');
+  } catch (e) {
+    return `(unreadable: ${(e as Error).message})`;
+  }
 }
 
 /** Closing the watchdog's standard input kills QEMU; waits for the watchdog to go. */

@@ -1,12 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { TextEdit } from 'vscode-languageserver-types';
 import { Analyzer } from '../../server/src/service/analyze';
-import { LineIndex } from '../../server/src/service/diagnostics';
 import type { FileSystem } from '../../server/src/service/includes';
 import { insertRules, ProposeOptions, Proposals } from '../../server/src/service/logs';
 import { parse } from '../../server/src/service/parser';
 import { nodeFileSystem } from '../../server/src/node/nodeFileSystem';
+import { applyEdits } from './edits';
 import { memoryFs } from './helpers';
 import { RealParser, rejection, SYSTEM_PARSER, SYSTEM_POLICY, systemParser } from './parsers';
 
@@ -27,14 +26,6 @@ export function fixtures(): Fixture[] {
     const text = fs.readFileSync(path.join(FIXTURES, name), 'utf8');
     return { name, text, abi: /^# abi: (\S+)/m.exec(text)?.[1] ?? '3.0', options: { fineNetwork: /^# options: .*fineNetwork/m.test(text) } };
   });
-}
-
-export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  const lines = new LineIndex(text);
-  const sorted = [...edits].sort((a, b) => lines.offsetAt(b.range.start) - lines.offsetAt(a.range.start));
-  let out = text;
-  for (const e of sorted) out = out.slice(0, lines.offsetAt(e.range.start)) + e.newText + out.slice(lines.offsetAt(e.range.end));
-  return out;
 }
 
 /** Tunables as Debian's 3.0 package defines them, for machines without /etc/apparmor.d. */

@@ -96,7 +96,7 @@ function useFeatures(analyzer: Analyzer, text: string, analysis: FileAnalysis, r
   const lines = new LineIndex(text);
   const uri = `file://${PROFILE}`;
   const diagnostics = toDiagnostics(text, analysis.problems, lines);
-  findDocumentSymbols(ast, lines);
+  findDocumentSymbols(ast, lines, text);
   getFoldingRanges(ast, lines);
   getSemanticTokens(ast, lines);
   getCodeActions(uri, text, ast, lines, diagnostics);
@@ -104,7 +104,7 @@ function useFeatures(analyzer: Analyzer, text: string, analysis: FileAnalysis, r
   const offsets = [0, text.length, ...Array.from({ length: 3 }, () => Math.floor(random() * (text.length + 1)))];
   getSelectionRanges(ast, lines, offsets);
   for (const offset of offsets) {
-    doHover(ast, lines, offset, { analyzer, path: PROFILE, text });
+    doHover(ast, lines, offset, { analyzer, path: PROFILE, text, analysis });
     doComplete(text, offset);
     findDefinition(analyzer, PROFILE, text, ast, offset);
     findReferences(uri, text, ast, lines, offset);

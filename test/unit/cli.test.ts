@@ -3,8 +3,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { SERVER_BIN } from '../support/lspSession';
+import { tempTree } from '../support/tempTree';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const CLI = path.join(ROOT, 'bin/apparmor-lint.js');
@@ -14,20 +15,7 @@ function run(args: string[], input?: string): { code: number | null; stdout: str
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const made: string[] = [];
-after(() => {
-  for (const d of made) fs.rmSync(d, { recursive: true, force: true });
-});
-
-function tree(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aa-lint-'));
-  made.push(dir);
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
+const tree = (files: Record<string, string>): string => tempTree('aa-lint-', files);
 
 const GOOD = 'profile good {\n  /etc/good r,\n}\n';
 const BAD = 'profile bad {\n  capability net_admn,\n  /a r\n}\n';
@@ -96,7 +84,7 @@ test('exit 2 with a clear message for bad usage or unreadable input', () => {
 test('--help exits 0 and shows the synopsis', () => {
   const r = run(['--help']);
   assert.equal(r.code, 0);
-  assert.match(r.stdout, /apparmor-lint \[--include-dir DIR\]\.\.\. \[--base DIR\] \[--abi X\.Y\] \[--fragment\] \[--format text\|json\|gcc\] PATH\.\.\./);
+  assert.match(r.stdout, /apparmor-lint \[--include-dir DIR\]\.\.\. \[--base DIR\] \[--abi X\.Y\] \[--target-abi X\.Y,\.\.\.\] \[--fragment\] \[--format text\|json\|gcc\|sarif\] PATH\.\.\./);
 });
 
 test('includes resolve through -I and relative ones through --base', () => {
@@ -118,6 +106,25 @@ test('--fragment checks bare rules without complaint; --abi holds syntax to a ve
   assert.equal(d.code, 'newer-than-abi');
   assert.equal(d.severity, 'warning');
   assert.match(d.message, /4\.0/);
+});
+
+test('a file of bare rules named on its own is refused as a profile; under abstractions/ or with --fragment it is an include', () => {
+  const rules = 'capability chown,\nnetwork inet stream,\n';
+  const dir = tree({ 'rules': rules, 'abstractions/rules': rules });
+  const codes = (args: string[]): string[][] => (JSON.parse(run(['--format', 'json', '-I', dir, ...args]).stdout) as { files: { path: string; diagnostics: { code: string }[] }[] })
+    .files.map((f) => [path.relative(dir, f.path), ...f.diagnostics.map((d) => d.code)]).sort();
+  assert.deepEqual(codes([dir]), [['abstractions/rules'], ['rules', 'rules-without-profile']]);
+  assert.deepEqual(codes(['--fragment', path.join(dir, 'rules')]), [['rules']]);
+  assert.equal(run(['-'], rules).code, 1);
+  assert.equal(run(['--fragment', '-'], rules).code, 0);
+});
+
+test('a file of bare rules that a file checked after it includes is an include, whatever the order', () => {
+  const dir = tree({ 'a-rules': 'capability chown,\n', 'z-profile': 'profile z {\n  include "a-rules"\n}\n' });
+  const r = run(['--format', 'json', '-I', dir, dir]);
+  const files = (JSON.parse(r.stdout) as { files: { path: string; diagnostics: { code: string }[] }[] }).files;
+  assert.deepEqual(files.map((f) => [path.basename(f.path), ...f.diagnostics.map((d) => d.code)]), [['z-profile'], ['a-rules']]);
+  assert.equal(r.code, 0);
 });
 
 test('both bins run through their own #! line, and Node never sees NODE_EXTRA_CA_CERTS', () => {

@@ -249,6 +249,7 @@ test('bytes that are not UTF-8 are read as replacement characters, never a crash
   fs.writeFileSync(file, Buffer.concat([Buffer.from('profile p {\n  /caf'), Buffer.from([0xe9, 0xff, 0x1b]), Buffer.from(' r,\n}\n')]));
   const r = await run([file]);
   assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.stderr}`);
+  // eslint-disable-next-line no-control-regex -- ESC starts a terminal control sequence
   assert.doesNotMatch(r.stdout, /\x1b/);
   assert.equal(r.stderr, '');
 });

@@ -2,8 +2,9 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { DiagnosticSeverity } from 'vscode-languageserver-types';
+import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver-types';
 import { collectFiles, Linter } from '../../server/src/node/lintFiles';
+import type { DiagnosticCode } from '../../server/src/service/diagnosticRules';
 
 /** The shared corpus of real profiles, read in place where this checkout has it beside it. */
 const CORPUS = path.resolve(__dirname, '../../../../shared/corpus');
@@ -11,7 +12,7 @@ const TREE = path.join(CORPUS, 'apparmor.d');
 const present = fs.existsSync(path.join(CORPUS, 'EXPECTED.tsv'));
 const skip = present ? false : `no shared corpus at ${CORPUS}`;
 
-const KIND_TO_CODE: Record<string, string> = {
+const KIND_TO_CODE: Record<string, DiagnosticCode> = {
   syntax: 'missing-comma',
   'undefined-variable': 'variable-undefined',
   'conflicting-exec-modes': 'exec-conflict',
@@ -37,10 +38,10 @@ test('the real-profile corpus: no false errors, and every invalid profile caught
     if (exp?.verdict === 'invalid') {
       const want = KIND_TO_CODE[exp.kind];
       assert.ok(errors.some((e) => e.code === want), `${rel}: expected ${want}, got ${errors.map((e) => e.code).join(', ') || 'nothing'}`);
-      assert.equal(errors.length, 1, `${rel}: ${errors.map((e) => e.message).join(' | ')}`);
+      assert.equal(errors.length, 1, `${rel}: ${errors.map((e) => Diagnostic.getMessageString(e)).join(' | ')}`);
       if (rel.endsWith('pg_dropcluster')) assert.equal(errors[0]!.range.start.line + 1, 46);
     } else {
-      for (const e of errors) falseErrors.push(`${rel}:${e.range.start.line + 1}: ${e.message}`);
+      for (const e of errors) falseErrors.push(`${rel}:${e.range.start.line + 1}: ${Diagnostic.getMessageString(e)}`);
     }
   }
   assert.deepEqual(falseErrors.slice(0, 20), [], `${falseErrors.length} false errors`);

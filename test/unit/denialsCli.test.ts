@@ -79,8 +79,10 @@ test('--denials: exit 2 for unreadable input or bad usage', () => {
   assert.match(run(['--denials', '--format', 'gcc', fixture('dbus.log')]).stderr, /--denials prints text or json/);
 });
 
-test('--help shows both synopses', () => {
+test('--help shows every synopsis', () => {
   const r = run(['--help']);
   assert.equal(r.code, 0);
-  assert.match(r.stdout, /apparmor-lint --denials \[--literal\] \[--format text\|json\] LOG\.\.\./);
+  assert.match(r.stdout, /apparmor-lint --denials \[--literal\] \[--profiles PATH\]\.\.\. \[--format text\|json\] LOG\.\.\./);
+  assert.match(r.stdout, /--query FILE \[--profile NAME\] \[--format text\|json\] ACCESS\.\.\./);
+  assert.match(r.stdout, /--test FILE\.\.\./);
 });

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { InsertOptions, insertRules, parseLog, proposeRules } from '../../server/src/service/logs';
 import { parse } from '../../server/src/service/parser';
-import { applyEdits } from '../support/denials';
+import { applyEdits } from '../support/edits';
 
 function inserted(text: string, profile: string, rules: string[], options?: InsertOptions): string {
   return applyEdits(text, insertRules(text, parse(text).ast, profile, rules, options));
@@ -24,7 +24,7 @@ test('a block on one line is opened up', () => {
 test('rules the block already holds are skipped, however they are spaced', () => {
   const text = 'profile p {\n  /a   r ,\n  capability  chown,\n}\n';
   assert.deepEqual(insertRules(text, parse(text).ast, 'p', ['/a r,', 'capability chown,']), []);
-  assert.equal(inserted(text, 'p', ['/a r,', '/b r,', '/b r,']), 'profile p {\n  /a   r ,\n  capability  chown,\n  /b r,\n}\n');
+  assert.equal(inserted(text, 'p', ['/a r,', '/b r,', '/b r,']), 'profile p {\n  /a   r ,\n  /b r,\n  capability  chown,\n}\n');
 });
 
 test('hats (^h and hat h) and child profiles are found by parent//name', () => {

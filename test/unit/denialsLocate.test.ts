@@ -6,7 +6,7 @@ import { locateProfile } from '../../server/src/service/features/locateProfile';
 import { proposeDenials } from '../../server/src/service/features/proposeDenials';
 import { parse } from '../../server/src/service/parser';
 import { WorkspaceIndex } from '../../server/src/service/workspaceIndex';
-import { applyEdits } from '../support/denials';
+import { applyEdits } from '../support/edits';
 import { check, errorsOf, memoryFs } from '../support/helpers';
 
 const WS = '/work/ws';
@@ -80,7 +80,7 @@ test('proposals carry the file and the place their rules go, in the profile, its
   ]);
   const [thumbs, notes, sync] = result.groups;
   assert.equal(notes!.target!.uri, `file://${WS}/usr.bin.notes`);
-  assert.deepEqual(notes!.target!.position, { line: 8, character: 0 }, 'before the profile\'s closing brace, after its hat');
+  assert.deepEqual(notes!.target!.position, { line: 4, character: 0 }, 'after the profile\'s file rules');
   assert.deepEqual(sync!.target!.position, { line: 7, character: 0 }, 'before the hat\'s closing brace');
   assert.deepEqual(thumbs!.target!.position, { line: 8, character: 0 }, 'a missing child is created at the end of its parent');
   assert.deepEqual(notes!.rules.map((r) => [r.text, r.deny, r.count, r.operation, r.allowed]), [['/etc/notes/notes.conf r,', 'deny /etc/notes/notes.conf r,', 1, 'open', false]]);

@@ -4,7 +4,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { Analyzer } from '../../server/src/service/analyze';
 import { LineIndex, toDiagnostics } from '../../server/src/service/diagnostics';
 import { getCodeActions } from '../../server/src/service/features/getCodeActions';
-import { applyEdits } from '../support/denials';
+import { applyEdits } from '../support/edits';
 import { memoryFs } from '../support/helpers';
 
 const URI = 'file:///etc/apparmor.d/p';

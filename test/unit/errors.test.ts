@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { formatMessage, severityOf } from '../../server/src/service/diagnosticRules';
+import { type DiagnosticCode, formatMessage, severityOf } from '../../server/src/service/diagnosticRules';
 import { Analyzer } from '../../server/src/service/analyze';
 import { check, describe, errorsOf, marked, memoryFs } from '../support/helpers';
 
 /** Each snippet has exactly one problem, of this code, exactly at ⟦…⟧. */
-const INVALID: [string, string][] = [
+const INVALID: [DiagnosticCode, string][] = [
   ['missing-comma', 'profile p {\n  /a ⟦r⟧\n  /b r,\n}'],
   ['missing-comma', 'profile p {\n  capability ⟦chown⟧\n}'],
   ['missing-comma', 'profile p {\n  owner /tmp/x ⟦rw⟧\n\n  include if exists <local/x>\n}'],
@@ -79,6 +79,32 @@ const INVALID: [string, string][] = [
   ['mqueue-name', '@{Q}=/q\nprofile p { mqueue ⟦@{Q}⟧, }'],
   ['userns-perm-list', 'profile p { userns (⟦create⟧), }'],
   ['mount-conflicting-options', 'profile p { mount options=(ro, ⟦rw⟧) /a -> /b, }'],
+  // Issue 14: shapes where we once differed from apparmor_parser 3.0.8 and 4.1.
+  ['child-profile-keyword', 'profile p {\n  ⟦/usr/bin/c⟧ flags=(complain, audit) {\n  }\n}'],
+  ['header-order', 'profile p /x flags=(complain) ⟦xattrs⟧=(user.a=1) { }'],
+  ['invalid-permission', 'profile p { /a ⟦foo⟧, }'],
+  ['unexpected-token', 'profile p { /srv/my ⟦files/**⟧ rw, }'],
+  ['unexpected-char', 'profile p { /var/⟦!⟧lib/x rw, }'],
+  ['flags-empty', 'profile p ⟦flags=()⟧ { }'],
+  ['namespace-form', 'profile ⟦::p⟧ { }'],
+  ['namespace-form', 'profile ⟦:ns⟧ { }'],
+  ['network-type-and-protocol', 'profile p { network inet stream ⟦tcp⟧, }'],
+  ['conditional-repeated', 'profile p { dbus send bus=session ⟦bus⟧=system, }'],
+  ['conditional-list', 'profile p { dbus send ⟦bus⟧=(session system), }'],
+  // peer=( … ): one group, last, each conditional once and one value (3.0.8 and 4.1).
+  ['peer-group-last', 'profile p { unix peer=(label=a) ⟦addr⟧=@x, }'],
+  ['peer-group-last', 'profile p { network peer=(ip=::1) ⟦ip⟧=::2, }'],
+  ['peer-group-needed', 'profile p { unix ⟦peer⟧=a, }'],
+  ['conditional-repeated', 'profile p { unix peer=(label=a) ⟦peer⟧=(addr=@b), }'],
+  ['conditional-repeated', 'profile p { unix peer=(label=a ⟦label⟧=b), }'],
+  ['conditional-repeated', 'profile p { dbus send path=/a peer=(⟦path⟧=/b), }'],
+  ['conditional-list', 'profile p { unix peer=(⟦addr⟧=(@a @b)), }'],
+  ['conditional-list', 'profile p { dbus peer=(⟦name⟧=(a b)), }'],
+  ['conditional-list', 'profile p { unix ⟦type⟧=(stream dgram), }'],
+  ['unknown-conditional', 'profile p { unix ⟦label⟧=a, }'],
+  ['unknown-conditional', 'profile p { unix ⟦protocol⟧=0, }'],
+  ['bool-redeclared', '${B}=true\n${⟦B⟧}=false\nprofile p { }'],
+  ['duplicate-profile', 'profile p { ^h { }\n ^⟦h⟧ { } }'],
 ];
 
 for (const [code, src] of INVALID) {
@@ -114,7 +140,7 @@ test('kernel spellings get a pointed hint', () => {
 
 test('newer-than-abi names the version that introduced the construct', () => {
   const problems = check('abi <abi/3.0>,\nprofile p { userns, priority=1 /a r, network inet interface=eth0, }');
-  const got = problems.filter((p) => p.code === 'newer-than-abi').map((p) => `${p.args['since']}`);
+  const got = problems.filter((p) => p.code === 'newer-than-abi').map((p) => p.args['since']);
   assert.deepEqual(got, ['4.0', '4.1', '5.0']);
   assert.deepEqual(check('abi <abi/4.0>,\nprofile p { userns, }').filter((p) => p.code === 'newer-than-abi'), []);
   assert.equal(check('profile p { userns, }', { abi: '3.0' }).filter((p) => p.code === 'newer-than-abi').length, 1);

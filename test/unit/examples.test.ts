@@ -21,7 +21,8 @@ function parserAccepts(file: string): boolean {
   }
 }
 
-const files = fs.readdirSync(EXAMPLES).filter((f) => !f.endsWith('.md'));
+// Profiles only: ci/ holds CI set-ups (ciExamples.test.ts).
+const files = fs.readdirSync(EXAMPLES).filter((f) => !f.endsWith('.md') && fs.statSync(path.join(EXAMPLES, f)).isFile());
 
 for (const name of files) {
   const file = path.join(EXAMPLES, name);

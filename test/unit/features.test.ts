@@ -28,7 +28,7 @@ function hover(src: string): string | undefined {
 
 function labels(src: string, includeNames: string[] = []): string[] {
   const { text, offset } = cursor(src);
-  return doComplete(text, offset, { includeNames, variables: ['HOME', 'APP'], profileNames: () => ['helper', 'app'] }).items.map((i) => String(i.label));
+  return doComplete(text, offset, { includeNames, variables: ['HOME', 'APP'], profileNames: () => ['helper', 'app'] }).items.map((i) => i.label);
 }
 
 test('hover explains every permission letter', () => {

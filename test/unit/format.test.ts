@@ -6,12 +6,14 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { FileNode } from '../../server/src/service/ast';
 import { isFragmentPath } from '../../server/src/service/analyze';
-import { FormatOptions, formatRange, formatText, orderPerms } from '../../server/src/service/features/format';
+import { FormatOptions, formatRange, formatText } from '../../server/src/service/features/format';
+import { orderPerms } from '../../server/src/service/permOrder';
 import { LineIndex } from '../../server/src/service/diagnostics';
 import { parse } from '../../server/src/service/parser';
 import { formatOptions } from '../../server/src/formatOptions';
 import type { Settings } from '../../server/src/workspace';
 import { collectFiles } from '../../server/src/node/lintFiles';
+import { assertGrowth } from '../support/cost';
 import { VALID } from '../support/snippets';
 import { profileFiles } from '../conformance/run';
 
@@ -170,21 +172,12 @@ test('formatting time grows with the file, not with its square', () => {
     `  include   <abstractions/base>`,
   ].join('\n');
   const profile = (n: number): string => `@{D}=/d\nprofile p {\n${Array.from({ length: n }, (_, i) => chunk(i)).join('\n')}\n}\n`;
-  const time = (n: number): number => {
-    const text = profile(n);
-    let best = Infinity;
-    for (let k = 0; k < 2; k++) {
-      const t = process.hrtime.bigint();
-      formatText(text, ALL);
-      best = Math.min(best, Number(process.hrtime.bigint() - t) / 1e6);
-    }
-    return best;
-  };
-  time(200);
-  const small = time(500);
-  const large = time(4000);
+  const warm = profile(200);
+  formatText(warm, ALL);
+  const small = profile(500);
+  const large = profile(4000);
   // Eight times the lines: linear work takes about eight times as long, quadratic work 64.
-  assert.ok(large < Math.max(40, small * 24), `${small.toFixed(1)} ms for 500 chunks, ${large.toFixed(1)} ms for 4,000`);
+  assertGrowth('500 and 4,000 chunks', () => formatText(small, ALL), () => formatText(large, ALL), 24, 40);
   assert.notEqual(formatText(profile(2), OPTIONS), profile(2));
 });
 

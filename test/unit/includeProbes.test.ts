@@ -84,7 +84,7 @@ function makeTree(parser: RealParser, probe: Probe): { dir: string; dispose(): v
   };
   open(tree.dir);
   for (const name of probe.locked ?? []) fs.chmodSync(path.join(root, name), 0o000);
-  return { dir: root, dispose: tree.dispose };
+  return { dir: root, dispose: () => tree.dispose() };
 }
 
 const PARSERS: readonly { label: string; parser: RealParser | undefined; missing: string }[] = [

@@ -227,3 +227,15 @@ test('after an included file changes, the includers above it see the change, and
   assert.deepEqual(codes(), []);
   assert.deepEqual(reads, [`${D}/abstractions/inner`]);
 });
+
+test('a file of bare rules is refused as a profile, unless a file checked before includes it', () => {
+  const rules = 'capability chown,\n';
+  const fs = memoryFs({ '/work/rules': rules });
+  const alone = new Analyzer({ fs, includeDirs: [D] });
+  assert.deepEqual(alone.analyze('/work/rules', rules).problems.map((p) => p.code), ['rules-without-profile']);
+  const after = new Analyzer({ fs, includeDirs: [D] });
+  after.analyze(PROFILE, 'profile p {\n  include "rules"\n}\n');
+  const again = after.analyze('/work/rules', rules);
+  assert.equal(again.fragment, true);
+  assert.deepEqual(again.problems.map((p) => p.code), []);
+});

@@ -4,9 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
+import { SECURITY_CODES } from '../../server/src/service/checks/checkSecurity';
 import { rng } from '../support/random';
 import { LspSession } from '../support/lspSession';
-import type { CompletionList, Diagnostic, DocumentSymbol, FoldingRange, Hover } from 'vscode-languageserver-types';
+import { type CompletionList, Diagnostic, type DocumentSymbol, type FoldingRange, type Hover } from 'vscode-languageserver-types';
 
 let session: LspSession;
 let conn: MessageConnection;
@@ -31,9 +32,9 @@ after(async () => {
   await session.close();
 });
 
-/** Hints (advice such as a missing abi line) are not what these tests look at. */
+/** Hints (advice such as a missing abi line) and security advice are not what these tests look at. */
 async function diagnosticsFor(uri: string, version: number): Promise<Diagnostic[]> {
-  return (await session.diagnosticsFor(uri, version)).filter((d) => d.severity !== 4);
+  return (await session.diagnosticsFor(uri, version)).filter((d) => d.severity !== 4 && !(SECURITY_CODES as readonly unknown[]).includes(d.code));
 }
 
 function open(uri: string, text: string): Promise<void> {
@@ -56,6 +57,23 @@ test('diagnostics arrive on open and follow edits, versioned', async () => {
   await conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
   await session.nextPublish();
   assert.deepEqual(session.published.get(uri)!.at(-1)!.diagnostics, []);
+});
+
+test('once the workspace is indexed, Px to a profile nowhere defined is reported, and hover says so', async () => {
+  const uri = 'file:///tmp/lsp-test/targets';
+  await open(uri, 'profile p {\n  /usr/bin/a Px -> nowhere,\n  /usr/bin/rh Px,\n  /usr/bin/b Px -> remote-helper,\n}\n');
+  let codes: [unknown, number][] = [];
+  // Indexing ends after the first check; the server then checks open files again.
+  for (let i = 0; i < 20 && !codes.some(([c]) => c === 'exec-no-profile'); i++) {
+    const last = session.published.get(uri)?.at(-1);
+    codes = (last?.diagnostics ?? []).map((d) => [d.code, d.range.start.line]);
+    if (!codes.some(([c]) => c === 'exec-no-profile')) await session.nextPublish();
+  }
+  assert.deepEqual(codes.filter(([c]) => c === 'exec-no-profile'), [['exec-no-profile', 1]]);
+  const hover = (await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 22 } })) as Hover;
+  assert.match((hover.contents as { value: string }).value, /profile `remote-helper`, defined in:\n\n- `[^`]*usr\.bin\.remote-helper`, line 1/);
+  // Open outside the workspace folders and naming remote-helper, it would make a later rename refuse.
+  await conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
 });
 
 test('hover explains an exec transition and a capability', async () => {
@@ -202,8 +220,8 @@ test('on save, apparmor_parser gives a second opinion at the right line', { skip
     const theirs = last.filter((d) => d.source === 'apparmor_parser');
     assert.equal(theirs.length, 1, JSON.stringify(last));
     assert.equal(theirs[0]!.range.start.line, 2);
-    assert.match(String(theirs[0]!.message), /syntax error/);
-    assert.doesNotMatch(String(theirs[0]!.message), /Cache read\/write/);
+    assert.match(Diagnostic.getMessageString(theirs[0]!), /syntax error/);
+    assert.doesNotMatch(Diagnostic.getMessageString(theirs[0]!), /Cache read\/write/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -257,10 +275,15 @@ test('over the connection: hover for every access mode and exec transition, incl
   assert.match((x.contents as { value: string }).value, /execute/);
   const list = (await conn.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: modes.length + 2, character: 11 } })) as CompletionList;
   assert.ok(list.items.some((i) => i.label === 'abstractions/base'));
-  const edits = (await conn.sendRequest('textDocument/rangeFormatting', {
-    textDocument: { uri: 'file:///tmp/lsp-test/format' }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 3 } }, options: { tabSize: 2, insertSpaces: true },
-  })) as unknown[];
-  assert.ok(Array.isArray(edits));
+  const rangeFormat = async (doc: string, line: number): Promise<unknown> => conn.sendRequest('textDocument/rangeFormatting', {
+    textDocument: { uri: doc }, range: { start: { line, character: 0 }, end: { line, character: 3 } }, options: { tabSize: 2, insertSpaces: true },
+  });
+  // Formatting would split the first line of this document in two: nothing is done rather
+  // than touch lines outside the range.
+  assert.deepEqual(await rangeFormat('file:///tmp/lsp-test/format', 0), []);
+  const indented = 'file:///tmp/lsp-test/range-format';
+  await open(indented, 'profile p {\n      /a r,\n        /b r,\n}\n');
+  assert.deepEqual(await rangeFormat(indented, 1), [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 11 } }, newText: '  /a r,' }]);
 });
 
 test('rename reaches the other files of the workspace', async () => {

@@ -8,7 +8,7 @@ import { MessageConnection, ResponseError } from 'vscode-jsonrpc/node';
 import type { DenialsResult, InsertRulesResult } from '../../server/src/protocol';
 import { DENIALS_REQUEST, INSERT_RULES_REQUEST } from '../../server/src/protocol';
 import { pathToUri } from '../../server/src/service/uri';
-import { applyEdits } from '../support/denials';
+import { applyEdits } from '../support/edits';
 import { LspSession } from '../support/lspSession';
 
 const WS = fs.mkdtempSync(path.join(os.tmpdir(), 'aa-lsp-denials-'));

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { Diagnostic } from 'vscode-languageserver-types';
 import { LspSession } from '../support/lspSession';
 
 /** A checkout laid out as apparmor.d's repository: the include root is a subfolder, the profiles deeper. */
@@ -51,7 +52,7 @@ test('over LSP: includes not on the search path give one diagnostic on the first
     await session.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'apparmor', version: 1, text: PROFILE } });
     const diags = (await session.diagnosticsFor(uri, 1)).filter(serious);
     assert.deepEqual(diags.map((d) => [d.code, d.range.start.line]), [['include-path-unresolved', 0]]);
-    assert.match(String(diags[0]!.message), /include\(s\) not found on the include search path/);
+    assert.match(Diagnostic.getMessageString(diags[0]!), /include\(s\) not found on the include search path/);
   } finally {
     await session.close();
     fs.rmSync(dir, { recursive: true, force: true });

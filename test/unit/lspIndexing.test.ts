@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { CancellationTokenSource } from 'vscode-jsonrpc/node';
+import { CancellationTokenSource, ResponseError } from 'vscode-jsonrpc/node';
 import { LspSession, SERVER_BIN } from '../support/lspSession';
 
 const built = fs.existsSync(SERVER_BIN) ? false : 'no built server (npm run build)';
@@ -60,7 +60,7 @@ test('a big tree: progress from the start, requests answered while indexing, a c
     // The denials request waits for the index; its cancel ends the wait.
     // The client library sends $/cancelRequest for it when the token is cancelled.
     const cancel = new CancellationTokenSource();
-    const denials = session.conn.sendRequest('apparmor/denials', { text: '' }, cancel.token).then(() => 'answered', (e: { code?: number }) => `error ${e.code}`);
+    const denials = session.conn.sendRequest('apparmor/denials', { text: '' }, cancel.token).then(() => 'answered', (e: unknown) => `error ${e instanceof ResponseError ? e.code : String(e)}`);
     await session.conn.sendRequest('workspace/symbol', { query: '' });
     cancel.cancel();
     assert.equal(await denials, 'error -32800');

@@ -11,7 +11,8 @@ test('apparmor_parser messages are read with their file and line; noise is dropp
     'Found reference to variable NOPE, but is never declared',
     '',
   ].join('\n');
-  assert.deepEqual(parseParserOutput(stderr), [
+  // Each message is the parser's words, then ours after ' — ' (parserExplanations.test.ts).
+  assert.deepEqual(parseParserOutput(stderr).map((m) => ({ ...m, message: m.message.split(' — ')[0] })), [
     { severity: 'error', file: '/etc/apparmor.d/abstractions/foo', line: 12, message: 'syntax error, unexpected TOK_ID, expecting TOK_MODE' },
     { severity: 'warning', file: '/etc/apparmor.d/usr.bin.x', line: 3, message: "deprecated use of '#include'" },
     { severity: 'error', file: undefined, line: 2, message: 'Invalid capability net_admn.' },

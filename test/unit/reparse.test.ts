@@ -143,6 +143,82 @@ test('a finding the re-read stretch makes at its block\'s closing brace is not k
   }
 });
 
+/** Both ways of re-reading an edit, each against a full parse, and the re-checks against a full check. */
+function assertReparses(text: string, edit: TextEdit, where: string): void {
+  const after = apply(text, edit);
+  const expected = plain(parse(after));
+  let reread = 0;
+  for (const mode of ['shift', 'tail'] as const) {
+    const quick = reparse(parse(text), text, after, edit, mode);
+    if (quick) reread++;
+    if (quick) assert.deepStrictEqual(plain(quick), expected, `${where} (${mode})`);
+  }
+  const analyzer = new Analyzer({ fs: memoryFs({}), includeDirs: [] });
+  const file = '/etc/apparmor.d/p';
+  const full = analyzer.analyze(file, after);
+  for (const mode of ['auto', 'shift', 'tail'] as const) {
+    const incremental = analyzer.analyzeEdit(file, after, { analysis: analyzer.analyze(file, text), text }, edit, mode);
+    assert.deepStrictEqual(plain(incremental.problems), plain(full.problems), `${where} (${mode} re-check)`);
+  }
+  assert.ok(reread > 0, `${where}: the edit is re-read in part, so this test checks the stretch`);
+}
+
+test('a stretch at top level starts after a profile, not after a qualifier block outside one', () => {
+  // Fuzz input (bench/fuzz.ts): `audit deny { … }` at top level is a rule outside a profile
+  // and starts a run of them (ParseState.outsideRun); the stray '}' that ends the run was
+  // reported by a stretch that began after the block as if no run were going on.
+  const fuzzed = 'include if exists <abstractions/base>\n@{x}=hat \u0003@{x}=hat profile p {\n owner { /a r, /b w, }\n audit { /c r, }\n audit deny { /d w, }\n deny { /e w, }\n}}profile p { link subset /a -> /b, link /c -> /d, /e l -> /f, l /g -> /h, }\\\n';
+  assertReparses(fuzzed, { offset: 138, removed: 3, inserted: '.7' }, 'fuzz input 0');
+  // The family: any rule outside a profile closed by a brace (deny, audit, owner blocks; if blocks).
+  for (const block of ['deny { /d w, }', 'owner { /d r, }', 'audit { /d r, }']) {
+    const text = `profile a {\n}\n${block}\nb {\n /e r,\n}\n}\nprofile c { }\n`;
+    assertReparses(text, { offset: text.indexOf('/e r') + 1, removed: 2, inserted: '.7' }, block);
+  }
+});
+
+test('the debris after a broken rule stops at a closing brace glued to the next word', () => {
+  // Fuzz input (bench/fuzz.ts): `y /b rwx, }ptrace …` — with no rule comma on the rest of the
+  // line, the whole line was skipped as debris, the profile's '}' with it, so an edit after
+  // the profile (adding a line break) changed where the profile ended.
+  const fuzzed = 'profile p { ptrace, ptrace (read, tracedby) peer=foo, y /b rwx, }ptrace (trace) peer=/usr/bin/foo, ptrace read, }';
+  assertReparses(fuzzed, { offset: 93, removed: 0, inserted: '*\n,' }, 'fuzz input 1');
+  const text = 'profile p {\n  y /b rwx, }ptrace (trace) peer=/usr/bin/foo\n}\n';
+  const r = parse(text);
+  assert.equal(r.ast.items[0]!.end, text.indexOf('}ptrace') + 1, 'the profile ends at its own brace');
+  assert.deepEqual(r.errors.map((e) => e.code), ['unknown-keyword', 'missing-comma']);
+});
+
+test('an edit on the line of a broken rule reads again the rules that end on that line', () => {
+  // Fuzz inputs (bench/fuzz.ts): after a broken rule's comma the parser takes the rest of the
+  // line as debris when it holds no rule comma; a line break or a word inserted further on the
+  // line changes what that rest is, so the rules between are read again.
+  const inputs: [string, TextEdit][] = [
+    ['profile p { /a\u200fr, /b r,\u0081capability\u2066chown, /c\u0091r,/d\u2006r, capability chown,capability fowner, }', { offset: 79, removed: 0, inserted: '\n ka6' }],
+    ['profile p { /a r, /b r, capability chown, /c r,/\u0091d\u0094r, capability chown,c\u0005apability fowner, }', { offset: 87, removed: 0, inserted: '\n' }],
+    ['profile p {\n  /c\u0091r, capability chown,capability fowner,\n}\n', { offset: 40, removed: 0, inserted: '\n' }],
+  ];
+  for (const [text, edit] of inputs) assertReparses(text, edit, JSON.stringify(edit));
+});
+
+test('a profile told from a rule by looking past its glued brace is read again with what follows', () => {
+  // Fuzz input (bench/fuzz.ts): `{` then an invisible character is no lone brace, so whether
+  // `:ns:name` heads a profile was decided by the `{` of the next header.
+  const text = ':ns:name {\u200e}\u00adprofile\u2007:ns2:name2 { }\n:ns3://name3 {\u2001}';
+  assertReparses(text, { offset: 17, removed: 0, inserted: '. ' }, 'fuzz input');
+  // Over lines: a comma added to the next header ends the look before its '{', and `/p` is a rule.
+  const lines = '/p {\u200e}\n/q {\n}\nprofile r {\n}\n';
+  assertReparses(lines, { offset: lines.indexOf('/q') + 2, removed: 0, inserted: ',' }, 'over lines');
+});
+
+test('a rule looking past its end leaves the invisible characters there to the rule they are in', () => {
+  // Fuzz input (bench/fuzz.ts): the recovery of `/b … -> :ns:p,` looked whether the next line
+  // starts a rule and reported the U+009B inside `px\u009b->` on the way; a stretch read again
+  // from that next rule did not, so the tail re-read lost the finding.
+  const text = 'prof\u0089le p {\n /\u0003a px -> f\u202ao,\n \u202a/b Cx -> \u0086hild,\u0013 /c Px \u0097-> :ns:p,\u200e\n /d px\u009b-> &stacked,\n /e Px -> \u000f//child,\ufffd\n /f px -> "quote\u0083",\n profile \u001dh\u200dild { }\n}';
+  assertReparses(text, { offset: 99, removed: 0, inserted: 'f@k ' }, 'fuzz input');
+  assert.deepEqual(parse(text).errors.filter((e) => e.start === text.indexOf('\u009b')), [], 'reported by nothing but the rule it is in');
+});
+
 test('an edit inside a top-level body opened by a glued or glob brace reads the whole profile again', () => {
   // Whether `foo` heads a profile is decided by looking ahead for a lone '{', here found
   // inside the body that `{a,b}` opens: the words inserted before it push it out of reach.

@@ -33,11 +33,12 @@ export function groupText(group: DenialGroup, now: number): ItemText {
 
 export function ruleText(rule: DenialRule, now: number): ItemText {
   const seen = formatSeen(rule.lastSeen, now);
-  const description = [`${rule.count}× ${rule.operation}`, seen, rule.allowed ? 'allowed by the file: reload the profile' : '', rule.conflict ? 'conflicts with the file' : ''].filter((p) => p !== '').join(' · ');
+  const description = [`${rule.count}× ${rule.operation}`, seen, statusWords(rule), rule.conflict ? 'conflicts with the file' : ''].filter((p) => p !== '').join(' · ');
   const lines = [code(rule.text), `Deny instead: ${code(rule.deny)}`];
   if (rule.literals.length > 0 && rule.literals.join('\n') !== rule.text) lines.push(`As logged: ${rule.literals.map(code).join(', ')}`);
   lines.push(`${plural(rule.count, 'record')}${seen ? `, last ${seen}` : ''}; ${rule.operations.join(', ')}.`);
-  if (rule.allowed) lines.push('The profile file already allows this: the loaded policy is older than the file. Load it again.');
+  if (rule.verdict && rule.verdict.status !== 'open') lines.push(verdictTooltip(rule));
+  else if (rule.allowed) lines.push('The profile file already allows this: the loaded policy is older than the file. Load it again.');
   if (rule.conflict) lines.push(`Added as it is, the profile would not load: ${escapeMarkdown(rule.conflict)}`);
   for (const s of rule.samples) lines.push(`Log line ${s.line}: ${code(describeFields(s.fields))}`);
   return { label: rule.text, description, tooltip: lines.join('\n\n') };
@@ -51,7 +52,7 @@ function describeFields(fields: Readonly<Record<string, string>>): string {
 
 export function summarize(result: DenialsResult, source: string): ViewSummary {
   const rules = result.groups.reduce((n, g) => n + g.rules.length, 0);
-  const open = result.groups.reduce((n, g) => n + g.rules.filter((r) => !r.allowed).length, 0);
+  const open = result.groups.reduce((n, g) => n + g.rules.filter((r) => !r.allowed && r.verdict?.status !== 'allowed' && !isBlocked(r)).length, 0);
   const parts = [result.groups.length === 0
     ? `No denials in ${plural(result.records, 'AppArmor record')}.`
     : `${plural(rules, 'rule')} for ${plural(result.groups.length, 'profile')} from ${plural(result.records, 'AppArmor record')}.`];
@@ -96,4 +97,38 @@ function escapeMarkdown(text: string): string {
 
 function fileName(uri: string): string {
   return decodeURIComponent(uri.slice(uri.lastIndexOf('/') + 1));
+}
+
+/** The first deciding rule's line, 1-based, for short descriptions. */
+function firstLine(rule: DenialRule): string {
+  const r = rule.verdict?.rules[0];
+  return r ? ` at line ${r.range.start.line + 1}` : '';
+}
+
+/** The evaluator's class of a denial, in a few words for the view. */
+function statusWords(rule: DenialRule): string {
+  switch (rule.verdict?.status) {
+    case 'allowed': return `allowed by the file${firstLine(rule)}: reload the profile`;
+    case 'blocked': return `blocked by a deny rule${firstLine(rule)}`;
+    case 'owner-needed': return `needs owner${firstLine(rule)}`;
+    case 'transition-needed': return `needs a transition target${firstLine(rule)}`;
+    case 'unknown': return 'cannot tell from the file';
+    case 'open': return '';
+    default: return rule.allowed ? 'allowed by the file: reload the profile' : '';
+  }
+}
+
+function verdictTooltip(rule: DenialRule): string {
+  const v = rule.verdict!;
+  const extra = v.status === 'blocked'
+    ? ' An allow rule cannot change that: a deny rule always wins. Open the deny rule to read it; removing it is a separate, explicit action.'
+    : v.status === 'allowed' ? ' The loaded policy is older than the file, or another profile asked: load it again.' : '';
+  const head = v.status === 'blocked' ? 'Blocked' : v.status === 'allowed' ? 'Already allowed' : v.status === 'owner-needed' ? 'Needs owner'
+    : v.status === 'transition-needed' ? 'Needs a transition target' : 'Cannot tell';
+  return `${head}: ${escapeMarkdown(v.message)}.${extra}`;
+}
+
+/** Whether Add Rule has anything to offer: a deny rule makes an allow rule useless. */
+export function isBlocked(rule: DenialRule): boolean {
+  return rule.verdict?.status === 'blocked';
 }

@@ -8,7 +8,7 @@
  * VS Code.
  */
 
-export const NON_POLICY_FOLDERS = ['abi', 'cache', 'disable', 'force-complain'] as const;
+const NON_POLICY_FOLDERS = ['abi', 'cache', 'disable', 'force-complain'] as const;
 
 /** Folder names (glob segments) other than `word` that start with its first letter. */
 function namesNear(word: string): string[] {
@@ -22,7 +22,7 @@ function namesNear(word: string): string[] {
 }
 
 /** Glob segments matching every folder name except the excluded ones. */
-export function allowedFolderGlobs(excluded: readonly string[] = NON_POLICY_FOLDERS): string[] {
+function allowedFolderGlobs(excluded: readonly string[] = NON_POLICY_FOLDERS): string[] {
   const firstLetters = [...new Set(excluded.map((w) => w[0]!))].sort().join('');
   // Two excluded names with one first letter would let each one's "near" names admit the other.
   if (firstLetters.length !== excluded.length) throw new Error('excluded folder names must start with different letters');
@@ -33,7 +33,7 @@ export function allowedFolderGlobs(excluded: readonly string[] = NON_POLICY_FOLD
  * Profile files are named after the program's path with dots for slashes (usr.bin.foo);
  * only the /usr forms, since `bin.*` or `opt.*` would take other files.
  */
-export const PROFILE_NAME_PREFIXES = ['usr.bin', 'usr.sbin', 'usr.lib', 'usr.libexec', 'usr.local.bin', 'usr.local.sbin'] as const;
+const PROFILE_NAME_PREFIXES = ['usr.bin', 'usr.sbin', 'usr.lib', 'usr.libexec', 'usr.local.bin', 'usr.local.sbin'] as const;
 
 /** Alternatives in one glob: VS Code's braces may hold globs of their own. */
 function anyOf(globs: readonly string[]): string {

@@ -12,7 +12,7 @@ export type LogSource =
 /** The tail of a log that is read: the newest records, and a bounded request to the server. */
 export const MAX_LOG_BYTES = 32 * 1024 * 1024;
 /** journalctl keeps every boot's messages; the current boot's newest lines are the ones that matter. */
-export const JOURNAL_LINES = 100_000;
+const JOURNAL_LINES = 100_000;
 
 /** Tried in this order by `auto`: the kernel's own buffer first, then the journal, then the files auditd and rsyslog write. */
 export const AUTO_ORDER: readonly LogSourceName[] = ['dmesg', 'journalctl', 'audit.log', 'syslog'];

@@ -5,7 +5,7 @@ export const SERVER_SETTING_KEYS = ['includeDirs', 'base', 'abi', 'parserPath', 
   'format.modernIncludes', 'format.sortPermissions', 'format.spacing', 'indexMaxFiles'] as const;
 
 /** Settings only the extension reads. */
-export const CLIENT_SETTING_KEYS = ['privilege', 'target', 'trace.server', 'dockerImage', 'denials.source', 'denials.literalPaths'] as const;
+export const CLIENT_SETTING_KEYS = ['privilege', 'target', 'trace.server', 'dockerImage', 'denials.source', 'denials.literalPaths', 'addRule.destination'] as const;
 
 /** Settings that name programs or their arguments: ignored in untrusted workspaces (package.json's restrictedConfigurations). */
 export const RESTRICTED_SETTING_KEYS = ['parserPath', 'privilege', 'target', 'includeDirs', 'base'] as const;

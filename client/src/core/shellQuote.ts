@@ -28,7 +28,7 @@ export function toShellLine(argv: readonly string[]): string {
  * sees them, and drops what goes past its 4096-byte line buffer.
  */
 export function findUntypeable(line: string): string | undefined {
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- control characters are what it looks for
   if (/[\x00-\x1f\x7f]/.test(line)) return 'it contains control characters';
   if (Buffer.byteLength(line) > 4000) return 'it is longer than a terminal line can be';
   return undefined;

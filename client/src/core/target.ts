@@ -29,10 +29,10 @@ export function readTargetSetting(value: unknown): TargetSetting {
 }
 
 /** On the target, programs are named, not given as paths: the target's PATH finds them. */
-export const TARGET_PARSER = 'apparmor_parser';
-export const TARGET_AA_STATUS = 'aa-status';
+const TARGET_PARSER = 'apparmor_parser';
+const TARGET_AA_STATUS = 'aa-status';
 /** Readable by anyone; `Y` where AppArmor is the kernel's LSM and enabled. */
-export const ENABLED_PARAMETER = '/sys/module/apparmor/parameters/enabled';
+const ENABLED_PARAMETER = '/sys/module/apparmor/parameters/enabled';
 export const PROFILES_FILE = '/sys/kernel/security/apparmor/profiles';
 
 export function onTarget(target: Target, argv: readonly string[]): string[] {

@@ -34,7 +34,7 @@ export function printDenials(args: LintArgs, maxBytes: number, out: Output): num
 }
 
 /** `{"profiles":[{"profile":NAME,"rules":[RULE,…]}],"unparsed":N}`, each RULE with its trailing comma. */
-export function denialsJson(proposals: Proposals, unparsed: number): string {
+function denialsJson(proposals: Proposals, unparsed: number): string {
   return JSON.stringify({
     profiles: proposals.profiles.map((p) => ({ profile: p.profile, rules: p.rules.map((r) => r.text) })),
     unparsed,
@@ -42,7 +42,7 @@ export function denialsJson(proposals: Proposals, unparsed: number): string {
 }
 
 /** Each profile with its rules indented under it, what no rule can fix, and a summary, a line at a time. */
-export function denialsText(proposals: Proposals, records: number, unparsed: number, line: (text: string) => void): void {
+function denialsText(proposals: Proposals, records: number, unparsed: number, line: (text: string) => void): void {
   for (const p of proposals.profiles) {
     line(`${p.profile}${p.hat ? ' (hat)' : ''}:`);
     for (const r of p.rules) line(`  ${r.text}  # ${r.count}× ${r.operations.join(', ')}`);

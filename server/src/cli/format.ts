@@ -2,6 +2,7 @@ import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { LintedFile } from '../node/lintFiles';
 import type { Output } from './output';
 import { uriToPath } from '../service/uri';
+import { sarifReport } from './sarif';
 
 const NAMES: Record<number, 'error' | 'warning' | 'information' | 'hint'> = {
   [DiagnosticSeverity.Error]: 'error',
@@ -11,13 +12,13 @@ const NAMES: Record<number, 'error' | 'warning' | 'information' | 'hint'> = {
 };
 
 /** Problems printed per file in text and gcc formats; the rest are counted in one line. */
-export const MAX_SHOWN_PER_FILE = 100;
+const MAX_SHOWN_PER_FILE = 100;
 /** Columns of a source line echoed under a message; longer lines show a window around the caret. */
-export const SOURCE_WINDOW = 120;
+const SOURCE_WINDOW = 120;
 /** Columns kept before the caret when the window does not start the line. */
 const LEAD = 40;
 
-export function severityName(s: DiagnosticSeverity | undefined): 'error' | 'warning' | 'information' | 'hint' {
+function severityName(s: DiagnosticSeverity | undefined): 'error' | 'warning' | 'information' | 'hint' {
   return NAMES[s ?? DiagnosticSeverity.Error] ?? 'error';
 }
 
@@ -27,7 +28,8 @@ export interface Report {
   end(): void;
 }
 
-export function reportFor(format: 'text' | 'json' | 'gcc', out: Output): Report {
+export function reportFor(format: 'text' | 'json' | 'gcc' | 'sarif', out: Output): Report {
+  if (format === 'sarif') return sarifReport(out);
   return format === 'json' ? jsonReport(out) : format === 'gcc' ? gccReport(out) : textReport(out);
 }
 
@@ -108,7 +110,7 @@ function notes(d: Diagnostic): string[] {
 }
 
 function gccLine(path: string, d: Diagnostic): string {
-  return printable(`${path}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${severityName(d.severity)}: ${d.message} [${d.code}]`);
+  return printable(`${path}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${severityName(d.severity)}: ${Diagnostic.getMessageString(d)} [${d.code}]`);
 }
 
 function moreLine(rest: number): string {
@@ -119,7 +121,7 @@ function moreLine(rest: number): string {
  * At most SOURCE_WINDOW columns of a line around `start`, `…` where it was cut, and where
  * the caret goes under it. Tabs become spaces so the caret lines up.
  */
-export function sourceWindow(line: string, start: number, end: number): { text: string; caret: number; width: number } {
+function sourceWindow(line: string, start: number, end: number): { text: string; caret: number; width: number } {
   const src = printable(line.replace(/\t/g, ' '));
   const from = src.length <= SOURCE_WINDOW ? 0 : Math.max(0, Math.min(start - LEAD, src.length - SOURCE_WINDOW));
   const to = Math.min(src.length, from + SOURCE_WINDOW);
@@ -131,5 +133,6 @@ export function sourceWindow(line: string, start: number, end: number): { text: 
 
 /** Control characters would move a terminal's cursor or worse: each shows as `?`. */
 function printable(s: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what it replaces
   return s.replace(/[\x00-\x08\x0a-\x1f\x7f\x80-\x9f]/g, '?');
 }

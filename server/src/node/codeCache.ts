@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vm from 'vm';
 
-export type CacheOutcome = 'used' | 'rejected' | 'absent' | 'off';
+type CacheOutcome = 'used' | 'rejected' | 'absent' | 'off';
 
 export interface CachedRun {
   readonly outcome: CacheOutcome;
@@ -35,9 +35,17 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string | null {
  * Nodes; each keeps its own cache.
  */
 function cacheFile(dir: string, bundle: string, stat: fs.Stats): string {
+  return cachePath(dir, bundle, stat, [process.version, process.arch, process.execArgv.join(' ')], '.v8cache');
+}
+
+/**
+ * Where a cache made from `bundle` lives: stem-bundleHash-nodeHash.EXT, so that another build
+ * of the bundle, or another Node (named by `nodeKey`), never reads it.
+ */
+export function cachePath(dir: string, bundle: string, stat: { size: number; mtimeMs: number }, nodeKey: readonly string[], ext: string): string {
   const forBundle = hash([bundle, stat.size, stat.mtimeMs].join('\0'));
-  const forNode = hash([process.version, process.arch, process.execArgv.join(' ')].join('\0'));
-  return path.join(dir, `${path.basename(bundle, '.js')}-${forBundle}-${forNode}.v8cache`);
+  const forNode = hash(nodeKey.join('\0'));
+  return path.join(dir, `${path.basename(bundle, '.js')}-${forBundle}-${forNode}${ext}`);
 }
 
 /** FNV-1a: a name, not a defence; V8 still verifies what it loads. */
@@ -55,25 +63,26 @@ function readOrUndefined(file: string): Buffer | undefined {
   }
 }
 
-/** stem-bundleHash-nodeHash.v8cache */
-const CACHE_NAME = /^(.*)-([0-9a-f]{8})-[0-9a-f]{8}\.v8cache$/;
+/** stem-bundleHash-nodeHash.EXT, as cachePath names them. */
+const CACHE_NAME = /^(.*)-([0-9a-f]{8})-[0-9a-f]{8}(\.\w+)$/;
 
-/** Caches of earlier builds of the bundle are never read again. */
-function removeStale(keep: string): void {
+/** Caches of the same kind made from earlier builds of the bundle are never read again. */
+export function removeStale(keep: string): void {
   const dir = path.dirname(keep);
-  const [, stem, forBundle] = CACHE_NAME.exec(path.basename(keep)) ?? [];
+  const [, stem, forBundle, ext] = CACHE_NAME.exec(path.basename(keep)) ?? [];
   for (const name of fs.readdirSync(dir)) {
     const m = CACHE_NAME.exec(name);
-    if (m && m[1] === stem && m[2] !== forBundle) fs.rmSync(path.join(dir, name), { force: true });
+    if (m && m[1] === stem && m[3] === ext && m[2] !== forBundle) fs.rmSync(path.join(dir, name), { force: true });
   }
 }
 
 /** Loads `bundle` as a module whose parent is `parent`, the way require would. */
-export function runCached(bundle: string, parent: NodeModule | undefined, dir: string | null = cacheDir()): CachedRun {
+export function runCached(bundle: string, parent: NodeJS.Module | undefined, dir: string | null = cacheDir()): CachedRun {
   const source = fs.readFileSync(bundle, 'utf8');
   const file = dir === null ? undefined : cacheFile(dir, bundle, fs.statSync(bundle));
   const cachedData = file === undefined ? undefined : readOrUndefined(file);
   const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData });
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- `module` is a Module; @types/node types it by an interface
   const mod = new Module(bundle, parent);
   mod.filename = bundle;
   const run = script.runInThisContext() as (...args: unknown[]) => void;

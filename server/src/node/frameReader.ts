@@ -18,7 +18,7 @@ export interface FrameAnswer {
 export type FrameProblem = (description: string, answer?: FrameAnswer) => void;
 
 /** No message of this protocol comes near it; a larger frame is skipped unread. */
-export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
+const MAX_FRAME_BYTES = 64 * 1024 * 1024;
 /** Headers longer than this are garbage. */
 const MAX_HEADER_BYTES = 8 * 1024;
 /** LSP defines two headers; a frame with dozens is garbage. */

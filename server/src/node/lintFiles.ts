@@ -1,13 +1,16 @@
 import * as fs from 'fs';
 import * as nodePath from 'path';
-import type { Diagnostic } from 'vscode-languageserver-types';
+import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver-types';
 import { Analyzer } from '../service/analyze';
-import { severityOf } from '../service/diagnosticRules';
+import type { AbiTarget } from '../service/checks/checkTargetAbi';
+import { TargetAbiChecker } from '../service/checkTargetAbiIncludes';
 import { toDiagnostics } from '../service/diagnostics';
+import { applyLintPolicy, LintPolicy } from '../service/lintPolicy';
 import { isSkippedName } from '../service/includes';
 import { inSystemTree, isSkippedDir, SYSTEM_TREES } from '../service/policyTree';
 import { describeError, formatSize, MAX_PROFILE_BYTES } from './boundedRead';
 import { nodeFileSystem } from './nodeFileSystem';
+import { parseCache } from './parseCache';
 
 export interface LintSettings {
   readonly includeDirs: readonly string[];
@@ -15,6 +18,10 @@ export interface LintSettings {
   readonly abi?: string;
   /** Force fragment mode on (true) or off (false); detect by path and content when absent. */
   readonly fragment?: boolean;
+  /** ABIs each profile is also held to. */
+  readonly targets?: readonly AbiTarget[];
+  /** Severities and suppressions, as the command line and the editor apply them alike. */
+  readonly policy?: LintPolicy;
 }
 
 export interface LintedFile {
@@ -54,7 +61,7 @@ class Walk {
 
   /** A path given on the command line: a folder is walked, anything else is read later. */
   add(p: string): void {
-    if (p === '-') return this.addFile(p, p);
+    if (p === '-') { this.addFile(p, p); return; }
     let st: fs.Stats;
     try {
       st = fs.statSync(p);
@@ -62,7 +69,7 @@ class Walk {
       this.problems.push(`cannot read ${p}: ${describeError(e)}`);
       return;
     }
-    if (!st.isDirectory()) return this.addFile(p, realOrResolved(p));
+    if (!st.isDirectory()) { this.addFile(p, realOrResolved(p)); return; }
     const real = realOrResolved(p);
     if (inSystemTree(real)) this.notes.push(`skipped ${p}: ${SYSTEM_TREES.join(', ')} hold no policy and are not walked`);
     else this.walk(p, real);
@@ -125,10 +132,14 @@ export function defaultIncludeDirs(given: readonly string[]): string[] {
 
 export class Linter {
   private readonly analyzer: Analyzer;
+  private readonly targets: TargetAbiChecker;
 
   constructor(private readonly settings: LintSettings) {
+    this.targets = new TargetAbiChecker(settings.targets ?? []);
+    const parses = parseCache();
     this.analyzer = new Analyzer({
       fs: nodeFileSystem,
+      ...(parses ? { parses } : {}),
       includeDirs: settings.includeDirs,
       base: settings.base ? nodePath.resolve(settings.base) : undefined,
       abi: settings.abi,
@@ -137,9 +148,10 @@ export class Linter {
 
   lintText(path: string, text: string): LintedFile {
     const abs = path === '-' ? nodePath.resolve('stdin') : nodePath.resolve(path);
-    const { problems } = this.analyzer.analyze(abs, text, this.settings.fragment);
-    // Hints are editor advice (a repeated rule, '#include'); the command line reports findings.
-    const findings = problems.filter((p) => severityOf(p.code) !== 'hint');
-    return { path, text, diagnostics: toDiagnostics(text, findings) };
+    const { problems, parse } = this.analyzer.analyze(abs, text, this.settings.fragment);
+    const all = this.targets.active ? [...problems, ...this.targets.check(this.analyzer, abs, parse.ast)] : problems;
+    const diagnostics = applyLintPolicy(text, toDiagnostics(text, all), this.settings.policy);
+    // Hints are editor advice (a repeated rule, '#include'), unless the configuration raises them.
+    return { path, text, diagnostics: diagnostics.filter((d) => d.severity !== DiagnosticSeverity.Hint) };
   }
 }

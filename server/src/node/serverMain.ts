@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import { Console } from 'console';
 import { type Connection, createConnection, IPCMessageReader, IPCMessageWriter, type MessageWriter, ProposedFeatures } from 'vscode-languageserver/node';
 import { LifecycleReader } from '../lifecycle';
+import { describeFault } from '../describeFault';
 import { startServer } from '../server';
 import { FrameAnswer, FrameReader } from './frameReader';
 import { describeError, MB, readLines } from './boundedRead';
@@ -9,6 +10,8 @@ import { nodeFileSystem } from './nodeFileSystem';
 import { nodeTree } from './nodeTree';
 import { runParser } from './runParser';
 import { OneWriteMessageWriter } from './stdioWriter';
+import { ParseCache, parseCache } from './parseCache';
+import type { ParseStore } from '../service/includeGraph';
 
 /** Logs to the editor's output once the connection exists, to stderr before. */
 let log = (text: string): void => void process.stderr.write(`${text}\n`);
@@ -46,8 +49,8 @@ log = (text) => {
   }
 };
 // A fault that escapes every handler is logged with its stack; the server keeps serving.
-process.on('uncaughtException', (e) => log(`Uncaught exception (the server carries on): ${e.stack ?? e}`));
-process.on('unhandledRejection', (e) => log(`Unhandled rejection (the server carries on): ${(e as Error)?.stack ?? e}`));
+process.on('uncaughtException', (e) => log(`Uncaught exception (the server carries on): ${describeFault(e)}`));
+process.on('unhandledRejection', (e) => log(`Unhandled rejection (the server carries on): ${describeFault(e)}`));
 const includeDirs = fs.existsSync('/etc/apparmor.d') ? ['/etc/apparmor.d'] : [];
 /** A log named in apparmor/denials is streamed, so only endless input needs a cap. */
 const MAX_SERVER_LOG_BYTES = 1024 * MB;
@@ -55,7 +58,25 @@ const readLogLines = (path: string, onLine: (line: string, cut: boolean) => void
   try {
     readLines(path, MAX_SERVER_LOG_BYTES, 'a log', onLine);
   } catch (e) {
-    throw new Error(describeError(e));
+    throw new Error(describeError(e), { cause: e });
   }
 };
-startServer(connection, { fs: nodeFileSystem, tree: nodeTree, defaults: { includeDirs }, runParser, readLogLines });
+const parses = parseCache();
+startServer(connection, { fs: nodeFileSystem, tree: nodeTree, defaults: { includeDirs }, runParser, readLogLines, ...(parses ? { parses: savedSoon(parses) } : {}) });
+
+/** What a session kept is written a few seconds after the first new entry, and at exit. */
+function savedSoon(cache: ParseCache): ParseStore {
+  let timer: NodeJS.Timeout | undefined;
+  process.on('exit', () => cache.save());
+  return {
+    digest: (text) => cache.digest(text),
+    get: (key) => cache.get(key),
+    put: (key, value) => {
+      cache.put(key, value);
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        cache.save();
+      }, 5000).unref();
+    },
+  };
+}

@@ -20,7 +20,7 @@ export class OneWriteMessageWriter extends AbstractMessageWriter implements Mess
     const head = Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, 'ascii');
     return new Promise((resolve, reject) => {
       this.out.write(Buffer.concat([head, body]), (e) => {
-        if (!e) return resolve();
+        if (!e) { resolve(); return; }
         this.fireError(e, msg, ++this.errors);
         reject(e);
       });

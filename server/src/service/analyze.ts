@@ -1,60 +1,28 @@
 import type { FileNode, IncludeNode, ParseResult } from './ast';
 import { checkAst, KeptFindings } from './checks/checkAst';
+import { ProfileLookup, checkSecurity } from './checks/checkSecurity';
+import { dropCascades } from './checks/dropCascades';
 import { checkStyle } from './checks/checkStyle';
 import { declaredAbi } from './checks/checkVersions';
 import { checkLineEnds } from './checks/checkLineEnds';
 import { Problem, ProblemSink, RelatedPlace } from './checks/problems';
 import { formatMessage, severityOf } from './diagnosticRules';
 import { LineIndex } from './diagnostics';
-import { FileCheck } from './fileCheck';
-import { blockIncludes, collectUses, execRules, ExecRule } from './fileFacts';
-import { dirName, FileSystem, IncludeResolution, IncludeSearch, MAX_INCLUDE_DEPTH, resolveInclude } from './includes';
-import { BUILTIN_VARIABLES } from './data/facts';
+import { checkIncludes } from './fileCheck';
+import { Definitions, IncludedFile, IncludeGraph, IncludeGraphOptions, Reach } from './includeGraph';
+import { MAX_INCLUDE_DEPTH } from './includes';
+import { KeptErrors } from './keptErrors';
 import { parse } from './parser';
 import { ReparseMode, reparseKeeping, TextEdit } from './reparse';
-import { addValueRefs } from './variableExpansions';
 
-export interface AnalyzeOptions extends IncludeSearch {
-  readonly fs: FileSystem;
+export interface AnalyzeOptions extends IncludeGraphOptions {
   /** ABI to assume when a file declares none. */
   readonly abi?: string;
+  /** The profiles known around the file (the workspace index), for `Px` to a program without one. */
+  readonly profiles?: ProfileLookup;
 }
 
-/** What the checker keeps of a file reached through an include. */
-export interface IncludedFile {
-  readonly path: string;
-  readonly text: string;
-  /** The fragment parse, errors included, reused when the file is itself checked. */
-  readonly parsed: ParseResult;
-  readonly ast: FileNode;
-  readonly includes: IncludeNode[];
-  /** Variable names its rules use, each with its first use. */
-  readonly uses: ReadonlyMap<string, '@' | '$'>;
-  readonly execRules: ExecRule[];
-}
-
-/** What lies below a file in the include graph. */
-export interface Reach {
-  /** Every file reachable, the file itself included. */
-  readonly closure: ReadonlySet<string>;
-  /** Variable names used anywhere below, with the file that uses each first. */
-  readonly uses: ReadonlyMap<string, { sigil: '@' | '$'; file: string }>;
-  /** Whether the graph below loops back on itself. */
-  readonly cyclic: boolean;
-}
-
-/** Variables a tunables file defines, through its own includes too. */
-export interface Definitions {
-  readonly sets: ReadonlyMap<string, string>;
-  readonly bools: ReadonlySet<string>;
-  /** The set variables each of this file's own assignments refers to. */
-  readonly refs: ReadonlyMap<string, readonly string[]>;
-  /** The definitions of the files it includes, for their assignments' references. */
-  readonly below: readonly Definitions[];
-  /** Whether any assignment here or below refers to a variable. */
-  readonly hasRefs: boolean;
-}
-
+export type { Definitions, IncludedFile, Reach } from './includeGraph';
 
 const FRAGMENT_PATH = /(^|\/)(abstractions|tunables|local)\/|(^|\/)(?!apparmor\.d\/)[^/]+\.d\//;
 
@@ -85,8 +53,6 @@ export interface IncludedErrors {
 
 const TOO_DEEP: IncludedErrors = { count: 0, trail: [], tooDeep: true };
 
-const EMPTY_REACH: Reach = { closure: new Set(), uses: new Map(), cyclic: false };
-const EMPTY_DEFS: Definitions = { sets: new Map(), bools: new Set(), refs: new Map(), below: [], hasRefs: false };
 
 /**
  * Checks files with their includes resolved. Included files are parsed once, and
@@ -94,19 +60,8 @@ const EMPTY_DEFS: Definitions = { sets: new Map(), bools: new Set(), refs: new M
  * tree costs little more than parsing each file once.
  */
 export class Analyzer {
-  private readonly files = new Map<string, IncludedFile | null>();
-  /** Include resolutions by (form, name, folder): most profiles include the same few files. */
-  private readonly resolved = new Map<string, IncludeResolution>();
-  /** The same, by syntax node, for the hot path of walking cached include graphs. */
-  private byNode = new WeakMap<IncludeNode, { from: string; res: IncludeResolution }>();
-  private readonly reaches = new Map<string, Reach>();
-  private readonly definitions = new Map<string, Definitions>();
-  private readonly definitionIds = new Map<Definitions, number>();
-  private readonly residualUses = new Map<string, Map<string, ReadonlyMap<string, { sigil: '@' | '$'; file: string }>>>();
-  /** Variable expansions judged under each list of inherited tunables, for files that define none. */
-  private readonly expansionMemos = new Map<string, Map<string, unknown>>();
-  /** Why files that could not be read could not be. */
-  private readonly unreadable = new Map<string, string>();
+  /** Include resolution, reach and definitions, with their caches. */
+  readonly graph: IncludeGraph;
   private readonly includedErrorsMemo = new Map<string, IncludedErrors | null>();
   /** The errors of an included file that depend on its text alone; kept when other files change. */
   private readonly ownErrors = new Map<string, Problem[]>();
@@ -114,8 +69,13 @@ export class Analyzer {
   private readonly checking = new Set<string>();
   /** Files on `checking` that an include led back to; a result computed below such a cut is not kept. */
   private cuts: string[] = [];
+  /** The keys of included files' results in the store (see keptErrors.ts). */
+  private kept: KeptErrors | undefined;
 
-  constructor(readonly options: AnalyzeOptions) {}
+  constructor(readonly options: AnalyzeOptions) {
+    this.graph = new IncludeGraph(options);
+    if (options.parses) this.kept = new KeptErrors(this.graph, options.parses, options.abi);
+  }
 
   /**
    * Forgets a file whose text changed. What was derived from the include graph is only
@@ -123,55 +83,37 @@ export class Analyzer {
    * Returns whether other files' results may have changed (the file is included somewhere).
    */
   invalidate(path: string): boolean {
-    if (!this.files.has(path)) return false;
-    this.files.delete(path);
-    this.unreadable.delete(path);
+    if (!this.graph.has(path)) return false;
     this.ownErrors.delete(path);
     // Only the files that reach the changed one are checked again: editing a tunable does not
     // re-check every abstraction. A file whose reach is not known is dropped to be safe.
     for (const p of this.includedErrorsMemo.keys()) {
-      if (this.reaches.get(p)?.closure.has(path) !== false) this.includedErrorsMemo.delete(p);
+      if (this.graph.knownReach(p)?.closure.has(path) !== false) this.includedErrorsMemo.delete(p);
     }
-    this.forgetDerived();
+    this.graph.invalidate(path);
+    this.kept?.forget();
     return true;
   }
 
   /** Forgets everything learnt of the file system (files created, removed or moved). */
   invalidateAll(): void {
-    this.files.clear();
-    this.unreadable.clear();
     this.ownErrors.clear();
     this.includedErrorsMemo.clear();
-    this.resolved.clear();
-    this.byNode = new WeakMap();
-    this.forgetDerived();
-  }
-
-  private forgetDerived(): void {
-    this.reaches.clear();
-    this.definitions.clear();
-    this.definitionIds.clear();
-    this.residualUses.clear();
-    this.expansionMemos.clear();
-  }
-
-  /**
-   * A memo of variable expansions shared by every file that inherits exactly these tunables
-   * and defines no variable itself: nearly every profile, so each edit judges none again.
-   */
-  sharedExpansions<T>(inherited: readonly Definitions[]): Map<string, T> {
-    const key = inherited.map((d) => this.definitionIds.get(d)).join(',');
-    let memo = this.expansionMemos.get(key);
-    if (!memo) this.expansionMemos.set(key, (memo = new Map()));
-    return memo as Map<string, T>;
+    this.graph.invalidateAll();
+    // With every result forgotten, none computed past the depth limit is left: keys are safe again.
+    this.kept = this.options.parses ? new KeptErrors(this.graph, this.options.parses, this.options.abi) : undefined;
   }
 
   analyze(path: string, text: string, fragmentOption?: boolean): FileAnalysis {
     let fragment = fragmentOption ?? isFragmentPath(path);
-    let result = fragment ? this.fragmentParse(path, text) : parse(text, { fragment });
+    let result = fragment ? this.graph.fragmentParse(path, text) : parse(text, { fragment });
     if (fragmentOption === undefined && !fragment && looksLikeFragment(result)) {
-      fragment = true;
-      result = parse(text, { fragment });
+      // Bare rules make a fragment only where another file includes this one; a file checked
+      // on its own as a profile is refused by apparmor_parser.
+      if (this.graph.has(path)) {
+        fragment = true;
+        result = parse(text, { fragment });
+      } else result = withoutProfile(result);
     }
     return this.check(path, text, result, fragment);
   }
@@ -200,28 +142,24 @@ export class Analyzer {
 
   private check(path: string, text: string, result: ParseResult, fragment: boolean, carried?: KeptFindings): FileAnalysis {
     const astProblems = checkAst(result.ast, { abi: this.options.abi }, carried);
-    const problems: Problem[] = [...result.errors, ...astProblems];
     const sink = new ProblemSink();
     checkStyle(result.ast, text, sink);
-    this.checkInContext(path, text, result.ast, fragment, sink);
-    for (const p of sink.problems) problems.push(p);
+    checkSecurity(result.ast, sink, this.options.profiles);
+    this.checkInContext(path, text, result.ast, fragment, sink, brokenPreamble(result));
+    const found = sink.problems.length === 0 ? astProblems : [...astProblems, ...sink.problems];
+    const problems: Problem[] = [...result.errors, ...dropCascades(result.ast, result.errors, found)];
     return { parse: result, problems, astProblems, fragment };
   }
 
   /** The checks that look past the file: its includes, and lines the parser would not read. */
-  private checkInContext(path: string, text: string, ast: FileNode, fragment: boolean, sink: ProblemSink): void {
+  private checkInContext(path: string, text: string, ast: FileNode, fragment: boolean, sink: ProblemSink, preambleBroken = false): void {
     checkLineEnds(text, ast, sink);
     this.checking.add(path);
     try {
-      new FileCheck(this, path, text, ast, fragment, sink, declaredAbi(ast) ?? this.options.abi).run();
+      checkIncludes(this.graph, { path, text, ast, fragment, abi: declaredAbi(ast) ?? this.options.abi, errorsBelow: (p) => this.includedErrors(p), preambleBroken }, sink);
     } finally {
       this.checking.delete(path);
     }
-  }
-
-  /** Why a file an include names could not be read, when it could not. */
-  readProblem(path: string): string | undefined {
-    return this.unreadable.get(path);
   }
 
   /**
@@ -236,14 +174,27 @@ export class Analyzer {
       this.cuts.push(path);
       return undefined;
     }
-    const f = this.load(path);
+    const f = this.graph.load(path);
     if (!f) return undefined;
-    if (this.checking.size >= MAX_INCLUDE_DEPTH) return TOO_DEEP;
+    if (this.checking.size >= MAX_INCLUDE_DEPTH) {
+      // Results from here on may depend on the depth they were computed at: none is kept or taken.
+      this.kept = undefined;
+      return TOO_DEEP;
+    }
+    const key = this.kept?.keyOf(path, this.checking);
+    const stored = key === undefined ? undefined : this.kept!.get(key);
+    if (stored !== undefined) {
+      this.includedErrorsMemo.set(path, stored);
+      return stored ?? undefined;
+    }
     const before = this.cuts.length;
     const sink = new ProblemSink();
     this.checkInContext(path, f.text, f.ast, true, sink);
     let own = this.ownErrors.get(path);
-    if (!own) this.ownErrors.set(path, (own = [...f.parsed.errors, ...checkAst(f.ast, { abi: declaredAbi(f.ast) ?? this.options.abi })]));
+    if (!own) {
+      const found = checkAst(f.ast, { abi: declaredAbi(f.ast) ?? this.options.abi });
+      this.ownErrors.set(path, (own = [...f.parsed.errors, ...dropCascades(f.ast, f.parsed.errors, found)]));
+    }
     const errors = [...own, ...sink.problems]
       .filter((p) => severityOf(p.code) === 'error')
       .sort((a, b) => a.start - b.start);
@@ -251,157 +202,28 @@ export class Analyzer {
     const result = errors.length > 0 ? summarize(path, f.text, errors, tooDeep) : tooDeep ? TOO_DEEP : null;
     // Cuts back to this file are settled here; one further up leaves the result incomplete.
     const below = this.cuts.splice(before).filter((c) => c !== path);
-    if (below.length === 0) this.includedErrorsMemo.set(path, result);
-    else this.cuts.push(...below);
+    if (below.length === 0) {
+      this.includedErrorsMemo.set(path, result);
+      if (key !== undefined && !tooDeep) this.kept?.put(key, result);
+    } else this.cuts.push(...below);
     return result ?? undefined;
   }
 
-  resolve(node: IncludeNode, fromFile: string): IncludeResolution {
-    // Only the syntax trees of included files live on; a document's own nodes are new at
-    // every edit, and keying them would grow the map by every include of every keystroke.
-    if (!this.files.get(fromFile)) return this.resolveByName(node, fromFile);
-    const cached = this.byNode.get(node);
-    if (cached && cached.from === fromFile) return cached.res;
-    const res = this.resolveByName(node, fromFile);
-    this.byNode.set(node, { from: fromFile, res });
-    return res;
-  }
-
-  private resolveByName(node: IncludeNode, fromFile: string): IncludeResolution {
-    const name = node.path?.value ?? '';
-    const key = node.angle ? `<${name}` : `"${name}\0${this.options.base ?? dirName(fromFile)}`;
-    let res = this.resolved.get(key);
-    if (!res) {
-      res = resolveInclude(node, fromFile, this.options, this.options.fs);
-      this.resolved.set(key, res);
-    }
-    return res;
-  }
-
-  /** The files an include names, or none when it cannot be resolved. */
+  // The include graph's reads, for the features that follow includes.
   targets(node: IncludeNode, fromFile: string): readonly string[] {
-    if (!node.path) return [];
-    const res = this.resolve(node, fromFile);
-    return res.kind === 'files' ? res.paths : [];
+    return this.graph.targets(node, fromFile);
   }
 
-  /** Parsed facts of an included file, or null when it cannot be read. */
   load(path: string): IncludedFile | null {
-    let entry = this.files.get(path);
-    if (entry !== undefined) return entry;
-    const text = this.options.fs.readFile(path);
-    entry = text === undefined ? null : this.remember(path, text);
-    if (text === undefined) {
-      const why = this.options.fs.readError?.(path);
-      if (why) this.unreadable.set(path, why);
-    }
-    this.files.set(path, entry);
-    return entry;
+    return this.graph.load(path);
   }
 
-  /**
-   * A fragment checked on its own is parsed as it would be when included, so a tree
-   * check parses each abstraction once whichever way it meets it first.
-   */
-  private fragmentParse(path: string, text: string): ParseResult {
-    const known = this.files.get(path);
-    if (known && known.text === text) return known.parsed;
-    const entry = this.remember(path, text);
-    if (known === undefined) this.files.set(path, entry);
-    return entry.parsed;
+  reach(path: string): Reach {
+    return this.graph.reach(path);
   }
 
-  private remember(path: string, text: string): IncludedFile {
-    const parsed = parse(text, { fragment: true });
-    const ast = parsed.ast;
-    const uses = new Map<string, '@' | '$'>();
-    for (const u of collectUses(ast.items, text)) if (!uses.has(u.name)) uses.set(u.name, u.sigil);
-    return { path, text, parsed, ast, includes: blockIncludes(ast.items), uses, execRules: execRules(ast.items) };
-  }
-
-  /** What lies below `path`; `stack` holds the files being explored (a cycle guard). */
-  reach(path: string, stack: Set<string> = new Set()): Reach {
-    const memo = this.reaches.get(path);
-    if (memo) return memo;
-    const f = this.load(path);
-    if (!f || stack.size >= MAX_INCLUDE_DEPTH) return EMPTY_REACH;
-    stack.add(path);
-    const closure = new Set<string>([path]);
-    const uses = new Map<string, { sigil: '@' | '$'; file: string }>();
-    for (const [name, sigil] of f.uses) uses.set(name, { sigil, file: path });
-    let cyclic = false;
-    for (const inc of f.includes) {
-      for (const q of this.targets(inc, path)) {
-        if (stack.has(q)) { cyclic = true; continue; }
-        const below = this.reach(q, stack);
-        for (const c of below.closure) closure.add(c);
-        for (const [name, use] of below.uses) if (!uses.has(name)) uses.set(name, use);
-        cyclic ||= below.cyclic;
-      }
-    }
-    stack.delete(path);
-    const result: Reach = { closure, uses, cyclic };
-    this.reaches.set(path, result);
-    return result;
-  }
-
-  /**
-   * The variables used below `path` that neither `inherited` nor the built-ins define.
-   * Nearly every profile inherits the same tunables, so the answer is kept per (file, tunables).
-   */
-  usesNotIn(path: string, inherited: readonly Definitions[]): ReadonlyMap<string, { sigil: '@' | '$'; file: string }> {
-    let byDefs = this.residualUses.get(path);
-    if (!byDefs) this.residualUses.set(path, (byDefs = new Map()));
-    const key = inherited.map((d) => this.definitionIds.get(d)).join(',');
-    let result = byDefs.get(key);
-    if (!result) {
-      const residual = new Map<string, { sigil: '@' | '$'; file: string }>();
-      for (const [name, use] of this.reach(path).uses) {
-        const defined = use.sigil === '@'
-          ? BUILTIN_VARIABLES.has(name) || inherited.some((d) => d.sets.has(name))
-          : inherited.some((d) => d.bools.has(name));
-        if (!defined) residual.set(name, use);
-      }
-      byDefs.set(key, residual);
-      result = residual;
-    }
-    return result;
-  }
-
-  /** Variables defined by a tunables file and everything it includes, in order. */
-  definitionsOf(path: string, stack: Set<string> = new Set()): Definitions {
-    const memo = this.definitions.get(path);
-    if (memo) return memo;
-    const f = this.load(path);
-    if (!f || stack.size >= MAX_INCLUDE_DEPTH) return EMPTY_DEFS;
-    stack.add(path);
-    const sets = new Map<string, string>();
-    const bools = new Set<string>();
-    const refs = new Map<string, string[]>();
-    const below: Definitions[] = [];
-    for (const item of f.ast.items) {
-      if (item.type === 'variable') {
-        if (item.sigil === '$') bools.add(item.name.value);
-        else {
-          if (!sets.has(item.name.value)) sets.set(item.name.value, path);
-          addValueRefs(refs, item);
-        }
-      } else if (item.type === 'include') {
-        for (const q of this.targets(item, path)) {
-          if (stack.has(q)) continue;
-          const d = this.definitionsOf(q, stack);
-          for (const [name, file] of d.sets) if (!sets.has(name)) sets.set(name, file);
-          for (const b of d.bools) bools.add(b);
-          if (d.hasRefs) below.push(d);
-        }
-      }
-    }
-    stack.delete(path);
-    const hasRefs = below.length > 0 || [...refs.values()].some((r) => r.length > 0);
-    const result = { sets, bools, refs, below, hasRefs };
-    this.definitions.set(path, result);
-    this.definitionIds.set(result, this.definitionIds.size);
-    return result;
+  definitionsOf(path: string): Definitions {
+    return this.graph.definitionsOf(path);
   }
 }
 
@@ -429,7 +251,32 @@ function summarize(path: string, text: string, errors: readonly Problem[], tooDe
   return { count: errors.length, root: { path, line: range.start.line + 1, message }, trail: [{ path, range, message }], tooDeep };
 }
 
-/** A file with no profile but bare rules is a fragment whatever its path. */
+/**
+ * Whether a syntax error lies before the first profile: a misspelt include or a broken
+ * assignment there leaves variables undefined, and each use would repeat that one mistake.
+ */
+function brokenPreamble(result: ParseResult): boolean {
+  const first = result.ast.items.find((i) => i.type === 'profile');
+  const end = first ? first.start : result.ast.end;
+  return result.errors.some((e) => e.start < end);
+}
+
+/**
+ * The parse of a file of bare rules checked as a profile: one error for the file, at its
+ * first rule, in place of one per run of rules.
+ */
+function withoutProfile(result: ParseResult): ParseResult {
+  let first = true;
+  const errors = result.errors.flatMap((e) => {
+    if (e.code !== 'rule-outside-profile') return [e];
+    if (!first) return [];
+    first = false;
+    return [{ ...e, code: 'rules-without-profile' as const }];
+  });
+  return { ...result, errors };
+}
+
+/** A file with no profile but bare rules: a fragment, or a profile missing its header. */
 function looksLikeFragment(result: ParseResult): boolean {
   return !result.ast.items.some((i) => i.type === 'profile') && result.errors.some((e) => e.code === 'rule-outside-profile');
 }

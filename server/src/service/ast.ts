@@ -4,6 +4,8 @@
  * back to an exact LSP range.
  */
 
+import type { DiagnosticCode } from './diagnosticRules';
+
 export interface Span {
   readonly start: number;
   readonly end: number;
@@ -22,8 +24,9 @@ export interface Comment extends Span {
   readonly text: string;
 }
 
-export interface SyntaxError extends Span {
-  readonly code: string;
+/** A problem the parser found, with its place (named so as not to hide JavaScript's SyntaxError). */
+export interface ParseError extends Span {
+  readonly code: DiagnosticCode;
   readonly args: Readonly<Record<string, string>>;
 }
 
@@ -213,5 +216,5 @@ export type RuleNode = FileRuleNode | LinkRuleNode | RlimitRuleNode | CondRuleNo
 
 export interface ParseResult {
   readonly ast: FileNode;
-  readonly errors: SyntaxError[];
+  readonly errors: ParseError[];
 }

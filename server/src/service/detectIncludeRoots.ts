@@ -1,7 +1,7 @@
 import { dirName, FileSystem } from './includes';
 
 /** A folder laid out like /etc/apparmor.d: `tunables/global` and `abstractions/` in it. */
-export function isIncludeRoot(fs: FileSystem, dir: string): boolean {
+function isIncludeRoot(fs: FileSystem, dir: string): boolean {
   const base = dir.endsWith('/') ? dir.slice(0, -1) : dir;
   return fs.stat(`${base}/tunables/global`) === 'file' && fs.stat(`${base}/abstractions`) === 'directory';
 }

@@ -13,6 +13,7 @@ export interface DiagnosticRule {
 const E = (message: string): DiagnosticRule => ({ severity: 'error', message });
 const H = (message: string): DiagnosticRule => ({ severity: 'hint', message });
 const W = (message: string): DiagnosticRule => ({ severity: 'warning', message });
+const I = (message: string): DiagnosticRule => ({ severity: 'information', message });
 
 export const DIAGNOSTIC_RULES = {
   // Structure
@@ -30,13 +31,14 @@ export const DIAGNOSTIC_RULES = {
   'byte-order-mark': E('The file starts with a byte-order mark (U+FEFF), which apparmor_parser reads as a stray character: save the file as UTF-8 without a BOM.'),
   'lone-carriage-return': E('A carriage return (CR) without a line feed ({count} in this file): apparmor_parser ends lines only at LF or CR LF. Convert the line endings to LF.'),
   'comment-at-eof': E('The file ends inside this comment: add a line break after it (apparmor_parser rejects a comment without one).'),
-  'too-deep': E('Nesting is too deep here (more than 64 levels of blocks or parentheses); the rest of this block is skipped.'),
+  'too-deep': E('Nesting is too deep here ({limit}); the rest of this block is skipped.'),
   'unclosed-paren': E("This '(' is never closed: add ')'."),
   'unterminated-string': E('This quoted string has no closing quote.'),
   'expected-open-brace': E("Expected '{' to open the profile body, found {found}."),
   'brace-needs-space': E("Put a space before '{': written together it becomes part of the name."),
   'hat-space': E("'^' must touch the hat name: write ^name without a space."),
   'rule-outside-profile': E('Rules must be inside a profile body; outside one, only includes, variables, alias and abi are allowed.'),
+  'rules-without-profile': E('This file holds rules but no profile: a rule needs a profile around it (profile NAME { … }). A file meant to be included is checked as one with apparmor-lint --fragment, or under abstractions/, tunables/ or local/.'),
   'qualifier-on-profile': E('Qualifiers such as owner, audit or deny cannot be put on a profile or hat.'),
   'qualifier-on-if': E('Qualifiers cannot be put on an if block.'),
   'qualifier-without-rule': E("'{word}' must be followed by a rule or a block."),
@@ -45,6 +47,7 @@ export const DIAGNOSTIC_RULES = {
   'else-without-if': E("'else' must follow the closing brace of an if block."),
   'expected-expression': E('Expected a condition: a boolean variable ${B}, defined @{V}, or a comparison.'),
   'defined-needs-variable': E("'defined' must be followed by a variable: defined @{NAME} or defined ${NAME}."),
+  'bool-compared': E("{name} is a boolean variable, which is tested on its own (if {name}, if not {name}), never compared: comparisons take words and set variables such as @{V}."),
   'assignment-in-profile': E('Variables can only be assigned before the first profile, not inside a profile body.'),
   'alias-in-profile': E('alias rules belong before the first profile, not inside a profile body.'),
   'alias-missing-arrow': E("An alias needs a target: alias /from/ -> /to/,"),
@@ -71,27 +74,27 @@ export const DIAGNOSTIC_RULES = {
   'variable-append-undeclared': E('@{{name}} is appended to with += but was never declared: declare it with = first.'),
   'variable-undefined': E('@{{name}} is never defined{hint}.'),
   'variable-recursive': E('@{{name}} cannot be expanded: its value refers back to itself ({chain}).'),
+  'bool-redeclared': E('${{name}} is already defined{where}: a boolean variable is defined once.'),
   'bool-undefined': E('${{name}} is never defined.'),
+  'bool-value': E("${{name}} is given '{value}': a boolean variable is true or false."),
   // File rules
   'missing-permissions': E('This file rule has no access permissions: add some, such as r, rw or ix.'),
   'missing-path': E('Permissions {found} must be followed by a path.'),
   'missing-target': E("'->' must be followed by a target."),
-  'invalid-permission': E("'{char}' is not a file permission. Valid letters: r w a l k m x, with exec modes such as ix px cx ux."),
+  'invalid-permission': E("'{word}' is not a permission: {letters} {be} not among the file permission letters r w a l k m x (with exec modes such as ix px cx ux)."),
   'write-and-append': E("'w' and 'a' cannot be combined: 'w' already includes appending. Keep one."),
   'multiple-exec-modes': E("Only one exec transition is allowed per rule, found '{modes}'."),
   'bare-x': E("'x' needs an exec transition such as ix, px, cx or ux (a bare 'x' is only allowed in deny rules)."),
   'deny-exec-mode': E("Deny rules take a plain 'x': the transition '{mode}' and any '->' target mean nothing when execution is denied."),
-  'target-without-transition': E("A '->' target needs a px, cx, pix … transition to apply to."),
   'unsafe-without-exec': E("'{word}' only applies to rules that allow execution."),
   'path-not-absolute': E("'{path}' must be an absolute path: start it with '/' or a variable such as @{HOME}."),
-  'uppercase-permission': W("Uppercase '{char}' is deprecated: write '{lower}'."),
   'link-incomplete': E('A link rule needs a source and a target: link /src -> /dst,'),
-  'link-target-missing': E("A rule with 'l' permission and '->' links to the target path."),
   // Capability
   'unknown-capability': E("Unknown capability '{name}'.{hint}"),
   'owner-not-allowed': E("'{word}' cannot be used on {kind} rules: only file rules match an owner."),
   // Network, unix
   'unknown-network-word': E("'{name}' is not a network family, socket type or protocol.{hint}"),
+  'network-type-and-protocol': E("A network rule takes a socket type or a protocol after the family, not both: remove '{word}'."),
   'network-order': E("Write the family before the socket type: network {family} {type},"),
   'socket-peer-perm': E("{kind} '{perm}' concerns the local socket and cannot be combined with peer ip=, port=, addr= or label=; put it in a rule of its own."),
   'network-bad-ip': E("network ip='{value}' is not an address: write an IPv4 or IPv6 address (no prefix length, no zone) or none."),
@@ -106,6 +109,10 @@ export const DIAGNOSTIC_RULES = {
   'missing-value': E("'{name}=' needs a value."),
   'expected-conditional': E("Expected name=value inside the parentheses, found '{found}'."),
   'expected-identities': E("'+' must be followed by identities=(…)."),
+  'conditional-repeated': E("'{name}=' is given twice in this {kind} rule: give it once."),
+  'conditional-list': E("{kind} '{name}=' takes one value, not a list in parentheses."),
+  'peer-group-last': E("'{name}=' comes after peer=( … ), which must be the last conditional of a {kind} rule: move it before peer=."),
+  'peer-group-needed': E("{kind} peer= takes a group of conditionals in parentheses, such as peer=(label=foo)."),
   'unknown-signal': E("Unknown signal '{name}'.{hint}"),
   'dbus-perm-conflict': E("dbus {perm} cannot be combined with {cond}: {why}"),
   'mount-bad-option': E("Unknown mount option '{name}'.{hint}"),
@@ -126,7 +133,6 @@ export const DIAGNOSTIC_RULES = {
   'priority-missing-value': E('priority needs a value: priority=N,'),
   'priority-on-block': E('priority cannot be put on a block.'),
   'priority-not-allowed': E('{kind} rules take no priority (other than 0).'),
-  'deny-block-old': W('deny blocks need AppArmor 4.0.'),
   // Profiles
   'unknown-flag': E("Unknown profile flag '{name}'.{hint}"),
   'conflicting-flags': E("Profile flags '{a}' and '{b}' cannot be used together."),
@@ -135,25 +141,56 @@ export const DIAGNOSTIC_RULES = {
   'flags-missing-equals': E("Write flags=(…)."),
   'flags-missing-list': E("flags= must be followed by a list in parentheses: flags=(complain)."),
   'profile-name-required': E("Profiles need a name: profile NAME { … }, or a path-named /path/to/binary { … }."),
+  'child-profile-keyword': E("Inside a profile, a child profile needs the 'profile' keyword: profile {name} { … }."),
   'profile-name-form': E("A profile name without the 'profile' keyword must start with '/' or a namespace ':ns:'."),
   'attachment-form': E("Attachment '{value}' must be an absolute path or start with a variable."),
+  'flags-empty': E('This flags list is empty: name at least one flag, or remove the parentheses.'),
+  'namespace-form': E("Profile name '{name}': {why}"),
+  'header-order': E('xattrs=(…) must come before flags=(…) in a profile header.'),
   'xattrs-on-hat': E('Hats cannot have xattrs.'),
   // Advice
   'duplicate-rule': H('This rule repeats the one at line {line}; it can go.'),
   'legacy-include': H("'#include' is the old spelling (deprecated since AppArmor 3.1): write 'include'."),
   'missing-abi': H("This file declares no abi: add 'abi <abi/3.0>,' (or the version it targets) so the same policy means the same on every kernel."),
+  // Security: valid rules that weaken confinement (the hover on the rule says why)
+  'unconfined-exec': W("'{mode}' may run {path} with no AppArmor confinement at all: prefer px, cx or ix, or a profile for the program."),
+  'exec-no-profile': W("'{mode}' needs a profile for '{target}', and none in the workspace or on the include path attaches to it: exec will fail until one is loaded."),
+  'writable-executable': W("'{path}' is both writable and executable: the program can write code and then run it. Keep one."),
+  'wide-write': W("'{path}' with write access lets the program change almost every file it can reach; name the folders it needs."),
+  'risky-capability': W("capability {name} hands the program most of the machine's control; grant it only if the program cannot work without it."),
+  'bare-file-rule': W("A bare 'file,' allows every file access (and exec); list the paths the program needs."),
+  'raw-network': W("network {type} lets the program forge and sniff traffic; add 'deny' or remove it unless the program needs it."),
+  'log-write': I("'{path}' is a log file opened for writing: append-only 'a' keeps the program from rewriting its past entries."),
   // Merged rules
   'exec-conflict': E("'{path}' has conflicting exec modes: {a} here and {b} {where}."),
+  'change-profile-conflict': E("change_profile {path} is {a} here and {b} {where}: rules with one exec path and target must agree on safe or unsafe (no word means safe)."),
   'duplicate-profile': E("Profile '{name}' is defined twice{where}."),
+  // Lint policy (suppressions) and target ABIs
+  'suppression-unknown-code': W("'{code}' is not a diagnostic code of apparmor-lint (nor a check of apparmor.d's linter), so this suppression hides nothing."),
+  'suppression-unused': W("This suppression of '{code}' hides nothing: no '{code}' is reported where it applies. Remove it."),
+  'target-abi-unknown': E('{what} needs {since}: under target ABI {targets} apparmor_parser does not know it and rejects the profile.'),
+  // Expectations files (*.apparmor-test, apparmor-lint --test)
+  'expectation-malformed': E('This line is not an expectation: {detail}.'),
+  'expectation-unknown-profile': E("There is no profile '{profile}' to test: {detail}."),
+  'expectation-unreadable-file': E("Cannot read the profile file {file} that the 'file' line names."),
+  'expectation-failed': E("Expected {expect} {profile} '{access}', but the profile {got}: {message}."),
+  'target-abi-unpinned': W('This file declares no abi, so apparmor_parser holds it to the newest ABI of the system that loads it, which is not the same across the target ABIs ({targets}).{change} Pin the ABI the profile was written for, such as abi <abi/3.0>,'),
 } as const satisfies Record<string, DiagnosticRule>;
 
+/** A code of the table above: a misspelt code is a compile error wherever one is written. */
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_RULES;
 
-export function formatMessage(code: string, args: Readonly<Record<string, string>>): string {
+/** Whether a code from outside (an LSP diagnostic the editor sends back) is one of ours. */
+export function isDiagnosticCode(code: unknown): code is DiagnosticCode {
+  return typeof code === 'string' && Object.prototype.hasOwnProperty.call(DIAGNOSTIC_RULES, code);
+}
+
+export function formatMessage(code: DiagnosticCode, args: Readonly<Record<string, string>>): string {
   let parts = TEMPLATES.get(code);
   if (!parts) {
-    const rule = (DIAGNOSTIC_RULES as Record<string, DiagnosticRule>)[code];
-    parts = (rule ? rule.message : code).split(/\{(\w+)\}/);
+    // The table's type rules out a missing rule; plain JavaScript callers do not.
+    const rule: DiagnosticRule | undefined = DIAGNOSTIC_RULES[code];
+    parts = (rule?.message ?? code).split(/\{(\w+)\}/);
     TEMPLATES.set(code, parts);
   }
   // Odd parts are argument names. Only named arguments are filled, so a literal '@{HOME}'
@@ -164,8 +201,9 @@ export function formatMessage(code: string, args: Readonly<Record<string, string
 }
 
 /** Each message split at its `{name}` places once, not at every diagnostic. */
-const TEMPLATES = new Map<string, string[]>();
+const TEMPLATES = new Map<DiagnosticCode, string[]>();
 
-export function severityOf(code: string): Severity {
-  return (DIAGNOSTIC_RULES as Record<string, DiagnosticRule>)[code]?.severity ?? 'error';
+export function severityOf(code: DiagnosticCode): Severity {
+  const rule: DiagnosticRule | undefined = DIAGNOSTIC_RULES[code];
+  return rule?.severity ?? 'error';
 }

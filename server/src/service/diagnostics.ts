@@ -40,7 +40,7 @@ export class LineIndex {
   }
 }
 
-export function toDiagnostic(problem: Problem, lines: LineIndex): Diagnostic {
+function toDiagnostic(problem: Problem, lines: LineIndex): Diagnostic {
   return {
     range: lines.rangeOf(problem.start, problem.end),
     severity: SEVERITY[severityOf(problem.code)],

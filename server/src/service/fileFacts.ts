@@ -1,5 +1,6 @@
-import type { BodyItem, Expr, IncludeNode, Span, Token, TopItem } from './ast';
+import type { BodyItem, CondRuleNode, Expr, IncludeNode, Span, Token, TopItem } from './ast';
 import { parsePerms } from './checks/checkFileRule';
+import { walkLists } from './deep';
 import { isNameChar, isNameStart } from './scanner';
 import { forEachCond, forEachExpr, ifBlocks, walkItems } from './walk';
 
@@ -14,6 +15,8 @@ export interface ExecRule extends Span {
   readonly key: string;
   readonly path: string;
   readonly mode: string;
+  /** A change_profile rule: its mode is `safe` or `unsafe`, its path `EXEC -> TARGET`. */
+  readonly changeProfile?: boolean;
 }
 
 /**
@@ -56,6 +59,8 @@ export function collectUses(items: readonly (TopItem | BodyItem)[], text?: strin
       case 'profile':
         usesIn(item.name, out);
         usesIn(item.attachment, out);
+        // apparmor_parser 4.x expands variables in flag values (attach_disconnected.path=@{V}/x).
+        for (const f of item.flags ?? []) usesIn(f.value, out);
         break;
       case 'if':
         for (let n: typeof item | undefined = item; n; n = n.else && 'type' in n.else ? n.else : undefined) exprUses(n.condition, out);
@@ -107,11 +112,16 @@ export function blockIncludes(items: readonly (TopItem | BodyItem)[]): IncludeNo
 export function execRules(items: readonly (TopItem | BodyItem)[]): ExecRule[] {
   const out: ExecRule[] = [];
   visitOwnItems(items, (item, owner) => {
+    if (item.type === 'rule' && item.kind === 'change_profile') {
+      const cp = changeProfileRule(item);
+      if (cp) out.push(cp);
+      return;
+    }
     if (item.type !== 'rule' || item.kind !== 'file' || !item.perms || !item.path) return;
     if (item.qualifiers.mode?.text === 'deny' || !/[xX]/.test(item.perms.text)) return;
     const perms = parsePerms(item.perms);
     if (perms.execModes.length !== 1) return;
-    const mode = perms.execModes[0]! + (item.target ? ` -> ${item.target.value}` : '');
+    const mode = sameTransition(perms.execModes[0]!) + (item.target ? ` -> ${item.target.value}` : '');
     const isOwner = owner || !!item.qualifiers.owner;
     // Rules of different priority do not merge: the higher one wins instead.
     const priority = item.qualifiers.priority?.value?.value ?? '0';
@@ -120,19 +130,44 @@ export function execRules(items: readonly (TopItem | BodyItem)[]): ExecRule[] {
   return out;
 }
 
-/** Items of a profile body or file, through qualifier blocks and ifs, but not into child profiles. */
-export function visitOwnItems(
+/**
+ * A change_profile rule with an exec path, keyed as apparmor_parser merges it: rules with one
+ * exec path and one target (written alike) must agree on `safe`/`unsafe`, and no word is `safe`.
+ */
+function changeProfileRule(rule: CondRuleNode): ExecRule | undefined {
+  if (rule.qualifiers.mode?.text === 'deny') return undefined;
+  const first = rule.words[0]?.value;
+  const word = first === 'safe' || first === 'unsafe' ? first : undefined;
+  const exec = rule.words[word ? 1 : 0];
+  if (!exec) return undefined;
+  const priority = rule.qualifiers.priority?.value?.value ?? '0';
+  const path = `${exec.value} -> ${rule.target?.value ?? '**'}`;
+  return { key: `${priority} change_profile ${path}`, path, mode: word ?? 'safe', changeProfile: true, start: rule.start, end: rule.end };
+}
+
+/**
+ * Items of a profile body or file, through qualifier blocks and ifs, but not into child
+ * profiles, in document order; the blocks on a stack of our own (they nest thousands deep).
+ */
+function visitOwnItems(
   items: readonly (TopItem | BodyItem)[],
   visit: (item: TopItem | BodyItem, owner: boolean) => void,
-  owner = false,
 ): void {
-  for (const item of items) {
+  walkLists<TopItem | BodyItem, boolean>(items, false, (item, owner) => {
     visit(item, owner);
-    if (item.type === 'qualifierBlock') {
-      const isOwner = owner || !!item.qualifiers.owner;
-      visitOwnItems(item.body.items, visit, isOwner);
-    } else if (item.type === 'if') {
-      for (const b of ifBlocks(item)) visitOwnItems(b.items, visit, owner);
-    }
-  }
+    if (item.type === 'qualifierBlock') return [{ items: item.body.items, state: owner || !!item.qualifiers.owner }];
+    if (item.type === 'if') return ifBlocks(item).map((b) => ({ items: b.items, state: owner }));
+    return undefined;
+  });
+}
+
+/**
+ * An exec transition as apparmor_parser merges it: the case of `i` in `ix`, and of the `i` or
+ * `u` after `p` or `c`, changes nothing (`pIx` is `pix`, `PUx` is `Pux`); the case of `p`, `c`
+ * and of a lone `u` (`ux`, `Ux`) selects scrubbing, so those stay as written.
+ */
+function sameTransition(mode: string): string {
+  if (/^[iI]/.test(mode)) return 'i' + mode.slice(1).toLowerCase();
+  if (/^[pPcC][iIuU]/.test(mode)) return mode[0] + mode.slice(1).toLowerCase();
+  return mode.slice(0, -1) + 'x';
 }

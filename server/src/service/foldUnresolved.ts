@@ -1,6 +1,7 @@
 import type { Problem } from './checks/problems';
+import type { DiagnosticCode } from './diagnosticRules';
 
-const UNDEFINED = new Set(['variable-undefined', 'bool-undefined']);
+const UNDEFINED: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode>(['variable-undefined', 'bool-undefined']);
 
 /** Whether an include was looked for on the search path (`<…>`), not at a path of its own. */
 const onSearchPath = (p: Problem): boolean =>

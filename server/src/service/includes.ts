@@ -53,7 +53,7 @@ export type IncludeResolution =
  * Whether the include's name is error recovery's guess: `include <name` with no closing '>'
  * (whose token, unlike a closed one, does not end in '>').
  */
-export function isRecoveredInclude(node: IncludeNode): boolean {
+function isRecoveredInclude(node: IncludeNode): boolean {
   return node.angle && !!node.path && !node.path.text.endsWith('>');
 }
 

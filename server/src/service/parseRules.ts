@@ -1,40 +1,25 @@
-import type {
-  BlockNode, BodyItem, CondNode, CondRuleNode, FileRuleNode, FlagNode, IfNode, LinkRuleNode, ProfileNode,
-  Qualifiers, QualifierBlockNode, RlimitRuleNode, RuleKind, Span, Token,
-} from './ast';
-import {
-  closest, DBUS_PERMS, IO_URING_PERMS, MQUEUE_PERMS, NETWORK_PERMS, PTRACE_PERMS, SIGNAL_PERMS, UNIX_PERMS, USERNS_PERMS,
-} from './data/facts';
-import { ParserBase, RULE_START_WORDS } from './parseBase';
-import { ExprParser } from './parseExpr';
-import { WordTable } from './scanner';
+import type { CondNode, CondRuleNode, FileRuleNode, LinkRuleNode, Qualifiers, RlimitRuleNode, RuleKind, RuleNode, Span, Token } from './ast';
+import { RULE_KEYWORDS, RULE_KINDS } from './data/ruleKinds';
+import { ParseState } from './parseBase';
+import { Ch, WordTable } from './scanner';
+
+// One rule each, from its keyword (or path) to its comma.
 
 type CondKind = CondRuleNode['kind'];
 
-/** Rule keywords that start a conditional-style rule, with the kind each makes. */
-const COND_KEYWORDS: ReadonlyMap<string, CondKind> = new Map<string, CondKind>([
-  ['capability', 'capability'], ['network', 'network'], ['unix', 'unix'], ['dbus', 'dbus'],
-  ['signal', 'signal'], ['ptrace', 'ptrace'], ['mount', 'mount'], ['remount', 'remount'],
-  ['umount', 'umount'], ['unmount', 'umount'], ['pivot_root', 'pivot_root'],
-  ['change_profile', 'change_profile'], ['userns', 'userns'], ['mqueue', 'mqueue'],
-  ['io_uring', 'io_uring'], ['all', 'all'],
-]);
+/** Whether rules of a kind are read by parseCondRule: permissions, conditionals, words and a target. */
+function isCondKind(kind: RuleKind): kind is CondKind {
+  return kind !== 'file' && kind !== 'link' && kind !== 'rlimit';
+}
 
-/** Permission words a rule may carry bare (without parentheses) before its conditionals. */
-const BARE_PERMS: Partial<Record<CondKind, ReadonlyMap<string, unknown>>> = {
-  dbus: DBUS_PERMS, signal: SIGNAL_PERMS, ptrace: PTRACE_PERMS, unix: UNIX_PERMS, network: NETWORK_PERMS,
-  mqueue: MQUEUE_PERMS, io_uring: IO_URING_PERMS, userns: USERNS_PERMS,
-};
+/** Words that start a rule read by parseCondRule, with the kind each makes. */
+export const COND_KEYWORDS: ReadonlyMap<string, CondKind> = new Map(
+  [...RULE_KEYWORDS].filter((e): e is [string, CondKind] => isCondKind(e[1])),
+);
 
-const QUALIFIER_RANK: ReadonlyMap<string, number> = new Map([
-  ['priority', 0], ['audit', 1], ['allow', 2], ['deny', 2], ['prompt', 2], ['owner', 3], ['user', 3], ['other', 3],
-]);
+export const COND_KEYWORD_WORDS = new WordTable(COND_KEYWORDS.keys());
 
-/** First letters of qualifier words, to skip the word scan for most rules. */
-const QUALIFIER_START: ReadonlySet<number> = new Set([...'audiownerp'].map((c) => c.charCodeAt(0)));
-/** Qualifier words other than `priority=`, which is matched apart. */
-const QUALIFIER_WORDS = new WordTable([...QUALIFIER_RANK.keys()].filter((w) => w !== 'priority'));
-const COND_KEYWORD_WORDS = new WordTable(COND_KEYWORDS.keys());
+export const MODE_WORD = /^[rwaklmxiupcRWLMXIUPC]+$/;
 
 type FileRuleParts = Pick<FileRuleNode, 'execSafety' | 'path' | 'perms' | 'arrow' | 'target'> & { permsFirst?: boolean };
 
@@ -56,561 +41,325 @@ function append<T>(list: T[], item: T): T[] {
   return list;
 }
 
-// Every qualifiers object has all fields, so the checks that read them see one shape.
-export const NO_QUALIFIERS: Qualifiers = { priority: undefined, audit: undefined, mode: undefined, owner: undefined, all: [] };
-
-export const MODE_WORD = /^[rwaklmxiupcRWLMXIUPC]+$/;
-
-export interface ProfileHeader {
-  attachment?: Token;
-  xattrs?: CondNode[];
-  identities: CondNode[];
-  flags?: FlagNode[];
-  flagsSpan?: Span;
+/** A rule of `kind`, from its keyword on; each kind is named, so a new one is a compile error here. */
+export function parseRuleOfKind(p: ParseState, kind: RuleKind, qualifiers: Qualifiers, start: number): RuleNode {
+  switch (kind) {
+    case 'file':
+      return parseFileRule(p, qualifiers, start, p.nextWord('path'));
+    case 'link':
+      return parseLinkRule(p, qualifiers, start);
+    case 'rlimit':
+      return parseRlimitRule(p, qualifiers, start);
+    case 'capability': case 'network': case 'unix': case 'dbus': case 'signal': case 'ptrace': case 'mount':
+    case 'remount': case 'umount': case 'pivot_root': case 'change_profile': case 'userns': case 'mqueue':
+    case 'io_uring': case 'all':
+      return parseCondRule(p, kind, qualifiers, start);
+  }
 }
 
-/** Profile bodies: blocks, qualifiers and every rule type. */
-export abstract class RuleParser extends ExprParser {
-  protected abstract parseChildProfile(qualifiers: Qualifiers): ProfileNode;
-  /** Include, abi, and misplaced preamble items; `null` when the next item is none of them. */
-  protected abstract parsePreambleInBody(): BodyItem | undefined | null;
-
-  protected parseBlock(): BlockNode {
-    const s = this.s;
-    const open = s.skip(1);
-    const items: BodyItem[] = [];
-    if (this.depth >= ParserBase.MAX_DEPTH) {
-      this.error('too-deep', open);
-      return this.skipBlock(open);
-    }
-    this.depth++;
-    try {
-      return this.parseBlockItems(open, items);
-    } finally {
-      this.depth--;
-    }
+export function parseFileRule(p: ParseState, qualifiers: Qualifiers, start: number, keyword?: Token): FileRuleNode {
+  const s = p.s;
+  s.skipTrivia();
+  if (keyword && (s.code() === Ch.Comma || s.code() === Ch.RBrace || s.atEnd() || newLineRuleStart(p, keyword.end))) {
+    const comma = p.expectComma();
+    return fileRule(qualifiers, keyword, start, comma ? comma.end : s.lastEnd, {}, comma);
   }
-
-  /** Skips a block too deeply nested to parse, keeping braces balanced. */
-  private skipBlock(open: Span): BlockNode {
-    const s = this.s;
-    let depth = 1;
-    let last = -1;
-    while (depth > 0) {
-      if (s.pos <= last) this.stalled('deep block', last);
-      last = s.pos;
-      s.skipTrivia();
-      const c = s.code();
-      if (c === -1) return { start: open.start, end: s.pos, items: [], closed: false };
-      if (c === 0x7b) depth++;
-      else if (c === 0x7d) depth--;
-      if (c === 0x7b || c === 0x7d) s.skip(1); else this.skipToken();
-    }
-    return { start: open.start, end: s.pos, items: [], closed: true };
+  let execSafety: Token | undefined;
+  const first = s.code();
+  const w = first === Ch.LowerS || first === Ch.LowerU ? p.peekWord() : '';
+  if (w === 'safe' || w === 'unsafe') execSafety = p.nextWord('path');
+  s.skipTrivia();
+  let path: Token | undefined;
+  let perms: Token | undefined;
+  const c = s.code();
+  const permsFirst = !(c === Ch.Quote || c === Ch.Slash || c === Ch.At || c === Ch.LBrace || c === Ch.Colon);
+  if (permsFirst) {
+    perms = p.nextWord('path');
+    path = p.wordOrQuoted('path');
+    if (!path) p.error('missing-path', perms, { found: `'${perms.text}'` });
+  } else {
+    path = p.wordOrQuoted('path');
+    perms = parseModesAfterPath(p, path);
   }
-
-  private parseBlockItems(open: Span, items: BodyItem[]): BlockNode {
-    const s = this.s;
-    let last = -1;
-    for (;;) {
-      s.skipTrivia();
-      if (s.atEnd()) {
-        this.error('unclosed-brace', open);
-        return { start: open.start, end: s.pos, items, closed: false };
-      }
-      if (s.code() === 0x7d) {
-        s.skip(1);
-        return { start: open.start, end: s.pos, items, closed: true };
-      }
-      if (s.pos <= last) this.stalled('block', last);
-      last = s.pos;
-      const item = this.parseBodyItem();
-      if (item) items.push(item);
-    }
+  let arrow: Span | undefined;
+  let target: Token | undefined;
+  s.skipTrivia();
+  if (s.isArrow()) {
+    arrow = s.skip(2);
+    target = p.wordOrQuoted('path');
+    if (!target) p.error('missing-target', arrow);
   }
+  // A rule missing its path or permissions is reported once; its end needs no second word.
+  const comma = perms && path ? p.expectComma() : p.finishBrokenRule();
+  const end = comma ? comma.end : s.lastEnd;
+  return fileRule(qualifiers, keyword, start, end, { execSafety, path, perms, permsFirst, arrow, target }, comma);
+}
 
-  protected parseBodyItem(): BodyItem | undefined {
-    const s = this.s;
-    s.skipTrivia();
-    const start = s.pos;
-    const pre = this.parsePreambleInBody();
-    if (pre !== null) return pre;
-    if (s.code() === 0x2c) {
-      this.error('stray-comma', s.take(1));
-      return undefined;
-    }
-    const qualifiers = this.parseQualifiers();
-    s.skipTrivia();
-    if (s.code() === 0x7b && this.isLoneBrace()) return this.parseQualifierBlock(qualifiers, start);
-    if (s.code() === 0x5e) return this.parseChildProfile(qualifiers);
-    if (s.code() === 0x22 || s.code() === 0x2f || s.code() === 0x40) return this.parseFileRule(qualifiers, start);
-    if (s.code() === 0x7d || s.atEnd()) {
-      if (qualifiers.all.length > 0) this.error('qualifier-without-rule', qualifiers.all[qualifiers.all.length - 1]!);
-      return undefined;
-    }
-    // `ptrace(read),` is read like `ptrace (read),`.
-    const keyword = s.matchWord(COND_KEYWORD_WORDS, 'path') ?? s.matchWord(COND_KEYWORD_WORDS, 'cond');
-    if (keyword) return this.parseCondRule(COND_KEYWORDS.get(keyword)!, qualifiers, start);
-    const word = this.peekWord();
-    switch (word) {
-      case 'profile':
-      case 'hat':
-        return this.parseChildProfile(qualifiers);
-      case 'file':
-        return this.parseFileRule(qualifiers, start, this.nextWord('path'));
-      case 'safe':
-      case 'unsafe':
-        return this.parseFileRule(qualifiers, start);
-      case 'link':
-        return this.parseLinkRule(qualifiers, start);
-      case 'set':
-        return this.parseRlimitRule(qualifiers, start);
-      case 'if':
-        if (qualifiers.all.length > 0) this.error('qualifier-on-if', qualifiers.all[0]!);
-        return this.parseIf();
-      case 'else': {
-        const tok = this.nextWord('path');
-        this.error('else-without-if', tok);
-        s.skipTrivia();
-        if (s.code() !== 0x7b) return undefined;
-        const body = this.parseBlock();
-        return { type: 'qualifierBlock', start, end: body.end, qualifiers: NO_QUALIFIERS, body };
-      }
-    }
-    if (MODE_WORD.test(word)) return this.parseFileRule(qualifiers, start);
-    const tok = this.nextWord('path');
-    if (this.invisibleIn(tok)) {
-      this.recoverRule();
-      return undefined;
-    }
-    const best = closest(tok.text, RULE_START_WORDS);
-    this.error('unknown-keyword', tok, best ? { word: tok.text, hint: ` Did you mean '${best}'?`, suggestion: best } : { word: tok.text, hint: '' });
-    this.recoverRule();
+function parseModesAfterPath(p: ParseState, path: Token | undefined): Token | undefined {
+  const s = p.s;
+  const lastEnd = s.lastEnd;
+  s.skipTrivia();
+  const c = s.code();
+  if (c === Ch.Comma || c === Ch.RBrace || c === -1 || s.isArrow() || (s.newlineSince(lastEnd) && p.looksLikeRuleStart())) {
+    if (!path || !p.invisibleIn(path)) p.error('missing-permissions', path ?? { start: lastEnd, end: lastEnd });
     return undefined;
   }
-
-  private parseQualifiers(): Qualifiers {
-    const s = this.s;
-    s.skipTrivia();
-    // Most rules have no qualifier: answer those without allocating.
-    if (!QUALIFIER_START.has(s.code())) return NO_QUALIFIERS;
-    // `dbus`, `unix`, `ptrace` … start like qualifiers; telling them apart first saves the allocations below.
-    if (this.qualifierWord() === undefined && !s.startsWith('priority')) return NO_QUALIFIERS;
-    const q: { priority?: Qualifiers['priority']; audit?: Token; mode?: Token; owner?: Token; all: Token[] } = { priority: undefined, audit: undefined, mode: undefined, owner: undefined, all: [] };
-    let lastRank = -1;
-    let last = -1;
-    for (;;) {
-      if (s.pos <= last) this.stalled('qualifier', last);
-      last = s.pos;
-      s.skipTrivia();
-      let tok: Token;
-      let name: string;
-      if (s.code() === 0x70 /* p */ && /^priority[ \t]*=/.test(s.text.slice(s.pos, s.pos + 16))) {
-        tok = s.take(8);
-        name = 'priority';
-        s.skipTrivia();
-        const eq = s.skip(1);
-        s.skipTrivia();
-        const value = s.scanWord('cond');
-        if (!value) this.error('priority-missing-value', tok);
-        q.priority = { token: tok, value, span: { start: tok.start, end: value ? value.end : eq.end } };
-      } else {
-        const word = this.qualifierWord();
-        if (word === undefined) break;
-        name = word;
-        tok = this.nextWord('path');
-        if (name === 'audit') q.audit = tok;
-        else if (QUALIFIER_RANK.get(name) === 2) q.mode = tok;
-        else q.owner = tok;
-      }
-      const rank = QUALIFIER_RANK.get(name)!;
-      if (rank <= lastRank) {
-        const prev = q.all[q.all.length - 1]!;
-        this.error(rank === lastRank ? 'qualifier-repeated' : 'qualifier-order', tok, { word: tok.text, previous: prev.text });
-      }
-      lastRank = Math.max(lastRank, rank);
-      q.all.push(tok);
-    }
-    return q.all.length === 0 ? NO_QUALIFIERS : q;
+  if (c === Ch.Bang) {
+    p.unexpectedChar();
+    return undefined;
   }
+  const save = s.pos;
+  const run = s.scanModeRun();
+  const n = s.code();
+  if (run && (n === -1 || n === Ch.Comma || n === Ch.Space || n === Ch.Tab || n === Ch.LF || n === Ch.CR || s.isArrow())) return run;
+  s.pos = save;
+  const word = p.nextWord('path');
+  if (MODE_WORD.test(word.text) || ruleEndsHere(p, word.end)) return word;
+  // `/a b rw,`: a blank inside the path. The word after it is no permission; one error says so.
+  p.error('unexpected-token', word, { found: `'${word.text}'`, expected: 'permissions (such as r, rw or ix) after the path' });
+  return undefined;
+}
 
-  /**
-   * The qualifier word starting here, as its constant, without cutting the word out of the
-   * text: nearly every rule asks, and few have one.
-   */
-  private qualifierWord(): string | undefined {
-    return this.s.matchWord(QUALIFIER_WORDS, 'path');
+/** Whether what follows `after` can end a rule: a comma, an arrow, a brace, or a new rule's line. */
+function ruleEndsHere(p: ParseState, after: number): boolean {
+  const s = p.s;
+  s.skipTrivia();
+  const c = s.code();
+  return c === Ch.Comma || c === Ch.RBrace || c === -1 || s.isArrow() || (s.newlineSince(after) && p.looksLikeRuleStart());
+}
+
+function newLineRuleStart(p: ParseState, after: number): boolean {
+  return p.s.newlineSince(after) && p.looksLikeRuleStart();
+}
+
+function parseLinkRule(p: ParseState, qualifiers: Qualifiers, start: number): LinkRuleNode {
+  const s = p.s;
+  const keyword = p.nextWord('path');
+  let subset: Token | undefined;
+  if (p.peekWord() === 'subset') subset = p.nextWord('path');
+  const path = p.wordOrQuoted('path');
+  s.skipTrivia();
+  let arrow: Span | undefined;
+  let target: Token | undefined;
+  if (path && s.isArrow()) {
+    arrow = s.skip(2);
+    target = p.wordOrQuoted('path');
   }
-
-  private parseQualifierBlock(qualifiers: Qualifiers, start: number): QualifierBlockNode {
-    if (qualifiers.all.length === 0) this.error('unexpected-brace', { start: this.s.pos, end: this.s.pos + 1 });
-    const body = this.parseBlock();
-    return { type: 'qualifierBlock', start, end: body.end, qualifiers, body };
+  if (!path || !target) {
+    p.error('link-incomplete', path ?? keyword);
+    const comma = p.finishBrokenRule();
+    return { type: 'rule', kind: 'link', qualifiers, keyword, start, end: s.lastEnd, subset, path, arrow, target, comma };
   }
+  const comma = p.expectComma();
+  return { type: 'rule', kind: 'link', qualifiers, keyword, start, end: comma ? comma.end : s.lastEnd, subset, path, arrow, target, comma };
+}
 
-  private parseFileRule(qualifiers: Qualifiers, start: number, keyword?: Token): FileRuleNode {
-    const s = this.s;
-    s.skipTrivia();
-    if (keyword && (s.code() === 0x2c || s.code() === 0x7d || s.atEnd() || this.newLineRuleStart(keyword.end))) {
-      const comma = this.expectComma();
-      return fileRule(qualifiers, keyword, start, comma ? comma.end : s.lastEnd, {}, comma);
-    }
-    let execSafety: Token | undefined;
-    const first = s.code();
-    const w = first === 0x73 /* s */ || first === 0x75 /* u */ ? this.peekWord() : '';
-    if (w === 'safe' || w === 'unsafe') execSafety = this.nextWord('path');
-    s.skipTrivia();
-    let path: Token | undefined;
-    let perms: Token | undefined;
-    const c = s.code();
-    const permsFirst = !(c === 0x22 || c === 0x2f || c === 0x40 || c === 0x7b || c === 0x3a);
-    if (permsFirst) {
-      perms = this.nextWord('path');
-      path = this.wordOrQuoted('path');
-      if (!path) this.error('missing-path', perms, { found: `'${perms.text}'` });
-    } else {
-      path = this.wordOrQuoted('path');
-      perms = this.parseModesAfterPath(path);
-    }
-    let arrow: Span | undefined;
-    let target: Token | undefined;
-    s.skipTrivia();
-    if (s.isArrow()) {
-      arrow = s.skip(2);
-      target = this.wordOrQuoted('path');
-      if (!target) this.error('missing-target', arrow);
-    }
-    const comma = perms ? this.expectComma() : this.finishBrokenRule();
-    const end = comma ? comma.end : s.lastEnd;
-    return fileRule(qualifiers, keyword, start, end, { execSafety, path, perms, permsFirst, arrow, target }, comma);
+function parseRlimitRule(p: ParseState, qualifiers: Qualifiers, start: number): RlimitRuleNode {
+  const s = p.s;
+  const keyword = p.nextWord('path');
+  const base = { type: 'rule' as const, kind: 'rlimit' as const, qualifiers, keyword, start };
+  if (p.peekWord('cond') !== 'rlimit') {
+    p.error('set-needs-rlimit', keyword);
+    const comma = p.finishBrokenRule();
+    return { ...base, end: s.lastEnd, comma };
   }
+  const rlimit = p.nextWord('cond');
+  const name = p.wordOrQuoted('cond');
+  s.skipTrivia();
+  let op: Span | undefined;
+  if (s.startsWith('<=')) op = s.take(2);
+  else p.error('rlimit-missing-op', name ?? rlimit);
+  let value = op ? p.wordOrQuoted('cond') : undefined;
+  if (op && !value) p.error('rlimit-missing-value', op);
+  if (value && /^[+-]?\d+$/.test(value.text)) value = joinUnit(p, value);
+  const comma = value ? p.expectComma() : p.finishBrokenRule();
+  return { ...base, end: comma ? comma.end : s.lastEnd, rlimit, name, op, value, comma };
+}
 
-  private parseModesAfterPath(path: Token | undefined): Token | undefined {
-    const s = this.s;
+/** `100 M` is read like `100M`: a unit may stand apart from its number. */
+function joinUnit(p: ParseState, value: Token): Token {
+  const s = p.s;
+  const save = s.pos;
+  const saveEnd = s.lastEnd;
+  s.skipTrivia();
+  const unit = s.newlineSince(save) ? undefined : s.scanWord('cond');
+  if (unit && /^[A-Za-z]+$/.test(unit.text)) {
+    const text = s.text.slice(value.start, unit.end);
+    return { start: value.start, end: unit.end, text, value: value.value + unit.value, quoted: false };
+  }
+  s.pos = save;
+  s.lastEnd = saveEnd;
+  return value;
+}
+
+function parseCondRule(p: ParseState, kind: CondKind, qualifiers: Qualifiers, start: number): CondRuleNode {
+  const s = p.s;
+  const keyword = p.nextWord('cond');
+  let perms: Token[] | undefined;
+  let permsList = false;
+  // Most rules leave some of these empty: those share one empty list instead of each allocating one.
+  let conds: CondNode[] = NONE;
+  let targetConds: CondNode[] = NONE;
+  let words: Token[] = NONE;
+  let arrow: Span | undefined;
+  let target: Token | undefined;
+  let comma: Span | undefined;
+  const errorsBefore = p.errors.length;
+  let last = -1;
+  for (;;) {
+    if (s.pos <= last) p.stalled('rule', last);
+    last = s.pos;
     const lastEnd = s.lastEnd;
     s.skipTrivia();
     const c = s.code();
-    if (c === 0x2c || c === 0x7d || c === -1 || s.isArrow() || (s.newlineSince(lastEnd) && this.looksLikeRuleStart())) {
-      if (!path || !this.invisibleIn(path)) this.error('missing-permissions', path ?? { start: lastEnd, end: lastEnd });
-      return undefined;
+    if (c === Ch.Comma) { comma = s.skip(1); break; }
+    if (c === -1 || c === Ch.RBrace || (c === Ch.LBrace && p.isLoneBrace()) || newLineRuleStart(p, lastEnd)) {
+      // A rule already broken (say by an unclosed list) needs no second message.
+      if (p.errors.length === errorsBefore) p.error('missing-comma', p.lastTokenSpan(lastEnd));
+      break;
     }
-    const save = s.pos;
-    const run = s.scanModeRun();
-    const n = s.code();
-    if (run && (n === -1 || n === 0x2c || n === 0x20 || n === 0x09 || n === 0x0a || n === 0x0d || s.isArrow())) return run;
-    s.pos = save;
-    return this.nextWord('path');
-  }
-
-  /** After an error already reported in a rule: consume its comma if it is right there. */
-  protected finishBrokenRule(): Span | undefined {
-    const s = this.s;
-    s.skipTrivia();
-    if (s.code() === 0x2c) return s.skip(1);
-    this.recoverRule();
-    return undefined;
-  }
-
-  private newLineRuleStart(after: number): boolean {
-    return this.s.newlineSince(after) && this.looksLikeRuleStart();
-  }
-
-  private parseLinkRule(qualifiers: Qualifiers, start: number): LinkRuleNode {
-    const s = this.s;
-    const keyword = this.nextWord('path');
-    let subset: Token | undefined;
-    if (this.peekWord() === 'subset') subset = this.nextWord('path');
-    const path = this.wordOrQuoted('path');
-    s.skipTrivia();
-    let arrow: Span | undefined;
-    let target: Token | undefined;
-    if (path && s.isArrow()) {
-      arrow = s.skip(2);
-      target = this.wordOrQuoted('path');
-    }
-    if (!path || !target) {
-      this.error('link-incomplete', path ?? keyword);
-      const comma = this.finishBrokenRule();
-      return { type: 'rule', kind: 'link', qualifiers, keyword, start, end: s.lastEnd, subset, path, arrow, target, comma };
-    }
-    const comma = this.expectComma();
-    return { type: 'rule', kind: 'link', qualifiers, keyword, start, end: comma ? comma.end : s.lastEnd, subset, path, arrow, target, comma };
-  }
-
-  private parseRlimitRule(qualifiers: Qualifiers, start: number): RlimitRuleNode {
-    const s = this.s;
-    const keyword = this.nextWord('path');
-    const base = { type: 'rule' as const, kind: 'rlimit' as const, qualifiers, keyword, start };
-    if (this.peekWord('cond') !== 'rlimit') {
-      this.error('set-needs-rlimit', keyword);
-      const comma = this.finishBrokenRule();
-      return { ...base, end: s.lastEnd, comma };
-    }
-    const rlimit = this.nextWord('cond');
-    const name = this.wordOrQuoted('cond');
-    s.skipTrivia();
-    let op: Span | undefined;
-    if (s.startsWith('<=')) op = s.take(2);
-    else this.error('rlimit-missing-op', name ?? rlimit);
-    let value = op ? this.wordOrQuoted('cond') : undefined;
-    if (op && !value) this.error('rlimit-missing-value', op);
-    if (value && /^[+-]?\d+$/.test(value.text)) value = this.joinUnit(value);
-    const comma = value ? this.expectComma() : this.finishBrokenRule();
-    return { ...base, end: comma ? comma.end : s.lastEnd, rlimit, name, op, value, comma };
-  }
-
-  /** `100 M` is read like `100M`: a unit may stand apart from its number. */
-  private joinUnit(value: Token): Token {
-    const s = this.s;
-    const save = s.pos;
-    const saveEnd = s.lastEnd;
-    s.skipTrivia();
-    const unit = s.newlineSince(save) ? undefined : s.scanWord('cond');
-    if (unit && /^[A-Za-z]+$/.test(unit.text)) {
-      const text = s.text.slice(value.start, unit.end);
-      return { start: value.start, end: unit.end, text, value: value.value + unit.value, quoted: false };
-    }
-    s.pos = save;
-    s.lastEnd = saveEnd;
-    return value;
-  }
-
-  private parseCondRule(kind: CondKind, qualifiers: Qualifiers, start: number): CondRuleNode {
-    const s = this.s;
-    const keyword = this.nextWord('cond');
-    let perms: Token[] | undefined;
-    let permsList = false;
-    // Most rules leave some of these empty: those share one empty list instead of each allocating one.
-    let conds: CondNode[] = NONE;
-    let targetConds: CondNode[] = NONE;
-    let words: Token[] = NONE;
-    let arrow: Span | undefined;
-    let target: Token | undefined;
-    let comma: Span | undefined;
-    const errorsBefore = this.errors.length;
-    let last = -1;
-    for (;;) {
-      if (s.pos <= last) this.stalled('rule', last);
-      last = s.pos;
-      const lastEnd = s.lastEnd;
-      s.skipTrivia();
-      const c = s.code();
-      if (c === 0x2c) { comma = s.skip(1); break; }
-      if (c === -1 || c === 0x7d || (c === 0x7b && this.isLoneBrace()) || this.newLineRuleStart(lastEnd)) {
-        // A rule already broken (say by an unclosed list) needs no second message.
-        if (this.errors.length === errorsBefore) this.error('missing-comma', this.lastTokenSpan(lastEnd));
+    if (c === Ch.LParen) {
+      const list = parseParenValues(p);
+      if (perms || conds.length || words.length || arrow) p.error('unexpected-list', list.span);
+      else { perms = list.values; permsList = true; }
+      if (!list.closed) {
+        comma = p.finishBrokenRule();
         break;
       }
-      if (c === 0x28 /* ( */) {
-        const list = this.parseParenValues();
-        if (perms || conds.length || words.length || arrow) this.error('unexpected-list', list.span);
-        else { perms = list.values; permsList = true; }
-        if (!list.closed) {
-          comma = this.finishBrokenRule();
-          break;
-        }
-        continue;
-      }
-      if (s.isArrow()) {
-        if (arrow) this.error('unexpected-token', s.span(s.pos), { found: "'->'", expected: "',' at the end of the rule" });
-        arrow = s.skip(2);
-        target = this.wordOrQuoted('cond');
-        if (!target && s.code() !== 0x28) this.error('missing-target', arrow);
-        continue;
-      }
-      if (c === 0x29 || c === 0x3d || c === 0x7b) {
-        const tok = s.take(1);
-        this.error('unexpected-token', tok, { found: `'${tok.text}'`, expected: 'a word or conditional' });
-        continue;
-      }
-      const w = c === 0x22 ? this.quoted() : s.scanWord('cond');
-      if (!w) { this.unexpectedChar(); continue; }
-      const cond = this.tryCond(w);
-      if (cond && arrow) targetConds = append(targetConds, cond);
-      else if (cond) conds = append(conds, cond);
-      else if (!perms && !conds.length && !words.length && !arrow && BARE_PERMS[kind]?.has(w.text)) perms = [w];
-      else if (arrow && !target) target = w;
-      else words = append(words, w);
+      continue;
     }
-    return {
-      type: 'rule', kind, qualifiers, keyword, start, end: comma ? comma.end : s.lastEnd, comma,
-      perms, permsList, conds, words, arrow, target, targetConds,
-    };
+    if (s.isArrow()) {
+      if (arrow) p.error('unexpected-token', s.span(s.pos), { found: "'->'", expected: "',' at the end of the rule" });
+      arrow = s.skip(2);
+      target = p.wordOrQuoted('cond');
+      if (!target && s.code() !== Ch.LParen) p.error('missing-target', arrow);
+      continue;
+    }
+    if (c === Ch.RParen || c === Ch.Eq || c === Ch.LBrace) {
+      const tok = s.take(1);
+      p.error('unexpected-token', tok, { found: `'${tok.text}'`, expected: 'a word or conditional' });
+      continue;
+    }
+    const w = c === Ch.Quote ? p.quoted() : s.scanWord('cond');
+    if (!w) { p.unexpectedChar(); continue; }
+    const cond = tryCond(p, w);
+    if (cond && arrow) targetConds = append(targetConds, cond);
+    else if (cond) conds = append(conds, cond);
+    else if (!perms && !conds.length && !words.length && !arrow && RULE_KINDS[kind].perms?.has(w.text)) perms = [w];
+    else if (arrow && !target) target = w;
+    else words = append(words, w);
   }
+  return {
+    type: 'rule', kind, qualifiers, keyword, start, end: comma ? comma.end : s.lastEnd, comma,
+    perms, permsList, conds, words, arrow, target, targetConds,
+  };
+}
 
-  /** `name=value`, `name=(list)`, `name in (list)`, `peer=(cond …)`, and 5.0's `label:=`. */
-  protected tryCond(name: Token): CondNode | undefined {
-    const s = this.s;
-    const save = s.pos;
-    const saveEnd = s.lastEnd;
-    s.skipTrivia();
-    let op: CondNode['op'];
-    if (s.code() === 0x3d && name.text.endsWith(':') && save === s.pos) op = ':=';
-    else if (s.code() === 0x3d && s.code(s.pos + 1) !== 0x3d) op = '=';
-    else if (!name.quoted && s.code() === 0x69 /* i */ && /^(options?|v?fstype)$/.test(name.text) && this.peekWord('cond') === 'in') op = 'in';
-    else { s.pos = save; s.lastEnd = saveEnd; return undefined; }
-    const condName = op === ':=' ? { ...name, end: name.end - 1, text: name.text.slice(0, -1), value: name.value.slice(0, -1) } : name;
-    if (op === 'in') this.nextWord('cond'); else s.advance(1);
-    while (s.code() === 0x20 || s.code() === 0x09 || s.code() === 0x0a || s.code() === 0x0d) s.pos++;
-    if (s.code() !== 0x23) s.skipTrivia();
-    if (s.code() === 0x28) {
-      if (condName.text === 'peer' || condName.text === 'xattrs') {
-        const nested = this.parseNestedConds();
+/** `name=value`, `name=(list)`, `name in (list)`, `peer=(cond …)`, and 5.0's `label:=`. */
+export function tryCond(p: ParseState, name: Token): CondNode | undefined {
+  const s = p.s;
+  const save = s.pos;
+  const saveEnd = s.lastEnd;
+  s.skipTrivia();
+  let op: CondNode['op'];
+  if (s.code() === Ch.Eq && name.text.endsWith(':') && save === s.pos) op = ':=';
+  else if (s.code() === Ch.Eq && s.code(s.pos + 1) !== Ch.Eq) op = '=';
+  else if (!name.quoted && s.code() === Ch.LowerI && /^(options?|v?fstype)$/.test(name.text) && p.peekWord('cond') === 'in') op = 'in';
+  else { s.pos = save; s.lastEnd = saveEnd; return undefined; }
+  const condName = op === ':=' ? { ...name, end: name.end - 1, text: name.text.slice(0, -1), value: name.value.slice(0, -1) } : name;
+  if (op === 'in') p.nextWord('cond'); else s.advance(1);
+  while (s.code() === Ch.Space || s.code() === Ch.Tab || s.code() === Ch.LF || s.code() === Ch.CR) s.pos++;
+  if (s.code() !== Ch.Hash) s.skipTrivia();
+  if (s.code() === Ch.LParen) {
+    if (condName.text === 'peer' || condName.text === 'xattrs') {
+      if (p.condLists >= ParseState.MAX_COND_LISTS) return tooDeepConds(p, condName, op, name.start);
+      p.condLists++;
+      try {
+        const nested = parseNestedConds(p, condName.text === 'xattrs');
         return { name: condName, op, values: NONE, nested: nested.conds, list: true, start: name.start, end: nested.span.end };
+      } finally {
+        p.condLists--;
       }
-      const list = this.parseParenValues();
-      return { name: condName, op, values: list.values, nested: undefined, list: true, start: name.start, end: list.span.end };
     }
-    // A value may begin with '#' (`peer=#x`): only blanks separate it from '='.
-    const value = s.code() === 0x23 ? s.scanWord('value') : this.wordOrQuoted('value');
-    if (!value) this.error('missing-value', condName, { name: condName.text });
-    return { name: condName, op, values: value ? [value] : NONE, nested: undefined, list: false, start: name.start, end: value ? value.end : s.lastEnd };
+    const list = parseParenValues(p);
+    return { name: condName, op, values: list.values, nested: undefined, list: true, start: name.start, end: list.span.end };
   }
+  // A value may begin with '#' (`peer=#x`): only blanks separate it from '='.
+  const value = s.code() === Ch.Hash ? s.scanWord('value') : p.wordOrQuoted('value');
+  if (!value) p.error('missing-value', condName, { name: condName.text });
+  return { name: condName, op, values: value ? [value] : NONE, nested: undefined, list: false, start: name.start, end: value ? value.end : s.lastEnd };
+}
 
-  /**
-   * A parenthesised list whose items are separated by blanks and commas; `read` turns each
-   * word into an item. Stops, reporting the '(', at anything that cannot be inside.
-   */
-  private parseParenList<T>(read: (word: Token) => T | undefined, items: T[]): { span: Span; closed: boolean; stop: number } {
-    const s = this.s;
-    const open = s.skip(1);
-    let last = -1;
-    for (;;) {
-      if (s.pos <= last) this.stalled('list', last);
-      last = s.pos;
-      s.skipTrivia();
-      const c = s.code();
-      if (c === 0x29) { s.advance(1); break; }
-      if (c === 0x2c) { s.advance(1); continue; }
-      if (c === -1 || c === 0x7d || (c === 0x7b && this.isLoneBrace()) || c === 0x28 || c === 0x3d) {
-        this.error('unclosed-paren', open);
-        return { span: { start: open.start, end: s.lastEnd }, closed: false, stop: c };
-      }
-      const w = c === 0x22 ? this.quoted() : s.scanWord('cond');
-      if (!w) { this.unexpectedChar(); continue; }
-      const item = read(w);
-      if (item !== undefined) items.push(item);
-    }
-    return { span: { start: open.start, end: s.lastEnd }, closed: true, stop: 0x29 };
+/**
+ * `peer=(peer=(…` past MAX_COND_LISTS levels (apparmor_parser refuses even the second): one
+ * too-deep, and the list skipped to its `)`, without reading deeper.
+ */
+function tooDeepConds(p: ParseState, name: Token, op: CondNode['op'], start: number): CondNode {
+  const s = p.s;
+  p.tooDeep({ start: s.pos, end: s.pos + 1 }, `more than ${ParseState.MAX_COND_LISTS} levels of conditionals in parentheses`);
+  let open = 0;
+  let last = -1;
+  for (;;) {
+    if (s.pos <= last) p.stalled('deep conditionals', last);
+    last = s.pos;
+    const c = s.code();
+    if (c === -1 || c === Ch.LBrace || c === Ch.RBrace || c === Ch.Comma) break;
+    s.advance(1);
+    if (c === Ch.LParen) open++;
+    else if (c === Ch.RParen && --open === 0) break;
   }
+  return { name, op, values: NONE, nested: [], list: true, start, end: s.lastEnd };
+}
 
-  /** `( a, b c )`: plain words. */
-  protected parseParenValues(): { values: Token[]; span: Span; closed: boolean } {
-    const values: Token[] = [];
-    const { span, closed, stop } = this.parseParenList((w) => w, values);
-    // `(send set=(…)`: the word before '=' names a conditional, not a list item.
-    if (stop === 0x3d) values.pop();
-    return { values, span, closed };
-  }
-
-  /** `( name=value … )` as in `peer=( … )` and `xattrs=( … )`. */
-  protected parseNestedConds(): { conds: CondNode[]; span: Span } {
-    const conds: CondNode[] = [];
-    const { span } = this.parseParenList((w) => {
-      const cond = this.tryCond(w);
-      if (!cond) this.error('expected-conditional', w, { found: w.text });
-      return cond;
-    }, conds);
-    return { conds, span };
-  }
-
-  protected parseProfileHeader(): ProfileHeader {
-    const s = this.s;
-    const header: ProfileHeader = { identities: [] };
-    let last = -1;
-    for (;;) {
-      if (s.pos <= last) this.stalled('profile header', last);
-      last = s.pos;
-      s.skipTrivia();
-      const c = s.code();
-      if (c === -1 || c === 0x2c || c === 0x7d || (c === 0x7b && this.isLoneBrace())) return header;
-      if (c === 0x28) { this.parseFlags(header, undefined); continue; }
-      if (c === 0x2b /* + */) {
-        const plus = s.take(1);
-        const w = this.peekWord('cond');
-        if (w !== 'identities') { this.error('expected-identities', plus); return header; }
-        const name = this.nextWord('cond');
-        const cond = this.tryCond(name);
-        if (cond) header.identities.push(cond); else this.error('missing-value', name, { name: 'identities' });
-        continue;
-      }
-      const w = this.peekWord('cond');
-      if (w === 'flags') { this.parseFlags(header, this.nextWord('cond')); continue; }
-      if (w === 'xattrs') {
-        const name = this.nextWord('cond');
-        const cond = this.tryCond(name);
-        if (cond) header.xattrs = cond.nested ?? []; else this.error('missing-value', name, { name: 'xattrs' });
-        continue;
-      }
-      if (!header.attachment && !header.flags && !header.xattrs && (c === 0x2f || c === 0x40 || c === 0x22)) {
-        header.attachment = this.wordOrQuoted('path');
-        continue;
-      }
-      return header;
-    }
-  }
-
-  private parseFlags(header: ProfileHeader, keyword: Token | undefined): void {
-    const s = this.s;
-    const start = keyword ? keyword.start : s.pos;
-    if (keyword) {
-      s.skipTrivia();
-      if (s.code() !== 0x3d) { this.error('flags-missing-equals', keyword); return; }
-      s.take(1);
-      s.skipTrivia();
-      if (s.code() !== 0x28) { this.error('flags-missing-list', keyword); return; }
-    }
-    if (header.flags) this.error('flags-repeated', { start, end: s.pos + 1 });
-    const open = s.skip(1);
-    const flags: FlagNode[] = [];
-    let last = -1;
-    for (;;) {
-      if (s.pos <= last) this.stalled('flags', last);
-      last = s.pos;
-      s.skipTrivia();
-      const c = s.code();
-      if (c === 0x29) { s.advance(1); break; }
-      if (c === 0x2c) { s.advance(1); continue; }
-      if (c === -1 || c === 0x7b || c === 0x7d || c === 0x28) { this.error('unclosed-paren', open); break; }
-      const name = c === 0x22 ? this.quoted() : s.scanWord('cond');
-      if (!name) { this.unexpectedChar(); continue; }
-      let value: Token | undefined;
-      if (s.code() === 0x3d) {
-        s.take(1);
-        value = this.wordOrQuoted('cond');
-        if (!value) this.error('missing-value', name, { name: name.text });
-      }
-      flags.push({ start: name.start, end: value ? value.end : name.end, name, value });
-    }
-    header.flags = flags;
-    header.flagsSpan = { start, end: s.lastEnd };
-  }
-
-  private parseIf(): IfNode {
-    const keyword = this.nextWord('path');
-    const condition = this.parseExpr();
-    if (!condition) this.error('expected-expression', keyword);
-    const then = this.blockOrEmpty(keyword);
-    let elseKeyword: Token | undefined;
-    let elseNode: IfNode | BlockNode | undefined;
-    if (this.peekWord() === 'else') {
-      elseKeyword = this.nextWord('path');
-      if (this.peekWord() === 'if') elseNode = this.parseIf();
-      else elseNode = this.blockOrEmpty(elseKeyword);
-    }
-    const end = elseNode ? elseNode.end : then.end;
-    return { type: 'if', start: keyword.start, end, keyword, condition, then, elseKeyword, else: elseNode };
-  }
-
-  private blockOrEmpty(anchor: Token): BlockNode {
-    const s = this.s;
+/**
+ * A parenthesised list whose items are separated by blanks and commas; `read` turns each
+ * word into an item. Stops, reporting the '(', at anything that cannot be inside.
+ */
+function parseParenList<T>(p: ParseState, read: (word: Token) => T | undefined, items: T[]): { span: Span; closed: boolean; stop: number } {
+  const s = p.s;
+  const open = s.skip(1);
+  let last = -1;
+  for (;;) {
+    if (s.pos <= last) p.stalled('list', last);
+    last = s.pos;
     s.skipTrivia();
-    if (s.code() === 0x7b) return this.parseBlock();
-    this.error('expected-open-brace', this.peekSpan(), { found: this.describeNext() });
-    void anchor;
-    this.recoverRule();
-    return { start: s.pos, end: s.pos, items: [], closed: false };
+    const c = s.code();
+    if (c === Ch.RParen) { s.advance(1); break; }
+    if (c === Ch.Comma) { s.advance(1); continue; }
+    if (c === -1 || c === Ch.RBrace || (c === Ch.LBrace && p.isLoneBrace()) || c === Ch.LParen || c === Ch.Eq) {
+      p.error('unclosed-paren', open);
+      return { span: { start: open.start, end: s.lastEnd }, closed: false, stop: c };
+    }
+    const w = c === Ch.Quote ? p.quoted() : s.scanWord('cond');
+    if (!w) { p.unexpectedChar(); continue; }
+    const item = read(w);
+    if (item !== undefined) items.push(item);
   }
+  return { span: { start: open.start, end: s.lastEnd }, closed: true, stop: Ch.RParen };
+}
+
+/** `( a, b c )`: plain words. */
+function parseParenValues(p: ParseState): { values: Token[]; span: Span; closed: boolean } {
+  const values: Token[] = [];
+  const { span, closed, stop } = parseParenList(p, (w) => w, values);
+  // `(send set=(…)`: the word before '=' names a conditional, not a list item.
+  if (stop === Ch.Eq) values.pop();
+  return { values, span, closed };
+}
+
+/**
+ * `( name=value … )` as in `peer=( … )` and `xattrs=( … )`. An xattr may be named without a
+ * value (`xattrs=(user.trusted)`: present, whatever its value).
+ */
+function parseNestedConds(p: ParseState, bareNames = false): { conds: CondNode[]; span: Span } {
+  const conds: CondNode[] = [];
+  const { span } = parseParenList(p, (w) => {
+    const cond = tryCond(p, w);
+    if (!cond && bareNames) return { name: w, op: '=', values: NONE, nested: undefined, list: false, start: w.start, end: w.end };
+    if (!cond) p.error('expected-conditional', w, { found: w.text });
+    return cond;
+  }, conds);
+  return { conds, span };
 }
 
 export type { RuleKind };

@@ -1,3 +1,5 @@
+import { withExplanation } from './parserExplanations';
+
 /**
  * Reads apparmor_parser's stderr into located messages. Its "in profile" names the
  * file the error is in (possibly an included one); it never prints columns.
@@ -15,6 +17,8 @@ export interface ParserMessage {
 export interface ParserRun {
   readonly available: boolean;
   readonly messages: ParserMessage[];
+  /** As `apparmor_parser -V` prints it (`3.0.8`), where it could be asked. */
+  readonly version?: string;
 }
 
 const ERROR = /^AppArmor parser error(?: for (.+?) in profile (.+?))? at line (\d+): (.*)$/;
@@ -28,17 +32,17 @@ export function parseParserOutput(stderr: string): ParserMessage[] {
     if (!line || NOISE.test(line)) continue;
     let m = ERROR.exec(line);
     if (m) {
-      out.push({ severity: 'error', file: m[2] ?? m[1], line: Number(m[3]), message: m[4]!.trim() });
+      out.push({ severity: 'error', file: m[2] ?? m[1], line: Number(m[3]), message: withExplanation(m[4]!.trim()) });
       continue;
     }
     m = WARNING.exec(line);
     if (m) {
-      out.push({ severity: 'warning', file: m[2], line: Number(m[3]), message: m[4]!.trim() });
+      out.push({ severity: 'warning', file: m[2], line: Number(m[3]), message: withExplanation(m[4]!.trim()) });
       continue;
     }
     // Messages without a place: "Found reference to variable X, but is never declared",
     // regex errors, "ERROR … failed to load".
-    out.push({ severity: /^Warning/i.test(line) ? 'warning' : 'error', message: line.replace(/^[^:]*apparmor_parser: /, '') });
+    out.push({ severity: /^Warning/i.test(line) ? 'warning' : 'error', message: withExplanation(line.replace(/^[^:]*apparmor_parser: /, '')) });
   }
   return out;
 }

@@ -4,9 +4,9 @@
  */
 
 /** Folders of an apparmor.d tree that hold no policy source. */
-export const NON_POLICY_DIRS: ReadonlySet<string> = new Set(['abi', 'cache', 'disable', 'force-complain']);
+const NON_POLICY_DIRS: ReadonlySet<string> = new Set(['abi', 'cache', 'disable', 'force-complain']);
 /** Folders of tools, anywhere: never policy. */
-export const TOOL_DIRS: ReadonlySet<string> = new Set(['node_modules', '.git']);
+const TOOL_DIRS: ReadonlySet<string> = new Set(['node_modules', '.git']);
 /** Kernel and device trees: endless or blocking to read, never policy. */
 export const SYSTEM_TREES: readonly string[] = ['/proc', '/sys', '/dev'];
 /** The largest file taken for a profile: well above any real one. */

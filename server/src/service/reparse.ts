@@ -1,5 +1,7 @@
-import type { BlockNode, Comment, IfNode, ParseResult, Span, SyntaxError, TopItem } from './ast';
-import { Parser } from './parser';
+import type { BlockNode, Comment, IfNode, ParseError, ParseResult, ProfileNode, Span, TopItem } from './ast';
+import { sameData } from './deep';
+import { ParseState, STACK_COST } from './parseBase';
+import { parseStretch } from './parser';
 import { shifted } from './shift';
 
 const BOM = 0xfeff;
@@ -24,6 +26,8 @@ interface Frame {
   readonly index: number;
   readonly block: BlockNode;
   readonly rebuild: (block: BlockNode) => TopItem;
+  /** What the block holds of apparmor_parser's stack (STACK_COST), as the full parse counted it. */
+  readonly cost: number;
 }
 
 /**
@@ -37,7 +41,7 @@ export type ReparseMode = 'auto' | 'shift' | 'tail';
  * What a re-read to the end of a block kept: the block's new list of items, whose first
  * `kept` are the old nodes, unmoved, all of them between `blockStart` and `from`.
  */
-export interface KeptItems {
+interface KeptItems {
   readonly items: readonly TopItem[];
   readonly kept: number;
   readonly blockStart: number;
@@ -68,6 +72,9 @@ export function reparseKeeping(old: ParseResult, oldText: string, newText: strin
   // A leading byte-order mark is named by parseFile alone, which then reads on after it; a
   // stretch read again from the file's start would take it for a stray invisible character.
   if (newText.charCodeAt(0) === BOM || oldText.charCodeAt(0) === BOM) return undefined;
+  // Nesting past apparmor_parser's limit is reported once a file, and a stretch cannot know
+  // whether it came first: such a file is read whole.
+  if (old.errors.some((e) => e.code === 'too-deep')) return undefined;
   const frames: Frame[] = [];
   let items: readonly TopItem[] = old.ast.items;
   let interior = { start: 0, end: oldText.length };
@@ -80,7 +87,7 @@ export function reparseKeeping(old: ParseResult, oldText: string, newText: strin
     interior = { start: inner.block.start + 1, end: inner.block.end - 1 };
   }
   if (frames.length > MAX_DEPTH) return undefined;
-  const region = pickRegion(items, interior, frames.length === 0, e0, e1);
+  const region = pickRegion(oldText, items, interior, frames.length === 0, e0, e1);
   if (!region) return undefined;
   // Copying the shifted rest of the tree costs about twice parsing it (measured on 5,000 lines):
   // past a third of the file, the rest of the block is read again instead.
@@ -100,24 +107,38 @@ function blockIn(item: TopItem, topText: string | undefined, e0: number, e1: num
   // A rule outside a profile is reported only when it has no error of its own.
   if (topText !== undefined && (item.type !== 'profile' || !opensAlone(topText, item.body.start))) return undefined;
   if (item.type === 'profile' || item.type === 'qualifierBlock') {
-    return holds(item.body, e0, e1) ? { block: item.body, rebuild: (b) => ({ ...item, end: item.end + d, body: b }) } : undefined;
+    const cost = item.type === 'profile' ? STACK_COST.profile : STACK_COST.qualifierBlock;
+    return holds(item.body, e0, e1) ? { block: item.body, rebuild: (b) => ({ ...item, end: item.end + d, body: b }), cost } : undefined;
   }
-  if (item.type !== 'if') return undefined;
+  if (item.type !== 'if' || deepInChain(item, e0, e1)) return undefined;
   if (holds(item.then, e0, e1)) {
-    return { block: item.then, rebuild: (b) => ({ ...item, end: item.end + d, then: b, elseKeyword: shifted(item.elseKeyword, d), else: shifted(item.else, d) }) };
+    return { block: item.then, rebuild: (b) => ({ ...item, end: item.end + d, then: b, elseKeyword: shifted(item.elseKeyword, d), else: shifted(item.else, d) }), cost: STACK_COST.ifBlock };
   }
   const other = item.else;
   if (other && 'type' in other) {
     const inner = blockIn(other, undefined, e0, e1, d);
-    return inner && { block: inner.block, rebuild: (b) => ({ ...item, end: item.end + d, else: inner.rebuild(b) as IfNode }) };
+    return inner && { block: inner.block, rebuild: (b) => ({ ...item, end: item.end + d, else: inner.rebuild(b) as IfNode }), cost: inner.cost + STACK_COST.elseIf };
   }
-  if (other && holds(other, e0, e1)) return { block: other, rebuild: (b) => ({ ...item, end: item.end + d, else: b }) };
+  if (other && holds(other, e0, e1)) return { block: other, rebuild: (b) => ({ ...item, end: item.end + d, else: b }), cost: STACK_COST.elseBlock };
   return undefined;
 }
 
 /**
+ * Whether the edit lies more than MAX_DEPTH `else if` links down the chain of `item`: each
+ * link is a level of blockIn (chains run thousands long), so such an edit re-reads the file.
+ */
+function deepInChain(item: IfNode, e0: number, e1: number): boolean {
+  let link = item;
+  for (let k = 0; k <= MAX_DEPTH; k++) {
+    if (holds(link.then, e0, e1) || !link.else || !('type' in link.else)) return false;
+    link = link.else;
+  }
+  return true;
+}
+
+/**
  * Whether the `{` at `at` stands alone, blanks on both sides. At top level the parser tells a
- * profile from a rule by looking up to 12 tokens ahead for such a brace, and this one stops
+ * profile from a rule by looking up to 64 tokens ahead for such a brace, and this one stops
  * that look. A body opened by a brace glued to a word (`/p{`) or to a glob (`{a,b}`) does not
  * stop it: whether there is a profile at all then depends on text inside the body, and an
  * edit there must read the whole profile again.
@@ -143,21 +164,32 @@ interface Region {
 }
 
 /**
- * The items the edit touches, with one more on each side: a rule without its comma ends
- * where the next line starts another, so neighbours can change. A profile or block closed
- * by its brace before the edit cannot.
+ * The items the edit touches and those ending on its line, with one more on each side: a
+ * rule without its comma ends where the next line starts another, so neighbours can change.
+ * A profile or block closed by its brace before the edit cannot.
  */
-function pickRegion(items: readonly TopItem[], interior: Span, topLevel: boolean, e0: number, e1: number): Region | undefined {
+function pickRegion(text: string, items: readonly TopItem[], interior: Span, topLevel: boolean, e0: number, e1: number): Region | undefined {
   const n = items.length;
+  const lineStart = text.lastIndexOf('\n', e0 - 1) + 1;
   let first = 0;
   while (first < n && items[first]!.end < e0) first++;
+  // After a broken rule's comma the parser looks on to the end of its line for debris
+  // (ParseState.skipDebris): an item ending on the edit's line may end otherwise now.
+  while (first > 0 && items[first - 1]!.end >= lineStart) first--;
   let last = first - 1;
   while (last + 1 < n && items[last + 1]!.start <= e1) last++;
   let lo = first > 0 && !endsAtBrace(items[first - 1]!) ? first - 1 : first;
-  // At top level the parser looks up to 12 tokens ahead to tell a profile from a rule:
-  // re-read from the last profile closed by its brace.
-  if (topLevel) while (lo > 0 && !endsAtBrace(items[lo - 1]!)) lo--;
-  const hi = last + 1 < n ? last + 1 : last;
+  // At top level the parser looks up to 64 tokens ahead to tell a profile from a rule:
+  // re-read from the last profile closed by its brace. Only a profile ends a run of rules
+  // outside one (ParseState.outsideRun): a qualifier block closed by its brace there is such
+  // a rule, and the stretch after it would start as if no run were going on.
+  // A profile whose `{` is glued to something was told from a rule by looking past that brace.
+  if (topLevel) while (lo > 0 && !(endsRun(items[lo - 1]!) && opensAlone(text, (items[lo - 1] as ProfileNode).body.start))) lo--;
+  let hi = last + 1 < n ? last + 1 : last;
+  // A run of rules outside any profile is reported at its first rule, so whether a later one
+  // is reported depends on the ones before: at top level re-read on to a profile closed by its
+  // brace, after which no run goes on.
+  if (topLevel) while (hi + 1 < n && !endsRun(items[hi]!)) hi++;
   const from = lo < first && !topLevel ? items[lo]!.start : lo > 0 ? items[lo - 1]!.end : interior.start;
   const next = items[hi + 1];
   // A qualified child profile starts after its qualifiers, not where the item loop read it.
@@ -167,6 +199,11 @@ function pickRegion(items: readonly TopItem[], interior: Span, topLevel: boolean
 
 function endsAtBrace(item: TopItem): boolean {
   return (item.type === 'profile' || item.type === 'qualifierBlock') && item.body.closed && item.end === item.body.end;
+}
+
+/** A profile closed by its brace: the parser is in the same state after it however it got there. */
+function endsRun(item: TopItem): boolean {
+  return item.type === 'profile' && endsAtBrace(item);
 }
 
 function qualified(item: TopItem): boolean {
@@ -181,25 +218,30 @@ interface Plan extends Region {
 
 interface Stretch {
   readonly items: TopItem[];
-  readonly errors: SyntaxError[];
+  readonly errors: ParseError[];
   readonly comments: Comment[];
 }
 
+/** The parser-stack depth (ParseState.depth) inside the innermost frame. */
+function stackOf(frames: readonly Frame[]): number {
+  return frames.reduce((sum, f) => sum + f.cost, 0);
+}
+
 function readStretch(text: string, fragment: boolean, from: number, stop: number, depth: number): Stretch | undefined {
-  const parser = new Parser(text, fragment);
-  const { items, ok } = parser.parseStretch(from, stop, depth);
-  return ok ? { items, errors: parser.errors, comments: parser.comments() } : undefined;
+  const p = new ParseState(text, fragment);
+  const { items, ok } = parseStretch(p, from, stop, depth);
+  return ok ? { items, errors: p.errors, comments: p.s.comments as Comment[] } : undefined;
 }
 
 function rebuilt(old: ParseResult, oldText: string, newText: string, p: Plan): ParseResult | undefined {
   const fragment = old.ast.fragment;
-  const depth = p.frames.length;
+  const depth = stackOf(p.frames);
   const fresh = readStretch(newText, fragment, p.from, p.stop + p.d, depth);
   // Re-reading the old text the same way must give back the old items: this proves the
   // parser state assumed at `from` is the one the full parse had, and tells which errors
   // and comments came from the stretch.
   const again = fresh && readStretch(oldText, fragment, p.from, p.stop, depth);
-  if (!fresh || !again || JSON.stringify(again.items) !== JSON.stringify(p.items.slice(p.lo, p.hi + 1))) return undefined;
+  if (!fresh || !again || !sameData(again.items, p.items.slice(p.lo, p.hi + 1))) return undefined;
   const errors = splice(errorsBeforeEnd(old), fresh.errors, p, again.errors);
   const comments = splice(old.ast.comments, fresh.comments, p, again.comments);
   if (!errors || !comments) return undefined;
@@ -207,7 +249,7 @@ function rebuilt(old: ParseResult, oldText: string, newText: string, p: Plan): P
 }
 
 /** The new tree: the block's new items set into each enclosing block, outward. */
-function assemble(old: ParseResult, newText: string, p: Plan, blockItems: TopItem[], errors: SyntaxError[], comments: Comment[]): ParseResult {
+function assemble(old: ParseResult, newText: string, p: Plan, blockItems: TopItem[], errors: ParseError[], comments: Comment[]): ParseResult {
   let items = blockItems;
   for (let f = p.frames.length - 1; f >= 0; f--) {
     const { block, rebuild, items: outer, index } = p.frames[f]!;
@@ -226,7 +268,7 @@ function assemble(old: ParseResult, newText: string, p: Plan, blockItems: TopIte
  * of the expected order falls back to a full parse.
  */
 function rebuiltTail(old: ParseResult, newText: string, p: Plan, blockStart: number): Reparsed | undefined {
-  const fresh = readStretch(newText, old.ast.fragment, p.from, p.stop + p.d, p.frames.length);
+  const fresh = readStretch(newText, old.ast.fragment, p.from, p.stop + p.d, stackOf(p.frames));
   if (!fresh) return undefined;
   const errors = splice(errorsBeforeEnd(old), fresh.errors, p);
   const comments = splice(old.ast.comments, fresh.comments, p);
@@ -236,7 +278,7 @@ function rebuiltTail(old: ParseResult, newText: string, p: Plan, blockStart: num
 }
 
 /** The old errors without the one about a comment at the very end, which assemble works out again. */
-function errorsBeforeEnd(old: ParseResult): readonly SyntaxError[] {
+function errorsBeforeEnd(old: ParseResult): readonly ParseError[] {
   return old.errors[old.errors.length - 1]?.code === 'comment-at-eof' ? old.errors.slice(0, -1) : old.errors;
 }
 
@@ -256,7 +298,7 @@ function splice<T extends Span>(list: readonly T[], now: readonly T[], p: Plan, 
   let j = k;
   if (was) {
     for (; j - k < was.length; j++) {
-      if (j >= list.length || JSON.stringify(list[j]) !== JSON.stringify(was[j - k])) return undefined;
+      if (j >= list.length || !sameData(list[j], was[j - k])) return undefined;
     }
   } else {
     while (j < list.length && list[j]!.start >= p.from && list[j]!.start <= p.stop) j++;

@@ -11,10 +11,13 @@ import { invisibleAt } from './invisible';
  */
 export type WordMode = 'path' | 'cond' | 'value';
 
-const enum Ch {
-  Tab = 9, LF = 10, CR = 13, Space = 32, Bang = 33, Quote = 34, Hash = 35,
-  LParen = 40, RParen = 41, Comma = 44, Minus = 45, Eq = 61, Gt = 62, LBrack = 91, Backslash = 92, RBrack = 93,
-  LBrace = 123, RBrace = 125,
+/** Character codes the scanner and the parser test for. */
+export const enum Ch {
+  Tab = 9, LF = 10, CR = 13, Space = 32, Bang = 33, Quote = 34, Hash = 35, Dollar = 36,
+  LParen = 40, RParen = 41, Plus = 43, Comma = 44, Minus = 45, Slash = 47, Colon = 58, Lt = 60, Eq = 61, Gt = 62,
+  At = 64, LBrack = 91, Backslash = 92, RBrack = 93, Caret = 94,
+  LowerA = 97, LowerI = 105, LowerP = 112, LowerR = 114, LowerS = 115, LowerU = 117,
+  LBrace = 123, RBrace = 125, Del = 127, Bom = 0xfeff,
 }
 
 /** ASCII characters that never end or structure a word, in any mode. */
@@ -62,7 +65,7 @@ export class Scanner {
         this.pos++;
         continue;
       }
-      if ((c < Ch.Space || c >= 0x7f) && invisibleAt(text, this.pos) > 0) {
+      if ((c < Ch.Space || c >= Ch.Del) && invisibleAt(text, this.pos) > 0) {
         this.skipInvisible();
         continue;
       }

@@ -9,19 +9,41 @@ export function shifted<T>(value: T, delta: number): T {
   return copy(value, delta) as T;
 }
 
+/**
+ * The copy is made top down with a stack of our own (subtrees nest thousands deep, see
+ * deep.ts): each object is copied, put where its original was in the copied parent, and its
+ * object-valued fields queued to be copied in turn.
+ */
 function copy(value: unknown, delta: number): unknown {
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map((v) => copy(v, delta));
-  if (isQualifiers(value)) return copyQualifiers(value, delta);
-  // A spread copy keeps the node's shape, which keeps the copy and later reads fast.
-  const out = { ...value } as Record<string, unknown>;
-  for (const key in out) {
-    const v = out[key];
-    if (typeof v === 'object' && v !== null) out[key] = copy(v, delta);
+  const root: Record<string, unknown> = { value };
+  const holders: (Record<string, unknown> | unknown[])[] = [root];
+  const keys: (string | number)[] = ['value'];
+  while (holders.length > 0) {
+    const holder = holders.pop()! as Record<string | number, unknown>;
+    const key = keys.pop()!;
+    const v = holder[key];
+    if (typeof v !== 'object' || v === null) continue;
+    if (Array.isArray(v)) {
+      const arr = v.slice();
+      holder[key] = arr;
+      for (let i = 0; i < arr.length; i++) if (typeof arr[i] === 'object' && arr[i] !== null) { holders.push(arr); keys.push(i); }
+      continue;
+    }
+    if (isQualifiers(v)) {
+      holder[key] = copyQualifiers(v, delta);
+      continue;
+    }
+    // A spread copy keeps the node's shape, which keeps the copy and later reads fast.
+    const out = { ...v } as Record<string, unknown>;
+    holder[key] = out;
+    for (const k in out) {
+      const f = out[k];
+      if (typeof f === 'object' && f !== null) { holders.push(out); keys.push(k); }
+    }
+    if (typeof out.start === 'number') out.start += delta;
+    if (typeof out.end === 'number') out.end += delta;
   }
-  if (typeof out.start === 'number') out.start += delta;
-  if (typeof out.end === 'number') out.end += delta;
-  return out;
+  return root.value;
 }
 
 function isQualifiers(value: object): value is Qualifiers {

@@ -1,5 +1,5 @@
 import type { Span, VariableNode } from './ast';
-import type { Analyzer, Definitions } from './analyze';
+import type { Definitions, IncludeGraph } from './includeGraph';
 import type { ProblemSink } from './checks/problems';
 import { BUILTIN_VARIABLES } from './data/facts';
 import { variableRefs } from './fileFacts';
@@ -19,7 +19,7 @@ export class VariableExpansions {
   private ownRefs: boolean | undefined;
 
   constructor(
-    private readonly analyzer: Analyzer,
+    private readonly graph: IncludeGraph,
     /** The set variables each of the file's own assignments refers to. */
     private readonly refs: ReadonlyMap<string, readonly string[]>,
     private readonly inherited: readonly Definitions[],
@@ -49,7 +49,7 @@ export class VariableExpansions {
   private expansionWithOwn(name: string): Expansion | undefined {
     this.ownRefs ??= [...this.refs.values()].some((r) => r.length > 0);
     if (!this.ownRefs) {
-      const shared = this.expansionOf(name, [], this.analyzer.sharedExpansions<Expansion | null>(this.inherited), false);
+      const shared = this.expansionOf(name, [], this.graph.sharedExpansions<Expansion | null>(this.inherited), false);
       if (shared?.kind !== 'undefined' || this.definedIn(shared.ref) === undefined) return shared;
     }
     return this.expansionOf(name, [], this.local, true);
@@ -102,7 +102,7 @@ const MERGED_REFS = new WeakMap<Definitions, ReadonlyMap<string, readonly string
  * What the assignments in `defs` and below refer to, by variable. Built once per definitions
  * (lazily: only the tunables a profile inherits are ever asked), not for every file included.
  */
-export function refsBelow(defs: Definitions): ReadonlyMap<string, readonly string[]> {
+function refsBelow(defs: Definitions): ReadonlyMap<string, readonly string[]> {
   let merged = MERGED_REFS.get(defs);
   if (merged) return merged;
   const out = new Map<string, string[]>();

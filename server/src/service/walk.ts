@@ -1,4 +1,5 @@
-import type { BlockNode, BodyItem, CondNode, Expr, IfNode, ProfileNode, TopItem } from './ast';
+import type { BlockNode, BodyItem, CondNode, Expr, IfNode, ProfileNode, Token, TopItem } from './ast';
+import { walkLists } from './deep';
 
 export interface WalkContext {
   /** Innermost enclosing profile or hat, if any. */
@@ -7,34 +8,35 @@ export interface WalkContext {
   readonly blockQualifiers: readonly string[];
 }
 
+type Item = TopItem | BodyItem;
+
 /**
- * Visits every item, descending into profiles, qualifier blocks and both arms of ifs.
- * `firstOf` may say where to begin in a list of items (to pass over ones already checked).
+ * Visits every item, descending into profiles, qualifier blocks and both arms of ifs, in
+ * document order. `firstOf` may say where to begin in a list of items (to pass over ones
+ * already checked). Blocks nest thousands deep (parseBase.ts): the lists being walked are
+ * kept on a stack of our own (deep.ts), not the call stack.
  */
 export function walkItems(
-  items: readonly (TopItem | BodyItem)[],
-  visit: (item: TopItem | BodyItem, ctx: WalkContext) => void,
+  items: readonly Item[],
+  visit: (item: Item, ctx: WalkContext) => void,
   ctx: WalkContext = { blockQualifiers: [] },
-  firstOf?: (items: readonly (TopItem | BodyItem)[]) => number,
+  firstOf?: (items: readonly Item[]) => number,
 ): void {
-  for (let i = firstOf ? firstOf(items) : 0; i < items.length; i++) {
-    const item = items[i]!;
-    visit(item, ctx);
+  walkLists<Item, WalkContext>(items, ctx, (item, c) => {
+    visit(item, c);
     switch (item.type) {
-      case 'profile':
-        walkItems(item.body.items, visit, { profile: item, blockQualifiers: [] }, firstOf);
-        break;
-      case 'qualifierBlock':
-        walkItems(item.body.items, visit, {
-          profile: ctx.profile,
-          blockQualifiers: [...ctx.blockQualifiers, ...item.qualifiers.all.map((t) => t.text)],
-        }, firstOf);
-        break;
-      case 'if':
-        for (const block of ifBlocks(item)) walkItems(block.items, visit, ctx, firstOf);
-        break;
+      case 'profile': return [{ items: item.body.items, state: { profile: item, blockQualifiers: [] } }];
+      case 'qualifierBlock': return [{ items: item.body.items, state: { profile: c.profile, blockQualifiers: withQualifiers(c.blockQualifiers, item.qualifiers.all) } }];
+      case 'if': return ifBlocks(item).map((b) => ({ items: b.items, state: c }));
+      default: return undefined;
     }
-  }
+  }, firstOf);
+}
+
+/** The qualifiers of the blocks around, with these added once (nested `owner {` blocks do not grow it). */
+function withQualifiers(outer: readonly string[], words: readonly Token[]): readonly string[] {
+  const added = words.map((t) => t.text).filter((w, k, all) => !outer.includes(w) && all.indexOf(w) === k);
+  return added.length === 0 ? outer : [...outer, ...added];
 }
 
 export function ifBlocks(node: IfNode): BlockNode[] {
@@ -52,20 +54,23 @@ export function ifBlocks(node: IfNode): BlockNode[] {
   return out;
 }
 
+/** Visits `expr` and every expression in it, parents first, left to right, with a stack of our own. */
 export function forEachExpr(expr: Expr | undefined, visit: (e: Expr) => void): void {
-  if (!expr) return;
-  visit(expr);
-  switch (expr.kind) {
-    case 'binary':
-      forEachExpr(expr.left, visit);
-      forEachExpr(expr.right, visit);
-      break;
-    case 'not':
-      forEachExpr(expr.operand, visit);
-      break;
-    case 'paren':
-      forEachExpr(expr.inner, visit);
-      break;
+  const todo: Expr[] = expr ? [expr] : [];
+  while (todo.length > 0) {
+    const e = todo.pop()!;
+    visit(e);
+    switch (e.kind) {
+      case 'binary':
+        todo.push(e.right, e.left);
+        break;
+      case 'not':
+        todo.push(e.operand);
+        break;
+      case 'paren':
+        todo.push(e.inner);
+        break;
+    }
   }
 }
 

@@ -3,6 +3,7 @@ import { SymbolKind } from 'vscode-languageserver-types';
 import { isFragmentPath } from './analyze';
 import { LineIndex } from './diagnostics';
 import { FileSystem, isSkippedName, joinPath } from './includes';
+import { matchesGlob } from './logs/glob';
 import { parse } from './parser';
 import { isSkippedDir } from './policyTree';
 import { pathToUri } from './uri';
@@ -42,6 +43,8 @@ export class WorkspaceIndex {
   private readonly files = new Map<string, IndexedFile>();
   /** Profile names, kept until the index changes: completion asks on every keystroke. */
   private names: string[] | undefined;
+  /** What hasProfileFor answered, until the index changes. */
+  private found: Map<string, boolean> | undefined;
 
   constructor(private readonly fs: FileSystem) {}
 
@@ -66,6 +69,7 @@ export class WorkspaceIndex {
   update(path: string, text?: string): void {
     const source = text ?? this.fs.readFile(path);
     this.names = undefined;
+    this.found = undefined;
     const entry = source === undefined ? undefined : readIndexEntry(path, source);
     if (entry) this.files.set(path, entry);
     else this.files.delete(path);
@@ -99,6 +103,32 @@ export class WorkspaceIndex {
       this.names = [...names].sort();
     }
     return this.names;
+  }
+
+  /**
+   * Whether a profile may run the program or profile `nameOrPath`: a profile of that name, of the
+   * program's base name (apparmor.d names profiles so), or with an attachment matching it.
+   * An attachment's variables stand for anything: a warning wrongly kept costs more than one missed.
+   */
+  hasProfileFor(nameOrPath: string): boolean {
+    // Asked for every Px rule at every edit: answers are kept until the index changes.
+    let known = (this.found ??= new Map<string, boolean>()).get(nameOrPath);
+    if (known === undefined) this.found.set(nameOrPath, (known = this.searchProfileFor(nameOrPath)));
+    return known;
+  }
+
+  private searchProfileFor(nameOrPath: string): boolean {
+    const base = nameOrPath.slice(nameOrPath.lastIndexOf('/') + 1);
+    for (const f of this.files.values()) {
+      for (const p of f.profiles) {
+        if (p.name === nameOrPath || p.name === base) return true;
+        const glob = p.attachment ?? (p.name.startsWith('/') ? p.name : undefined);
+        // An attachment made only of variables (`@{exec_path}`) names no program by itself.
+        if (!glob || !/[^/*?{},[\]]/.test(glob.replace(/@\{[^}]*\}/g, ''))) continue;
+        if (matchesGlob(glob.replace(/@\{[^}]*\}/g, '**'), nameOrPath)) return true;
+      }
+    }
+    return false;
   }
 
   /** Where profiles of this name are defined. */

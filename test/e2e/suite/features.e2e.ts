@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { activeApi, describeDiagnostics, openEditor, positionOf, waitFor } from './helpers';
 
 function hoverText(hovers: readonly vscode.Hover[]): string {
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- Hover.contents still types the MarkedString form; this reads either
   return hovers.flatMap((h) => h.contents).map((c) => (typeof c === 'string' ? c : c.value)).join('\n');
 }
 

@@ -14,7 +14,7 @@ export interface AppArmorApi {
   readonly activationMs: number;
   serverReady(): Promise<void>;
   /** What the AppArmor Denials view shows (client/src/denialsView.ts). */
-  denials(): { readonly description: string; readonly message: string; readonly items: DenialItem[] };
+  denials(): { readonly description: string; readonly message: string; readonly sources: string[]; readonly items: DenialItem[] };
   /** The target's status item (client/src/targetStatus.ts). */
   target(): { readonly visible: boolean; readonly text: string; readonly tooltip: string; readonly summary?: string; readonly queries: number };
 }

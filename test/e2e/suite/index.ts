@@ -1,7 +1,7 @@
 /** Entry point the extension host calls with extensionTestsPath: runs every *.e2e.js beside it. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Mocha = require('mocha');
+import Mocha from 'mocha';
 import { note } from './helpers';
 
 export function run(): Promise<void> {

@@ -110,10 +110,11 @@ describe('target', () => {
   });
 
   it("Show Denials reads the target's kernel log", async () => {
+    await run('apparmor.clearDenials');
     const result = await run('apparmor.showDenials');
     assert.equal(result.kind, 'ok', result.message);
     const view = api.denials();
-    assert.equal(view.description, 'dmesg on sh');
+    assert.equal(view.description, 'kernel of sh (dmesg)');
     assert.deepEqual(view.items.map((i) => i.label), ['target-test']);
     assert.deepEqual(view.items[0]!.children.map((c) => c.label), ['/etc/shadow r,']);
   });

@@ -1,9 +1,10 @@
-import type { FileNode } from '../ast';
+import type { FileNode, VariableNode } from '../ast';
+import { compareVersions } from '../data/facts';
 import { walkItems } from '../walk';
 import { checkCondRule, checkRlimitRule } from './checkCondRule';
 import { checkFileRule, checkLinkRule } from './checkFileRule';
 import { checkProfile, checkQualifierBlock, checkQualifiers } from './checkProfile';
-import { versionChecker } from './checkVersions';
+import { declaredAbi, versionChecker } from './checkVersions';
 import { Problem, ProblemSink } from './problems';
 
 export interface AstCheckOptions {
@@ -25,6 +26,8 @@ export interface KeptFindings {
 export function checkAst(ast: FileNode, options: AstCheckOptions = {}, carried?: KeptFindings): Problem[] {
   const sink = new ProblemSink();
   const checkVersions = versionChecker(ast, options.abi, sink);
+  const abi = declaredAbi(ast) ?? options.abi;
+  const boolExpressions = abi !== undefined && compareVersions(abi, '5.0') >= 0;
   // Each check looks at one node only, so a node checked before gives what it gave then.
   const firstOf = carried && ((items: readonly unknown[]): number => {
     if (items !== carried.items) return 0;
@@ -34,6 +37,9 @@ export function checkAst(ast: FileNode, options: AstCheckOptions = {}, carried?:
   walkItems(ast.items, (item) => {
     checkVersions?.(item);
     switch (item.type) {
+      case 'variable':
+        if (!boolExpressions) checkBoolValue(item, sink);
+        break;
       case 'profile':
         checkProfile(item, sink);
         break;
@@ -51,4 +57,14 @@ export function checkAst(ast: FileNode, options: AstCheckOptions = {}, carried?:
     }
   }, undefined, firstOf);
   return sink.problems;
+}
+
+/**
+ * Before 5.0 a boolean takes `true` or `false` (any case, quoted or not) and nothing else,
+ * not even another variable; 5.0 reads the value as an expression.
+ */
+function checkBoolValue(item: VariableNode, sink: ProblemSink): void {
+  const e = item.expr;
+  if (item.sigil !== '$' || e?.kind !== 'term' || /^(true|false)$/i.test(e.token.value)) return;
+  sink.add('bool-value', e.token, { name: item.name.value, value: e.token.text });
 }

@@ -1,57 +1,18 @@
 import type { CondNode, CondRuleNode, RlimitRuleNode, Token } from '../ast';
 import {
-  CAPABILITIES, DBUS_PERMS, IO_URING_PERMS, MOUNT_OPPOSITES, MOUNT_OPTIONS, MQUEUE_PERMS, NETWORK_FAMILIES, NETWORK_PERMS,
-  NETWORK_PROTOCOLS, NETWORK_TYPES, PTRACE_PERMS, RLIMITS, SIGNAL_PERMS, SIGNALS, UNIX_PERMS, USERNS_PERMS,
-  isRealtimeSignal,
+  CAPABILITIES, MOUNT_OPPOSITES, MOUNT_OPTIONS, NETWORK_FAMILIES, NETWORK_PROTOCOLS, NETWORK_TYPES, RLIMITS, SIGNALS, isRealtimeSignal,
 } from '../data/facts';
+import { RULE_KINDS } from '../data/ruleKinds';
 import { forEachCond } from '../walk';
 import { ProblemSink, suggest } from './problems';
+import { checkPeerGroup, checkUnixConds } from './checkPeerGroup';
 import { checkNetworkConds, checkUnixPeer } from './checkSocketRule';
 
 type Kind = CondRuleNode['kind'];
 
-interface KindSpec {
-  /** Permissions the rule accepts; absent when it takes none. */
-  readonly perms?: ReadonlyMap<string, unknown>;
-  /** Conditionals allowed at rule level, and (for `peer=(…)`) inside the peer group. */
-  readonly conds: readonly string[];
-  readonly peerConds?: readonly string[];
-  /** Whether bare words (paths, names) may follow. */
-  readonly words: boolean;
-  readonly target: boolean;
-}
-
-/**
- * What each rule type accepts, after the reference parser's grammar (2.8–5.0).
- * Network words, capabilities and names are checked by dedicated functions below.
- */
-const SPECS: Readonly<Record<Kind, KindSpec>> = {
-  capability: { conds: [], words: true, target: false },
-  network: { perms: NETWORK_PERMS, conds: ['ip', 'port', 'interface', 'label', 'peer'], peerConds: ['ip', 'port', 'label'], words: true, target: false },
-  unix: { perms: UNIX_PERMS, conds: ['type', 'protocol', 'addr', 'label', 'peer'], peerConds: ['addr', 'label'], words: false, target: false },
-  dbus: { perms: DBUS_PERMS, conds: ['bus', 'path', 'interface', 'member', 'name', 'peer'], peerConds: ['name', 'label'], words: false, target: false },
-  signal: { perms: SIGNAL_PERMS, conds: ['set', 'peer'], words: false, target: false },
-  ptrace: { perms: PTRACE_PERMS, conds: ['peer'], words: false, target: false },
-  mount: { conds: ['options', 'option', 'fstype', 'vfstype'], words: true, target: true },
-  remount: { conds: ['options', 'option', 'fstype', 'vfstype'], words: true, target: false },
-  umount: { conds: ['options', 'option', 'fstype', 'vfstype'], words: true, target: false },
-  pivot_root: { conds: ['oldroot'], words: true, target: true },
-  change_profile: { conds: [], words: true, target: true },
-  userns: { perms: USERNS_PERMS, conds: [], words: false, target: false },
-  mqueue: { perms: MQUEUE_PERMS, conds: ['type', 'label'], words: true, target: false },
-  io_uring: { perms: IO_URING_PERMS, conds: ['label'], words: false, target: false },
-  all: { conds: [], words: false, target: false },
-};
-
-const RULE_NAMES: Readonly<Record<Kind, string>> = {
-  capability: 'capability', network: 'network', unix: 'unix', dbus: 'dbus', signal: 'signal', ptrace: 'ptrace',
-  mount: 'mount', remount: 'remount', umount: 'umount', pivot_root: 'pivot_root', change_profile: 'change_profile',
-  userns: 'userns', mqueue: 'mqueue', io_uring: 'io_uring', all: 'all',
-};
-
 export function checkCondRule(rule: CondRuleNode, sink: ProblemSink): void {
-  const spec = SPECS[rule.kind];
-  const kind = RULE_NAMES[rule.kind];
+  const spec = RULE_KINDS[rule.kind];
+  const kind = rule.kind;
   // Only file rules have an owner to match: apparmor_parser refuses owner/user/other on every other kind.
   const owner = rule.qualifiers.owner;
   if (owner) sink.add('owner-not-allowed', owner, { word: owner.text, kind });
@@ -64,12 +25,15 @@ export function checkCondRule(rule: CondRuleNode, sink: ProblemSink): void {
     if (!spec.perms) sink.add('unexpected-word', p, { word: p.text, kind, hint: '' });
     else if (!spec.perms.has(p.value)) sink.add('unknown-permission', p, { name: p.text, kind, ...suggest(p.value, spec.perms.keys()) });
   }
-  for (const c of rule.conds) checkCond(c, spec.conds, kind, sink, spec.peerConds);
+  // dbus reads its peer group's conditionals as its own (3.0.8 and 4.1 take peer=(path=…)).
+  const peerConds = kind === 'dbus' ? [...spec.peerConds ?? [], ...spec.conds.filter((c) => c !== 'peer')] : spec.peerConds;
+  for (const c of rule.conds) checkCond(c, spec.conds, kind, sink, peerConds);
   if (rule.arrow && !spec.target) sink.add('unexpected-token', rule.arrow, { found: "'->'", expected: "',' at the end of the rule" });
   if (rule.targetConds.length > 0) sink.add('mount-target-conds', rule.targetConds[0]!);
   if (!spec.words) {
     for (const w of rule.words) sink.add('unexpected-word', w, { word: w.text, kind, hint: '' });
   }
+  if (spec.peerConds) checkPeerGroup(rule, sink);
   SPECIFIC[rule.kind]?.(rule, sink);
 }
 
@@ -101,6 +65,7 @@ const SPECIFIC: Partial<Record<Kind, (rule: CondRuleNode, sink: ProblemSink) => 
     checkNetworkConds(rule, sink);
   },
   unix(rule, sink) {
+    checkUnixConds(rule, sink);
     checkUnixPeer(rule, sink);
     forEachCond(rule.conds, (c) => {
       if (c.name.value !== 'addr') return;
@@ -158,6 +123,8 @@ function checkNetworkWords(rule: CondRuleNode, sink: ProblemSink): void {
     if (NETWORK_FAMILIES.has(v)) {
       if (sawType) sink.add('network-order', w, { family: v, type: sawType.value });
     } else if (NETWORK_TYPES.has(v) || NETWORK_PROTOCOLS.has(v)) {
+      // apparmor_parser's grammar takes one of them after the family (`inet stream tcp` is refused).
+      if (sawType) sink.add('network-type-and-protocol', w, { word: v });
       sawType = w;
     } else {
       sink.add('unknown-network-word', w, { name: v, ...suggest(v, NETWORK_WORDS) });
@@ -169,6 +136,14 @@ const MESSAGE_CONDS = ['path', 'interface', 'member'];
 
 /** dbus splits into message rules (send/receive) and service rules (bind, `name=`). */
 function checkDbus(rule: CondRuleNode, sink: ProblemSink): void {
+  // Each dbus conditional is one value, given once.
+  const seen = new Set<string>();
+  for (const c of rule.conds) {
+    const name = c.name.value;
+    if (seen.has(name)) sink.add('conditional-repeated', c.name, { name, kind: 'dbus' });
+    else if (c.list && !c.nested) sink.add('conditional-list', c.name, { name, kind: 'dbus' });
+    seen.add(name);
+  }
   const perms = new Set((rule.perms ?? []).map((p) => p.value));
   const has = (n: string): CondNode | undefined => rule.conds.find((c) => c.name.value === n);
   const message = MESSAGE_CONDS.map(has).find(Boolean) ?? has('peer');

@@ -25,6 +25,8 @@ export function parsePerms(perms: Token, sink?: ProblemSink): ParsedPerms {
   let execModes: string[] | undefined;
   let bits = 0;
   let bareX = false;
+  // Offsets of the characters that are no permission: one finding names them all.
+  let bad: number[] | undefined;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     // An exec transition is [pc]?[iu]?x with at least one qualifier letter.
@@ -38,18 +40,29 @@ export function parsePerms(perms: Token, sink?: ProblemSink): ParsedPerms {
     }
     const bit = PERM_BITS[c];
     if (bit === undefined) {
-      sink?.add('invalid-permission', { start: perms.start + i, end: perms.start + i + 1 }, { char: c });
+      (bad ??= []).push(i);
       continue;
     }
     if (bit === PERM.x) bareX = true;
     bits |= bit;
   }
+  if (bad && sink) reportBadLetters(perms, bad, sink);
   return { bits, execModes: execModes ?? NO_MODES, bareX };
+}
+
+/** One finding for a permission word: at the letter when one is wrong, else over the word. */
+function reportBadLetters(perms: Token, bad: readonly number[], sink: ProblemSink): void {
+  const letters = [...new Set(bad.map((i) => perms.text[i]!))].map((c) => `'${c}'`);
+  const list = letters.length === 1 ? letters[0]! : `${letters.slice(0, -1).join(', ')} and ${letters[letters.length - 1]}`;
+  const span = bad.length === 1 ? { start: perms.start + bad[0]!, end: perms.start + bad[0]! + 1 } : perms;
+  sink.add('invalid-permission', span, { word: perms.text, letters: list, be: letters.length === 1 ? 'is' : 'are' });
 }
 
 export function checkFileRule(rule: FileRuleNode, sink: ProblemSink): void {
   if (rule.path) checkAbsolute(rule.path, sink);
   checkGlob(rule.path, sink);
+  // Permissions without their path are already reported (missing-path); judging them says no more.
+  if (rule.perms && !rule.path) return;
   if (!rule.perms) {
     if (rule.execSafety) sink.add('unsafe-without-exec', rule.execSafety, { word: rule.execSafety.text });
     return;

@@ -85,8 +85,26 @@ export function globProblem(glob: string): string | undefined {
   return alternatives && alternatives.length > 0 ? "'{' is never closed." : undefined;
 }
 
+/** Whether a glob holds a variable reference, whose value may open or close its braces. */
+export function hasVariable(glob: string): boolean {
+  for (let i = glob.indexOf('@{'); i >= 0; i = glob.indexOf('@{', i + 2)) {
+    if (variableEnd(glob, i) >= 0) return true;
+  }
+  return false;
+}
+
+/** The text of a glob token as apparmor_parser converts it. */
+export function globText(token: Token): string {
+  return token.quoted ? token.value : token.text;
+}
+
+/**
+ * A glob that holds variables is judged once they are expanded (checkExpandedGlobs), as
+ * apparmor_parser does: `@{V}` may supply the other half of a brace.
+ */
 export function checkGlob(token: Token | undefined, sink: ProblemSink): void {
   if (!token) return;
-  const why = globProblem(token.quoted ? token.value : token.text);
-  if (why) sink.add('glob-syntax', token, { path: token.text, why });
+  const glob = globText(token);
+  const why = globProblem(glob);
+  if (why && !hasVariable(glob)) sink.add('glob-syntax', token, { path: token.text, why });
 }

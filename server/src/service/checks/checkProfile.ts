@@ -5,6 +5,7 @@ import { ProblemSink, suggest } from './problems';
 
 export function checkProfile(p: ProfileNode, sink: ProblemSink): void {
   if (!p.name && !p.hat) sink.add('profile-name-required', p.keyword ?? { start: p.start, end: p.start + 1 });
+  if (p.name?.value.startsWith(':')) checkNamespace(p.name.value, p.name, sink);
   if (p.name && !p.keyword) {
     const v = p.name.value;
     if (!(v.startsWith('/') || v.startsWith(':') || v.startsWith('@'))) sink.add('profile-name-form', p.name);
@@ -14,6 +15,15 @@ export function checkProfile(p: ProfileNode, sink: ProblemSink): void {
   if (!p.keyword && p.name?.value.startsWith('/')) checkGlob(p.name, sink);
   if (p.hat && p.xattrs) sink.add('xattrs-on-hat', p.keyword ?? p);
   checkFlags(p, sink);
+}
+
+/** `:ns:name` and `:ns://name`, as apparmor_parser splits them. */
+function checkNamespace(name: string, span: { start: number; end: number }, sink: ProblemSink): void {
+  const close = name.indexOf(':', 1);
+  const why = close < 0 ? "the namespace has no closing ':' (write :ns:name)."
+    : close === 1 ? 'the namespace between the colons is empty.'
+    : /^\/*$/.test(name.slice(close + 1)) ? 'no profile name follows the namespace.' : undefined;
+  if (why) sink.add('namespace-form', span, { name, why });
 }
 
 function checkFlags(p: ProfileNode, sink: ProblemSink): void {
@@ -48,7 +58,8 @@ function checkFlagValue(name: string, kind: string | undefined, value: string | 
     if (name !== 'attach_disconnected.ipc') sink.add('flag-value', span, { name, why: 'needs a value (name=VALUE).' });
     return;
   }
-  if (kind === 'path' && !value.startsWith('/')) sink.add('flag-value', span, { name, why: 'takes an absolute path.' });
+  // A variable is expanded first (4.0 and later); @{profile_name} expands to a name, not a path.
+  if (kind === 'path' && !value.startsWith('/') && !(value.startsWith('@{') && !value.startsWith('@{profile_name}'))) sink.add('flag-value', span, { name, why: 'takes an absolute path.' });
   if (kind === 'signal' && !SIGNALS.has(value) && !isRealtimeSignal(value)) sink.add('flag-value', span, { name, why: `needs a signal name; '${value}' is not one.` });
   if (kind === 'errno' && !ERRNO_NAMES.has(value.toUpperCase())) sink.add('flag-value', span, { name, why: `needs an errno name such as EPERM; '${value}' is not one.` });
 }

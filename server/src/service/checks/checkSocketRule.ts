@@ -51,11 +51,11 @@ const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 const IPV4 = new RegExp(`^${OCTET}(?:\\.${OCTET}){3}$`);
 const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
 
-export function isIpv4(s: string): boolean {
+function isIpv4(s: string): boolean {
   return IPV4.test(s);
 }
 
-export function isIpv6(s: string): boolean {
+function isIpv6(s: string): boolean {
   const halves = s.split('::');
   if (halves.length > 2) return false;
   const groups = halves.map((h) => (h === '' ? [] : h.split(':')));
@@ -71,7 +71,7 @@ export function isIpv6(s: string): boolean {
 }
 
 /** A port as strtoul reads it (decimal, up to 65535), or LOW-HIGH with LOW ≤ HIGH. */
-export function isPortOrRange(s: string): boolean {
+function isPortOrRange(s: string): boolean {
   const port = (p: string): number => (/^\+?\d+$/.test(p) && Number(p) <= 65535 ? Number(p) : NaN);
   const dash = s.indexOf('-');
   if (dash > 0) {

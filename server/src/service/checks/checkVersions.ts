@@ -1,5 +1,6 @@
-import type { BodyItem, CondRuleNode, FileNode, Span, TopItem } from '../ast';
-import { compareVersions, MOUNT_OPTIONS, PROFILE_FLAGS, SIGNALS } from '../data/facts';
+import type { BodyItem, FileNode, Span, TopItem } from '../ast';
+import { compareVersions, MOUNT_OPTIONS, NETWORK_CONDITIONALS, PROFILE_FLAGS, SIGNALS } from '../data/facts';
+import { RULE_KINDS } from '../data/ruleKinds';
 import { forEachCond, forEachExpr } from '../walk';
 import { ProblemSink } from './problems';
 
@@ -12,9 +13,6 @@ export function declaredAbi(ast: FileNode): string | undefined {
   }
   return undefined;
 }
-
-const RULE_SINCE: Partial<Record<CondRuleNode['kind'], string>> = { userns: '4.0', mqueue: '4.0', io_uring: '4.0', all: '4.0' };
-const NETWORK_COND_SINCE: Readonly<Record<string, string>> = { ip: '4.0', port: '4.0', peer: '4.0', interface: '5.0', label: '5.0' };
 
 /**
  * Warns where a construct is newer than the ABI the file declares. The parser
@@ -59,14 +57,15 @@ export function versionChecker(ast: FileNode, abiOption: string | undefined, sin
         if (q.mode?.text === 'prompt') need('4.1', "The 'prompt' qualifier", q.mode);
         if (item.kind === 'file' || item.kind === 'link' || item.kind === 'rlimit') break;
         // Messages are built only for the few constructs that have a version to hold.
-        const since = RULE_SINCE[item.kind];
-        if (since) need(since, `The ${item.kind} rule`, item.keyword ?? item);
+        // Every ABI file has the rules of the first ABI.
+        const since = RULE_KINDS[item.kind].abi;
+        if (since !== '3.0') need(since, `The ${item.kind} rule`, item.keyword ?? item);
         if (item.kind === 'network') {
           // `network (),` has a permission list with nothing in it: the rule stands for it.
           if (item.perms) need('4.0', 'Network permissions', item.perms[0] ?? item);
           // peer=(label=…) came with 5.0 too, so the peer group is looked into.
           forEachCond(item.conds, (c) => {
-            const condSince = NETWORK_COND_SINCE[c.name.value];
+            const condSince = NETWORK_CONDITIONALS.get(c.name.value)?.since;
             if (condSince) need(condSince, `network ${c.name.value}=`, c);
           });
         }

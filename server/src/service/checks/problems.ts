@@ -1,10 +1,11 @@
 import type { Range } from 'vscode-languageserver-types';
 import type { Span } from '../ast';
 import { closest } from '../data/facts';
+import type { DiagnosticCode } from '../diagnosticRules';
 
 /** A finding before it becomes an LSP diagnostic: code, place, and message arguments. */
 export interface Problem extends Span {
-  readonly code: string;
+  readonly code: DiagnosticCode;
   readonly args: Readonly<Record<string, string>>;
   /** Places in other files that explain it (the error inside an included file). */
   readonly related?: readonly RelatedPlace[];
@@ -20,7 +21,7 @@ export interface RelatedPlace {
 export class ProblemSink {
   readonly problems: Problem[] = [];
 
-  add(code: string, span: Span, args: Record<string, string | undefined> = {}, related?: readonly RelatedPlace[]): void {
+  add(code: DiagnosticCode, span: Span, args: Record<string, string | undefined> = {}, related?: readonly RelatedPlace[]): void {
     const defined: Record<string, string> = {};
     for (const [k, v] of Object.entries(args)) if (v !== undefined) defined[k] = v;
     this.problems.push({ code, start: span.start, end: span.end, args: defined, ...(related?.length ? { related } : {}) });

@@ -2,6 +2,8 @@
  * Hover and completion documentation, in the project's own words. Facts follow the
  * apparmor.d(5) semantics of AppArmor 3.0–5.0; names come from facts.ts.
  */
+import type { DiagnosticCode } from '../diagnosticRules';
+import { ruleKeywordDocs } from './ruleKinds';
 
 /** What each plain file permission letter allows. */
 export const PERMISSION_DOCS: Readonly<Record<string, string>> = {
@@ -88,27 +90,12 @@ export const CAPABILITY_DOCS: Readonly<Record<string, string>> = {
   checkpoint_restore: 'Checkpoint and restore processes (set PIDs of new processes, read mappings).',
 };
 
-/** The keywords that start rules, with a line each for completion and hover. */
+/**
+ * The keywords, with a line each for completion and hover: the rule keywords from the
+ * table of rule kinds, then qualifiers and the other words.
+ */
 export const RULE_DOCS: Readonly<Record<string, string>> = {
-  capability: 'Grant Linux capabilities: `capability chown dac_override,` — or `capability,` for all.',
-  network: 'Network access by family and type: `network inet stream,`. From 4.0 also permissions and addresses.',
-  unix: 'Unix domain sockets: `unix (send, receive) type=stream peer=(label=foo),`.',
-  dbus: 'D-Bus messages and names: `dbus send bus=session path=/org/x member=Ping,`.',
-  signal: 'Sending and receiving signals: `signal (send) set=(term) peer=foo,`.',
-  ptrace: 'Tracing other tasks: `ptrace (read) peer=foo,`.',
-  mount: 'Mounting file systems: `mount fstype=tmpfs -> /tmp/,`.',
-  remount: 'Remounting: `remount /mnt/,`.',
-  umount: 'Unmounting: `umount /mnt/,`.',
-  unmount: 'Same as `umount`.',
-  pivot_root: 'Changing the root file system: `pivot_root oldroot=/old/ /new/,`.',
-  change_profile: 'Allow the task to move to another profile: `change_profile -> other,`.',
-  file: 'A file rule; `file,` alone allows all file access.',
-  link: 'Hard links: `link /src -> /dst,`.',
-  set: 'Resource limits: `set rlimit nofile <= 1024,`.',
-  userns: 'Creating user namespaces (4.0): `userns,`.',
-  mqueue: 'POSIX and System V message queues (4.0).',
-  io_uring: 'io_uring operations (4.0): `io_uring sqpoll,`.',
-  all: 'Every access of every kind (4.0): `all,`.',
+  ...Object.fromEntries(ruleKeywordDocs()),
   include: 'Insert another file here: `include <abstractions/base>`.',
   owner: 'Qualifier: the rule applies only to files owned by the task\'s user.',
   audit: 'Qualifier: log every access the rule matches.',
@@ -126,7 +113,7 @@ export const RULE_DOCS: Readonly<Record<string, string>> = {
   subset: 'In a link rule: the link may only have permissions the target already has.',
   safe: 'Before an exec rule: force the environment to be scrubbed.',
   unsafe: 'Before an exec rule: keep the environment (LD_PRELOAD and the like) across the transition.',
-  if: 'Conditional rules: `if ${BOOL} { … } else { … }`; 5.0 adds `and`, `or`, comparisons and `in`.',
+  if: 'Conditional rules: `if ${BOOL} { … } else { … }`, `if not ${BOOL}`, `if defined @{VAR}`; AppArmor 5.0 adds `and`, `or`, parentheses, comparisons and `in` (apparmor_parser 4.1 and older refuse them).',
   else: 'The other branch of an `if`.',
   rlimit: 'See `set rlimit`.',
 };
@@ -140,4 +127,16 @@ export const PERMISSION_WORD_DOCS: Readonly<Record<string, string>> = {
   connect: 'connect', shutdown: 'shut down a connection', getattr: 'read attributes', setattr: 'change attributes',
   getopt: 'read socket options', setopt: 'set socket options', open: 'open', delete: 'delete',
   override_creds: 'submit io_uring work with other credentials', sqpoll: 'create an io_uring submission-queue polling thread',
+};
+
+/** The risk behind each security advice, shown in the hover of the rule it is reported on. */
+export const SECURITY_DOCS: Readonly<Partial<Record<DiagnosticCode, string>>> = {
+  'unconfined-exec': 'Unconfined exec: the new program runs with no AppArmor policy at all, so everything this profile denies is open to it, and to anyone who can make it run something else. Use `px`/`cx` with a profile for the program, or `ix`.',
+  'exec-no-profile': 'A discrete transition (`px`/`Px`) needs a loaded profile for the program: with none, the exec fails. Write one, use `pix`/`cix` to inherit when there is none, or name it with `-> profile`.',
+  'writable-executable': 'Writable and executable: a program that can write a file and then run (or map) it can run any code it likes under this profile, so the rest of the policy no longer bounds what it does.',
+  'wide-write': 'Write access to a whole tree: the program can alter configuration, shell start-up files, other programs\' data and (for `/**`) the system itself. Name the folders it really writes.',
+  'risky-capability': 'This capability gives power over the kernel or over AppArmor itself (mounting, loading modules or BPF, raw device I/O, changing policy): a program holding it can usually escape its confinement.',
+  'bare-file-rule': 'A bare `file,` allows every path with every permission, execution included: the profile no longer confines files at all.',
+  'raw-network': 'Raw and packet sockets let a program build its own packets: spoof addresses, sniff the traffic of the machine, and bypass the port checks of the network stack.',
+  'log-write': 'Opened with `w`, a log can be truncated and rewritten, so a compromised program can erase its traces; with `a` it can only add to it.',
 };

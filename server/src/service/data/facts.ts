@@ -3,10 +3,11 @@
  * accepts in a given slot, paired with the first release that accepts it.
  *
  * Keeping them in one data-only module lets the checker, the version checks,
- * hover and completion all agree on the same vocabulary. The lists are taken
- * from the project's reference data (shared/reference/data/*) and the version
- * map in grammar.md §8–12; each table names the list it mirrors so it can be
- * re-synced when upstream grows.
+ * hover and completion all agree on the same vocabulary. The lists follow the
+ * apparmor.d(5) manual page and apparmor_parser's own tables in the AppArmor
+ * project (gitlab.com/apparmor/apparmor, `parser/`), dated by running the 3.0.8
+ * and 4.1 parsers on them; each table names the source file it mirrors so it
+ * can be re-synced when upstream grows.
  *
  * Version convention: '2.8' stands for "2.x or older" – nothing this project
  * targets distinguishes releases before that.
@@ -15,7 +16,7 @@
 /** First AppArmor release whose parser accepts the item, e.g. '2.8', '2.9', '3.0', '4.0', '4.1', '5.0'. Use '2.8' for anything older/"2.x". */
 export type Since = string;
 
-export interface Fact {
+interface Fact {
   readonly name: string;
   readonly since: Since;
 }
@@ -53,7 +54,7 @@ const SOCKET_PERM_NAMES = [
 // ---------------------------------------------------------------------------
 
 /**
- * capabilities.txt / capabilities_numbered.tsv (41 names, kernel numbers 0–40).
+ * The parser's built-in capability table, parser/base_cap_names.h (41 names, kernel numbers 0–40).
  * The parser has shipped its own built-in table since 3.0 (earlier releases
  * generated it from whatever kernel headers they were built against, so an
  * exact 2.x version is meaningless). checkpoint_restore only landed in 3.0.1,
@@ -74,7 +75,7 @@ export const CAPABILITIES: FactTable = table('3.0', [
 // network
 // ---------------------------------------------------------------------------
 
-/** network_families.txt (45, including unspec and unix); all long predate 3.0. */
+/** The address families of parser/network.cc (45, including unspec and unix); all long predate 3.0. */
 export const NETWORK_FAMILIES: FactTable = table('2.8', [
   'unspec', 'unix', 'inet', 'ax25', 'ipx', 'appletalk', 'netrom', 'bridge', 'atmpvc', 'x25',
   'inet6', 'rose', 'netbeui', 'security', 'key', 'netlink', 'packet', 'ash', 'econet', 'atmsvc',
@@ -83,18 +84,18 @@ export const NETWORK_FAMILIES: FactTable = table('2.8', [
   'qipcrtr', 'smc', 'xdp', 'mctp',
 ]);
 
-/** network_types.txt: socket types usable after (or instead of) a family. */
+/** parser/network.cc: socket types usable after (or instead of) a family. */
 export const NETWORK_TYPES: FactTable = table('2.8', [
   'stream', 'dgram', 'seqpacket', 'rdm', 'raw', 'packet',
 ]);
 
-/** network_protocols.txt: the only protocol words the parser knows. */
+/** parser/network.cc: the only protocol words the parser knows. */
 export const NETWORK_PROTOCOLS: FactTable = table('2.8', ['tcp', 'udp', 'icmp']);
 
-/** network_perms.txt: before 4.0 a network rule carried no permission list at all. */
+/** parser/network.cc: before 4.0 a network rule carried no permission list at all. */
 export const NETWORK_PERMS: FactTable = table('4.0', SOCKET_PERM_NAMES);
 
-/** network_conditionals.txt; ip/port/peer came with fine-grained network in 4.0, interface/label in 5.0. */
+/** parser/network.cc; ip/port/peer came with fine-grained network in 4.0, interface/label in 5.0. */
 export const NETWORK_CONDITIONALS: FactTable = merge(
   table('4.0', ['ip', 'port', 'peer']),
   table('5.0', ['interface', 'label']),
@@ -104,29 +105,19 @@ export const NETWORK_CONDITIONALS: FactTable = merge(
 // unix (2.9)
 // ---------------------------------------------------------------------------
 
-/** unix_perms.txt: same words as network, but available since unix rules appeared. */
+/** parser/af_unix.cc: same words as network, but available since unix rules appeared. */
 export const UNIX_PERMS: FactTable = table('2.9', SOCKET_PERM_NAMES);
 
-/** unix_conditionals.txt. `protocol=` parses but upstream says it is not enforced yet. */
-export const UNIX_CONDITIONALS: FactTable = table('2.9', [
-  'type', 'protocol', 'addr', 'label', 'peer',
-]);
-
-/** unix_addr_special_values.txt: the addr= values that are not an @abstract or path name. */
+/** parser/af_unix.cc: the addr= values that are not an @abstract or path name. */
 export const UNIX_ADDR_SPECIAL: FactTable = table('2.9', ['none', 'auto']);
 
 // ---------------------------------------------------------------------------
 // dbus (2.9)
 // ---------------------------------------------------------------------------
 
-/** dbus_perms.txt. */
+/** parser/dbus.cc. */
 export const DBUS_PERMS: FactTable = table('2.9', [
   'send', 'receive', 'bind', 'eavesdrop', 'read', 'write', 'r', 'w', 'rw',
-]);
-
-/** dbus_conditionals.txt; `label` is only meaningful inside peer=( ). */
-export const DBUS_CONDITIONALS: FactTable = table('2.9', [
-  'bus', 'path', 'interface', 'member', 'name', 'peer', 'label',
 ]);
 
 // ---------------------------------------------------------------------------
@@ -134,7 +125,7 @@ export const DBUS_CONDITIONALS: FactTable = table('2.9', [
 // ---------------------------------------------------------------------------
 
 /**
- * signals.txt with signals_versions.tsv: everything arrived with signal rules
+ * parser/signal.cc, dated by the 3.0.8 and 4.x parsers: everything arrived with signal rules
  * in 2.9 except tstp and poll, which 3.0.8 rejects and 5.0 accepts. `exists`
  * is the pseudo-signal 0 (permission probing), not a typo.
  */
@@ -149,42 +140,37 @@ export const SIGNALS: FactTable = merge(
 
 /**
  * Realtime signals are numbered relative to SIGRTMIN rather than listed, so
- * they get a predicate instead of 33 table rows. signals_realtime.txt lists
+ * they get a predicate instead of 33 table rows. parser/signal.cc takes
  * exactly rtmin+0 … rtmin+32 (3.0.8 rejects rtmin+33); only those canonical
  * spellings are accepted – no leading zeros or signs – so what we accept is
- * exactly the reference list. Since 2.9, like the other signals.
+ * exactly the parser's range. Since 2.9, like the other signals.
  */
 export function isRealtimeSignal(name: string): boolean {
-  const m = /^rtmin\+(0|[1-9][0-9]?)$/.exec(name);
+  // apparmor_parser reads the number as a number: leading zeros are allowed (rtmin+007).
+  const m = /^rtmin\+([0-9]+)$/.exec(name);
   return m !== null && Number(m[1]) <= 32;
 }
 
-/** signal_perms.txt. */
+/** parser/signal.cc. */
 export const SIGNAL_PERMS: FactTable = table('2.9', [
   'send', 'receive', 'read', 'write', 'r', 'w', 'rw',
 ]);
-
-/** signal_conditionals.txt. */
-export const SIGNAL_CONDITIONALS: FactTable = table('2.9', ['peer', 'set']);
 
 // ---------------------------------------------------------------------------
 // ptrace (2.9)
 // ---------------------------------------------------------------------------
 
-/** ptrace_perms.txt. */
+/** parser/ptrace.cc. */
 export const PTRACE_PERMS: FactTable = table('2.9', [
   'trace', 'tracedby', 'read', 'readby', 'write', 'r', 'w', 'rw',
 ]);
-
-/** ptrace_conditionals.txt: peer= is the only one. */
-export const PTRACE_CONDITIONALS: FactTable = table('2.9', ['peer']);
 
 // ---------------------------------------------------------------------------
 // mount / remount / umount / pivot_root (2.8)
 // ---------------------------------------------------------------------------
 
 /**
- * mount_options.txt (60 words) dated by mount_options_versions.tsv: five newer
+ * parser/mount.cc (60 words), dated by the 3.0.8 and 4.x parsers: five newer
  * kernel flags were only taught to the parser in 4.0; the rest are already in
  * 3.0.8. Note the single-letter aliases (r, w, B, M, R) are case-sensitive.
  */
@@ -219,52 +205,38 @@ export const MOUNT_OPPOSITES: ReadonlyMap<string, readonly string[]> = new Map(
   MOUNT_OPPOSITE_GROUPS.flatMap(([on, off]) => [...on.map((o) => [o, off] as const), ...off.map((o) => [o, on] as const)]),
 );
 
-/** mount_conditionals.txt: option/vfstype are accepted synonyms of options/fstype. */
-export const MOUNT_CONDITIONALS: FactTable = table('2.8', [
-  'options', 'option', 'fstype', 'vfstype',
-]);
-
-/** pivot_root_conditionals.txt. */
-export const PIVOT_ROOT_CONDITIONALS: FactTable = table('2.8', ['oldroot']);
-
 // ---------------------------------------------------------------------------
 // 4.0 rule types: mqueue, io_uring, userns
 // ---------------------------------------------------------------------------
 
-/** mqueue_perms.txt. */
+/** parser/mqueue.cc. */
 export const MQUEUE_PERMS: FactTable = table('4.0', [
   'create', 'open', 'delete', 'getattr', 'setattr', 'read', 'write', 'r', 'w', 'rw',
 ]);
 
-/** mqueue_types.txt: the value decides whether the queue name is a path or a number. */
+/** parser/mqueue.cc: the value decides whether the queue name is a path or a number. */
 export const MQUEUE_TYPES: FactTable = table('4.0', ['posix', 'sysv']);
 
-/** mqueue_conditionals.txt. */
-export const MQUEUE_CONDITIONALS: FactTable = table('4.0', ['type', 'label']);
-
-/** io_uring_perms.txt. */
+/** parser/io_uring.cc. */
 export const IO_URING_PERMS: FactTable = table('4.0', ['override_creds', 'sqpoll']);
 
-/** io_uring_conditionals.txt. */
-export const IO_URING_CONDITIONALS: FactTable = table('4.0', ['label']);
-
-/** userns_perms.txt: creating a namespace is the only mediated action. */
+/** parser/userns.cc: creating a namespace is the only mediated action. */
 export const USERNS_PERMS: FactTable = table('4.0', ['create']);
 
 // ---------------------------------------------------------------------------
 // set rlimit
 // ---------------------------------------------------------------------------
 
-/** rlimits.txt (17); `ofile` is the old BSD spelling of nofile, kept by the parser. */
+/** rlimit_table in parser/parser_misc.c and RLIMIT in apparmor.d(5) (17); `ofile` is the old BSD spelling of nofile, kept by the parser. */
 export const RLIMITS: FactTable = table('2.8', [
   'cpu', 'fsize', 'data', 'stack', 'core', 'rss', 'nofile', 'ofile', 'as', 'nproc', 'memlock',
   'locks', 'sigpending', 'msgqueue', 'nice', 'rtprio', 'rttime',
 ]);
 
-/** rlimit_size_units.txt: optional suffixes on size limits (K/M/G, with or without B). */
+/** RLIMIT SIZE in apparmor.d(5), as the parser takes it: optional suffixes on size limits (K/M/G, with or without B). */
 export const RLIMIT_SIZE_UNITS: FactTable = table('2.8', ['K', 'KB', 'M', 'MB', 'G', 'GB']);
 
-/** rlimit_time_units.txt: suffixes for cpu/rttime; singular and plural both work. */
+/** RLIMIT TIME in apparmor.d(5): suffixes for cpu/rttime; singular and plural both work. */
 export const RLIMIT_TIME_UNITS: FactTable = table('2.8', [
   'us', 'microsecond', 'microseconds', 'ms', 'millisecond', 'milliseconds',
   's', 'sec', 'second', 'seconds', 'min', 'minute', 'minutes',
@@ -294,7 +266,7 @@ function flag(name: string, since: Since, kind: ProfileFlag['kind'], extra: Flag
 }
 
 /**
- * profile_flags.txt / profile_flags_versions.tsv ('2.x' and '2.x/3.0' → '2.8').
+ * The flags of parser/parser_yacc.y (the profile code in 4.x), dated by the 3.0.8 and 4.x parsers ('2.x' → '2.8').
  * Value-taking flags are keyed without their `=`. attach_disconnected.ipc is
  * valid both bare and as `attach_disconnected.ipc=/path` (both 5.0), so it has
  * `value` set yet a missing value is not an error for it. `debug` is dated 4.0
@@ -326,7 +298,7 @@ export const PROFILE_FLAGS: ReadonlyMap<string, ProfileFlag> = new Map([
 ]);
 
 /**
- * errno_names_for_error_flag.txt: values for the 4.1 `error=` flag. Stored in
+ * The errno names apparmor_parser takes for the 4.1 `error=` flag. Stored in
  * upper case; the parser matches them case-insensitively, so callers should
  * upper-case before looking up. Aliases (EWOULDBLOCK, EDEADLOCK, ENOTSUP) are
  * listed because the parser accepts them too.
@@ -356,53 +328,18 @@ export const ERRNO_NAMES: FactTable = table('4.1', [
 // keywords
 // ---------------------------------------------------------------------------
 
-/**
- * keywords_versions.tsv (same 73 words as keywords.txt). The date is the first
- * release named in the "since" column, so words whose meaning widened later
- * (`create` for network/userns/mqueue in 4.0, `in` as an `if` operator in 5.0,
- * the socket perms for network in 4.0) carry their original date; the per-rule
- * tables above hold the narrower facts. `prompt` here is the 4.1 rule
- * qualifier – the 4.0 profile flag of the same name lives in PROFILE_FLAGS.
- */
-export const KEYWORDS: FactTable = merge(
-  table('2.8', [
-    'alias', 'rewrite', '#include', 'if', 'else', 'not', 'defined', 'in', 'profile', 'hat',
-    'flags', 'audit', 'deny', 'owner', 'user', 'other', 'file', 'link', 'subset', 'safe',
-    'unsafe', 'capability', 'network', 'mount', 'remount', 'umount', 'unmount', 'pivot_root',
-    'change_profile', 'set', 'rlimit', 'infinity',
-  ]),
-  table('2.9', [
-    'allow', 'unix', 'dbus', 'signal', 'ptrace', 'peer', 'send', 'receive', 'bind', 'read',
-    'write', 'eavesdrop', 'trace', 'tracedby', 'readby', 'create', 'listen', 'accept', 'connect',
-    'shutdown', 'getattr', 'setattr', 'getopt', 'setopt',
-  ]),
-  table('2.10', ['include']),
-  table('2.13', ['exists']),
-  table('3.0', ['abi', 'xattrs']),
-  table('4.0', [
-    'userns', 'mqueue', 'io_uring', 'all', 'open', 'delete', 'override_creds', 'sqpoll',
-  ]),
-  table('4.1', ['priority', 'prompt']),
-  table('5.0', ['and', 'or', 'identities']),
-);
-
 // ---------------------------------------------------------------------------
 // file rules
 // ---------------------------------------------------------------------------
 
 /**
- * exec_modes.txt minus bare `x`: the 15 exec transitions. Bare `x` is left out
+ * EXEC TRANSITION in apparmor.d(5) minus bare `x`: the 15 exec transitions. Bare `x` is left out
  * on purpose because it is only legal under `deny`, so it is not a transition
  * in its own right. Letter case matters: upper case p/c/u means the
  * environment is scrubbed, lower case means it is kept.
  */
 export const EXEC_MODES: FactTable = table('2.8', [
   'ix', 'ux', 'Ux', 'px', 'Px', 'cx', 'Cx', 'pix', 'Pix', 'cix', 'Cix', 'pux', 'PUx', 'cux', 'CUx',
-]);
-
-/** file_perm_chars.txt: every letter that may appear in a file permission string. */
-export const FILE_PERM_CHARS: ReadonlySet<string> = new Set([
-  'r', 'w', 'a', 'l', 'k', 'm', 'x', 'i', 'u', 'U', 'p', 'P', 'c', 'C',
 ]);
 
 /** builtin_variables.txt: variables the parser defines itself (names without `@{ }`). */
@@ -511,12 +448,12 @@ export const STANDARD_INCLUDES: readonly string[] = [
 ];
 
 // ---------------------------------------------------------------------------
-// kernel audit log (tools-and-logs.md §3)
+// kernel audit log (the kernel's security/apparmor/audit.c, libapparmor's log parser)
 // ---------------------------------------------------------------------------
 
 /**
- * audit_log_apparmor_values.txt: the `apparmor=` values. KILLED and AUTO come from the
- * kernel's own table; libapparmor's scanner does not list them, but they occur.
+ * The `apparmor=` values: the kernel's audit mode names (security/apparmor/audit.c). KILLED
+ * and AUTO come only from that table; libapparmor's log scanner does not list them, but they occur.
  */
 export const AUDIT_MODES: ReadonlySet<string> = new Set([
   'AUDIT', 'ALLOWED', 'DENIED', 'HINT', 'STATUS', 'ERROR', 'KILLED', 'AUTO',

@@ -1,7 +1,9 @@
+import { descend, runDeep, type Deep } from '../deep';
 import type { Range, TextEdit } from 'vscode-languageserver-types';
 import type { BlockNode, BodyItem, FileNode, RuleNode, Span, TopItem } from '../ast';
 import { LineIndex } from '../diagnostics';
 import { parse } from '../parser';
+import { orderPerms } from '../permOrder';
 import { ifBlocks } from '../walk';
 
 export interface FormatOptions {
@@ -21,8 +23,6 @@ export interface FormatOptions {
 }
 
 export type Spacing = 'keep' | 'single' | 'columns';
-
-const PERM_ORDER = 'mrwalk';
 
 /**
  * Formats a whole file: indentation by nesting, one rule per line, whitespace-only lines
@@ -88,7 +88,8 @@ function spacingEdits(text: string, ast: FileNode, options: FormatOptions): Edit
   const edits: Edit[] = [];
   // Quoted strings and comments are kept exactly as written.
   const quoted = [...quotedSpans(ast, text), ...ast.comments].sort((a, b) => a.start - b.start);
-  const visitBlock = (items: readonly (TopItem | BodyItem)[], block?: BlockNode): void => {
+  // Generators run on an explicit stack (deep.ts): blocks nest thousands deep.
+  const visitBlock = function* (items: readonly (TopItem | BodyItem)[], block?: BlockNode): Deep<void> {
     let prevEnd = block ? block.start + 1 : -1;
     for (const item of items) {
       if (prevEnd >= 0 && sameLine(text, prevEnd, item.start) && !commentBetween(ast, prevEnd, item.start)) {
@@ -99,14 +100,14 @@ function spacingEdits(text: string, ast: FileNode, options: FormatOptions): Edit
       if (item.type === 'rule') ruleEdits(text, item, quoted, edits, single, options.sortPermissions ?? false);
       if (item.type === 'profile' && single) collapseBlanks(text, { start: item.start, end: item.body.start }, quoted, edits);
       if (item.type === 'include' && options.modernIncludes && item.legacy) edits.push({ start: item.keyword.start, end: item.keyword.end, text: 'include' });
-      for (const child of childBlocks(item)) visitBlock(child.items, child);
+      for (const child of childBlocks(item)) yield* descend(visitBlock(child.items, child));
     }
     if (block && block.closed) {
       const close = block.end - 1;
       if (items.length > 0 && sameLine(text, prevEnd, close)) edits.push({ start: prevEnd, end: close, text: '\n' });
     }
   };
-  visitBlock(ast.items);
+  runDeep(visitBlock(ast.items));
   return edits;
 }
 
@@ -137,35 +138,28 @@ function collapseBlanks(text: string, span: Span, quoted: Span[], edits: Edit[],
   }
 }
 
-/** Plain letters first in the order m r w a l k, then the exec transition as written. */
-export function orderPerms(perms: string): string {
-  const exec = /(?:[pPcC][iIuU]?|[iIuU])[xX]|[xX]/.exec(perms);
-  const rest = exec ? perms.slice(0, exec.index) + perms.slice(exec.index + exec[0].length) : perms;
-  if (!/^[mrwalk]*$/.test(rest) || (exec && /[xX]/.test(rest))) return perms;
-  const letters = [...rest].sort((a, b) => PERM_ORDER.indexOf(a) - PERM_ORDER.indexOf(b)).join('');
-  return letters + (exec ? exec[0] : '');
-}
-
 /** Re-indents each line by its nesting; lines inside strings and value continuations keep their text. */
 function indent(text: string, ast: FileNode, options: FormatOptions): string {
   const unit = options.insertSpaces ? ' '.repeat(options.tabSize) : '\t';
   const blocks: Span[] = [];
   const continued: Span[] = [];
-  const visit = (items: readonly (TopItem | BodyItem)[]): void => {
+  const visit = function* (items: readonly (TopItem | BodyItem)[]): Deep<void> {
     for (const item of items) {
       const children = childBlocks(item);
       for (const b of children) {
         blocks.push(b);
-        visit(b.items);
+        yield* descend(visit(b.items));
       }
       if (children.length === 0 && item.type !== 'variable') continued.push(item);
     }
   };
-  visit(ast.items);
+  runDeep(visit(ast.items));
   const quoted = quotedSpans(ast, text);
   const variables = ast.items.filter((i) => i.type === 'variable');
-  // Blocks open at a line: lines come in order, and blocks in the order they open, so a
-  // block is dropped once a line starts at its closing brace or after it.
+  // Blocks open at a line, innermost last: lines come in order, and blocks in the order they
+  // open, so a block is dropped once a line starts at its closing brace or after it. Blocks
+  // nest, so those still open are the ones on the stack (a scan of it per line was
+  // quadratic in the depth).
   const open: Span[] = [];
   let next = 0;
   const lines = text.split('\n');
@@ -177,12 +171,14 @@ function indent(text: string, ast: FileNode, options: FormatOptions): string {
     const trimmed = line.replace(/^[ \t]+/, '').replace(/[ \t]+$/, '');
     if (trimmed === '') return '';
     const first = start + (line.length - line.replace(/^[ \t]+/, '').length);
-    while (next < blocks.length && blocks[next]!.start < first) open.push(blocks[next++]!);
-    let depth = 0;
-    for (let i = open.length - 1; i >= 0; i--) {
-      if (first < open[i]!.end - 1) depth++;
-      else open.splice(i, 1);
+    while (next < blocks.length && blocks[next]!.start < first) {
+      const b = blocks[next++]!;
+      // Blocks that ended before this one began do not hold it.
+      while (open.length > 0 && open[open.length - 1]!.end <= b.start) open.pop();
+      open.push(b);
     }
+    while (open.length > 0 && first >= open[open.length - 1]!.end - 1) open.pop();
+    let depth = open.length;
     if (inside(continued, first)) depth += 2;
     return unit.repeat(depth) + trimmed;
   });
@@ -261,7 +257,7 @@ function alignColumns(text: string, fragment: boolean): string {
     const column = Math.max(...run.map((r) => r.column)) + 1;
     for (const r of run) edits.push({ start: r.pathEnd, end: r.permsStart, text: ' '.repeat(column - r.column) });
   };
-  const visit = (items: readonly (TopItem | BodyItem)[]): void => {
+  const visit = function* (items: readonly (TopItem | BodyItem)[]): Deep<void> {
     let run: Alignable[] = [];
     for (const item of items) {
       const a = alignable(text, lines, item);
@@ -270,11 +266,11 @@ function alignColumns(text: string, fragment: boolean): string {
         run = [];
       }
       if (a) run.push(a);
-      for (const child of childBlocks(item)) visit(child.items);
+      for (const child of childBlocks(item)) yield* descend(visit(child.items));
     }
     flush(run);
   };
-  visit(ast.items);
+  runDeep(visit(ast.items));
   return applyEdits(text, edits);
 }
 

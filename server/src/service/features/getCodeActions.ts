@@ -1,9 +1,10 @@
 import { CodeAction, CodeActionKind, Diagnostic, TextEdit } from 'vscode-languageserver-types';
 import type { FileNode } from '../ast';
 import type { LineIndex } from '../diagnostics';
+import { type DiagnosticCode, isDiagnosticCode } from '../diagnosticRules';
 import { logLineFix } from './logLineFix';
 
-type Fix = (d: Diagnostic, ctx: FixContext) => CodeAction | undefined;
+type Fix = (d: Diagnostic, ctx: FixContext) => CodeAction | readonly CodeAction[] | undefined;
 
 interface FixContext {
   readonly uri: string;
@@ -29,7 +30,7 @@ const replaceWithSuggestion: Fix = (d, ctx) => {
 };
 
 /** Quick fixes by diagnostic code. Each is tested: applied, its diagnostic goes and nothing else changes. */
-const FIXES: Readonly<Record<string, Fix>> = {
+const FIXES: Readonly<Partial<Record<DiagnosticCode, Fix>>> = {
   'missing-comma': (d, ctx) => action('Add the missing comma', d, ctx.uri, [TextEdit.insert(d.range.end, ',')]),
   'include-comma': (d, ctx) => action('Remove the comma', d, ctx.uri, [TextEdit.del(d.range)]),
   'stray-comma': (d, ctx) => action('Remove the comma', d, ctx.uri, [TextEdit.del(d.range)]),
@@ -39,7 +40,35 @@ const FIXES: Readonly<Record<string, Fix>> = {
   },
   'write-and-append': (d, ctx) => {
     const perms = slice(ctx, d);
-    return action(`Keep 'w' (drop 'a'): ${perms.replace('a', '')}`, d, ctx.uri, [TextEdit.replace(d.range, perms.replace('a', ''))]);
+    // Appending only is the safer of the two (a log cannot be rewritten), so it is offered too.
+    const appendOnly = perms.replace(/w/g, '');
+    return [
+      action(`Keep 'w' (drop 'a'): ${perms.replace('a', '')}`, d, ctx.uri, [TextEdit.replace(d.range, perms.replace('a', ''))]),
+      action(`Keep 'a' (drop 'w', append only): ${appendOnly}`, d, ctx.uri, [TextEdit.replace(d.range, appendOnly)], false),
+    ];
+  },
+  'log-write': (d, ctx) => {
+    const perms = slice(ctx, d);
+    return action(`Append only: ${perms.replace('w', 'a')}`, d, ctx.uri, [TextEdit.replace(d.range, perms.replace('w', 'a'))], false);
+  },
+  'unconfined-exec': (d, ctx) => {
+    const perms = slice(ctx, d);
+    const m = /([pPcC]?)([uU])x/.exec(perms);
+    if (!m) return undefined;
+    // Keep the scrubbing the author chose: an upper-case letter scrubs the environment.
+    const scrub = m[0] !== m[0].toLowerCase();
+    const to = (mode: string): string => perms.slice(0, m.index) + mode + perms.slice(m.index + m[0].length);
+    const discrete = m[1] && /[cC]/.test(m[1]) ? (scrub ? 'Cx' : 'cx') : scrub ? 'Px' : 'px';
+    return [
+      action(`Use '${discrete}': the program's own profile`, d, ctx.uri, [TextEdit.replace(d.range, to(discrete))], false),
+      action("Use 'ix': stay in this profile", d, ctx.uri, [TextEdit.replace(d.range, to('ix'))], false),
+    ];
+  },
+  'raw-network': (d, ctx) => {
+    const start = ctx.lines.offsetAt(d.range.start);
+    const at = ctx.text.lastIndexOf('network', start);
+    if (at < 0) return undefined;
+    return action("Deny it: 'deny network …'", d, ctx.uri, [TextEdit.insert(ctx.lines.positionAt(at), 'deny ')], false);
   },
   // The folder is the user's to pick: the client's command opens a folder picker and writes apparmor.includeDirs.
   'include-path-unresolved': (d) => ({
@@ -104,9 +133,10 @@ export function getCodeActions(uri: string, text: string, ast: FileNode, lines: 
   const ctx: FixContext = { uri, text, ast, lines };
   const out: CodeAction[] = [];
   for (const d of diagnostics) {
-    const fix = typeof d.code === 'string' ? FIXES[d.code] : undefined;
+    const fix = isDiagnosticCode(d.code) ? FIXES[d.code] : undefined;
     const a = fix?.(d, ctx);
-    if (a) out.push(a);
+    if (Array.isArray(a)) out.push(...(a as readonly CodeAction[]));
+    else if (a) out.push(a as CodeAction);
   }
   for (const a of logLineFixes(ctx, diagnostics)) out.push(a);
   return out;

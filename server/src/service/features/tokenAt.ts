@@ -1,6 +1,7 @@
+import { descend, runDeep, type Deep } from '../deep';
 import type { BodyItem, FileNode, ProfileNode, Span, Token, TopItem } from '../ast';
 
-export type TokenRole = 'keyword' | 'perms' | 'path' | 'target' | 'word' | 'perm' | 'condName' | 'condValue' | 'flag' | 'qualifier' | 'include' | 'profileName';
+type TokenRole = 'keyword' | 'perms' | 'path' | 'target' | 'word' | 'perm' | 'condName' | 'condValue' | 'flag' | 'qualifier' | 'include' | 'profileName';
 
 export interface TokenAt {
   readonly item: TopItem | BodyItem;
@@ -14,10 +15,11 @@ const within = (s: Span | undefined, offset: number): boolean => !!s && s.start 
 
 /** The token under `offset`, with what it is in its rule. */
 export function tokenAt(ast: FileNode, offset: number): TokenAt | undefined {
-  return findIn(ast.items, offset, undefined);
+  return runDeep(findIn(ast.items, offset, undefined));
 }
 
-function findIn(items: readonly (TopItem | BodyItem)[], offset: number, profile: ProfileNode | undefined): TokenAt | undefined {
+/** A generator run on an explicit stack (deep.ts): blocks nest thousands deep. */
+function* findIn(items: readonly (TopItem | BodyItem)[], offset: number, profile: ProfileNode | undefined): Deep<TokenAt | undefined> {
   for (const item of items) {
     if (!within(item, offset)) continue;
     switch (item.type) {
@@ -25,15 +27,15 @@ function findIn(items: readonly (TopItem | BodyItem)[], offset: number, profile:
         for (const f of item.flags ?? []) if (within(f.name, offset)) return { item, token: f.name, role: 'flag', profile: item };
         if (within(item.keyword, offset)) return { item, token: item.keyword!, role: 'keyword', profile: item };
         if (within(item.name, offset)) return { item, token: item.name!, role: 'profileName', profile: item };
-        return findIn(item.body.items, offset, item);
+        return yield* descend(findIn(item.body.items, offset, item));
       }
       case 'qualifierBlock':
         for (const q of item.qualifiers.all) if (within(q, offset)) return { item, token: q, role: 'qualifier', profile };
-        return findIn(item.body.items, offset, profile);
+        return yield* descend(findIn(item.body.items, offset, profile));
       case 'if': {
-        const inner = findIn(item.then.items, offset, profile);
+        const inner = yield* descend(findIn(item.then.items, offset, profile));
         if (inner) return inner;
-        if (item.else) return findIn('items' in item.else ? item.else.items : [item.else], offset, profile);
+        if (item.else) return yield* descend(findIn('items' in item.else ? item.else.items : [item.else], offset, profile));
         return undefined;
       }
       case 'include':

@@ -26,7 +26,7 @@ export interface FileAccess extends Base {
   readonly execTarget?: string;
 }
 
-export interface CapabilityAccess extends Base { readonly class: 'capability'; readonly name: string }
+interface CapabilityAccess extends Base { readonly class: 'capability'; readonly name: string }
 export interface NetworkAccess extends Base {
   readonly class: 'network';
   readonly family?: string;
@@ -43,9 +43,9 @@ export interface UnixAccess extends Base {
   readonly peerAddr?: string;
   readonly peerLabel?: string;
 }
-export interface SignalAccess extends Base { readonly class: 'signal'; readonly signal?: string; readonly peer?: string }
-export interface PtraceAccess extends Base { readonly class: 'ptrace'; readonly peer?: string }
-export interface DbusAccess extends Base {
+interface SignalAccess extends Base { readonly class: 'signal'; readonly signal?: string; readonly peer?: string }
+interface PtraceAccess extends Base { readonly class: 'ptrace'; readonly peer?: string }
+interface DbusAccess extends Base {
   readonly class: 'dbus';
   readonly bus?: string;
   readonly path?: string;
@@ -62,13 +62,13 @@ export interface MountAccess extends Base {
   readonly source?: string;
   readonly point?: string;
 }
-export interface UmountAccess extends Base { readonly class: 'umount'; readonly point: string }
-export interface PivotRootAccess extends Base { readonly class: 'pivot_root'; readonly newRoot?: string; readonly oldRoot?: string }
-export interface ChangeProfileAccess extends Base { readonly class: 'change_profile'; readonly target: string }
-export interface ChangeHatAccess extends Base { readonly class: 'change_hat'; readonly hat: string }
-export interface UsernsAccess extends Base { readonly class: 'userns' }
-export interface IoUringAccess extends Base { readonly class: 'io_uring'; readonly label?: string }
-export interface MqueueAccess extends Base { readonly class: 'mqueue'; readonly type: 'posix' | 'sysv'; readonly name?: string }
+interface UmountAccess extends Base { readonly class: 'umount'; readonly point: string }
+interface PivotRootAccess extends Base { readonly class: 'pivot_root'; readonly newRoot?: string; readonly oldRoot?: string }
+interface ChangeProfileAccess extends Base { readonly class: 'change_profile'; readonly target: string }
+interface ChangeHatAccess extends Base { readonly class: 'change_hat'; readonly hat: string }
+interface UsernsAccess extends Base { readonly class: 'userns' }
+interface IoUringAccess extends Base { readonly class: 'io_uring'; readonly label?: string }
+interface MqueueAccess extends Base { readonly class: 'mqueue'; readonly type: 'posix' | 'sysv'; readonly name?: string }
 
 export type Access =
   | FileAccess | CapabilityAccess | NetworkAccess | UnixAccess | SignalAccess | PtraceAccess
@@ -85,7 +85,7 @@ export function isAccess(d: Described): d is Access {
 }
 
 /** The permission words a record asks for: what was denied, else what was requested. */
-export function requestedWords(record: AuditRecord): string[] | undefined {
+function requestedWords(record: AuditRecord): string[] | undefined {
   const f = record.fields;
   const raw = f['denied'] ?? f['requested'] ?? f['denied_mask'] ?? f['requested_mask'] ?? f['mask'];
   return raw === undefined ? undefined : raw.split(/[\s,]+/).filter((w) => w !== '');

@@ -46,10 +46,8 @@ function lettersGranted(scoped: ScopedRule, a: FileAccess, set: RuleSet): string
   if (rule.kind !== 'file') return [];
   if (!rule.path) return rule.perms ? permLetters(rule.perms.value) : EVERY_LETTER;
   if (!matchesGlob(rule.path.value, a.path, set.vars)) return [];
-  const letters = permLetters(rule.perms?.value ?? '');
-  // A link permission names the targets it allows, when it names any.
-  if (a.linkTarget !== undefined && rule.target && !matchesGlob(rule.target.value, a.linkTarget, set.vars)) return letters.filter((l) => l !== 'l');
-  return letters;
+  // A file rule's `-> NAME` names an exec transition's target, not a link's: its `l` allows links to any file.
+  return permLetters(rule.perms?.value ?? '');
 }
 
 function linkMatches(rule: LinkRuleNode, a: FileAccess, set: RuleSet): boolean {
@@ -57,8 +55,20 @@ function linkMatches(rule: LinkRuleNode, a: FileAccess, set: RuleSet): boolean {
   return !rule.target || a.linkTarget === undefined || matchesGlob(rule.target.value, a.linkTarget, set.vars);
 }
 
+const lettersOf = new Map<string, string[]>();
+
 /** Letters of a permission string; any exec transition (`ix`, `Px` …) or bare `x` counts as `x`. */
 export function permLetters(perms: string): string[] {
+  let known = lettersOf.get(perms);
+  if (!known) {
+    known = readLetters(perms);
+    if (lettersOf.size > 1000) lettersOf.clear();
+    lettersOf.set(perms, known);
+  }
+  return known;
+}
+
+function readLetters(perms: string): string[] {
   const out = new Set<string>();
   for (const c of perms.toLowerCase()) {
     if ('rwalkm'.includes(c)) out.add(c);

@@ -1,4 +1,4 @@
-import type { CondNode, CondRuleNode, RuleKind } from '../ast';
+import type { CondNode, CondRuleNode, RuleKind, RuleNode } from '../ast';
 import { NETWORK_FAMILIES, NETWORK_TYPES } from '../data/facts';
 import type * as A from './access';
 import { matchesGlob } from './glob';
@@ -25,12 +25,23 @@ export function allowsByConditionals(set: RuleSet, access: A.Access): boolean {
   const kinds = KINDS[access.class] ?? [access.class as RuleKind];
   let allowed = false;
   for (const s of set.rules) {
-    const rule = s.rule;
-    const hit = rule.kind === 'all' || (isCondRule(rule) && kinds.includes(rule.kind) && match !== undefined && match(rule, access, set));
+    const hit = ruleMatches(s.rule, access, set, kinds, match);
     if (hit && s.deny) return false;
     allowed ||= hit;
   }
   return allowed;
+}
+
+/**
+ * Whether one rule (of one of `kinds`, the access class's own by default) covers the access,
+ * whatever its allow or deny: the evaluator weighs allow against deny itself.
+ */
+export function ruleMatches(
+  rule: RuleNode, access: A.Access, set: RuleSet,
+  kinds: readonly RuleKind[] = KINDS[access.class] ?? [access.class as RuleKind],
+  match = MATCHERS[access.class] as Matcher<A.Access> | undefined,
+): boolean {
+  return rule.kind === 'all' || (isCondRule(rule) && kinds.includes(rule.kind) && match !== undefined && match(rule, access, set));
 }
 
 function isCondRule(rule: { kind: string }): rule is CondRuleNode {

@@ -14,17 +14,48 @@ const MAX_DEPTH = 16;
 const VARIABLE = /@\{([A-Za-z][A-Za-z0-9_]*)\}/;
 
 const compiled = new Map<string, RegExp | null>();
+const NO_VARIABLES: Variables = new Map();
+/**
+ * Each glob compiled once per set of variable values (a rule set keeps one), every
+ * expansion in one pattern: evaluating a profile of thousands of rules tests one
+ * pattern per rule instead of expanding its variables again on every access.
+ */
+const byVariables = new WeakMap<Variables, Map<string, RegExp | null>>();
+const MAX_CACHED = 50_000;
 
 /**
  * Whether `glob` matches `value` exactly, variables expanded from `vars`. Repeated
  * slashes collapse in paths (the default) but not in labels, where `//` separates a
  * profile from its hat or child.
  */
-export function matchesGlob(glob: string, value: string, vars: Variables = new Map(), path = true): boolean {
-  return expandVariables(glob, vars).some((g) => {
-    const re = compile(path ? collapseSlashes(g) : g);
-    return re !== null && re.test(value);
-  });
+export function matchesGlob(glob: string, value: string, vars: Variables = NO_VARIABLES, path = true): boolean {
+  const re = globPattern(glob, vars, path);
+  return re !== null && re.test(value);
+}
+
+/** The compiled pattern of a glob under these variable values (null: it matches nothing), for callers that test it many times. */
+export function globPattern(glob: string, vars: Variables = NO_VARIABLES, path = true): RegExp | null {
+  let cache = byVariables.get(vars);
+  if (!cache) {
+    cache = new Map();
+    byVariables.set(vars, cache);
+  }
+  const key = path ? glob : `\0${glob}`;
+  let re = cache.get(key);
+  if (re === undefined) {
+    re = compileExpansions(expandVariables(glob, vars).map((g) => (path ? collapseSlashes(g) : g)));
+    if (cache.size > MAX_CACHED) cache.clear();
+    cache.set(key, re);
+  }
+  return re;
+}
+
+/** One pattern for every expansion; a malformed one matches nothing and is left out. */
+function compileExpansions(globs: readonly string[]): RegExp | null {
+  if (globs.length === 1) return compile(globs[0]!);
+  const sources = globs.map((g) => compile(g)?.source.slice(1, -1)).filter((x): x is string => x !== undefined);
+  if (sources.length === 0) return null;
+  return new RegExp(`^(?:${sources.join('|')})$`, 's');
 }
 
 /** Every text `glob` stands for once its variables are replaced; none when one is unknown. */
@@ -90,7 +121,7 @@ function toRegExp(glob: string): RegExp | null {
 }
 
 /** The glob as a JavaScript pattern, or undefined when it is malformed (it then matches nothing). */
-export function toRegExpSource(glob: string): string | undefined {
+function toRegExpSource(glob: string): string | undefined {
   let out = '';
   let depth = 0;
   for (let i = 0; i < glob.length; i++) {
@@ -120,7 +151,7 @@ export function toRegExpSource(glob: string): string | undefined {
 }
 
 /** `[…]` from `start`: its pattern and the index of its `]`. */
-function readClass(glob: string, start: number): { source: string; end: number } | undefined {
+export function readClass(glob: string, start: number): { source: string; end: number } | undefined {
   let source = '[';
   let i = start + 1;
   if (glob[i] === '^') { source += '^'; i++; }

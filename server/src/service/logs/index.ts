@@ -24,5 +24,5 @@ export type { Variables } from './glob';
 export { findBlocks, ruleSetOf } from './ruleSet';
 export type { RuleSet, ScopedRule } from './ruleSet';
 export { allowsAccess, allowsRecord } from './allows';
-export { insertRules } from './insertRules';
+export { insertIntoFragment, insertRules } from './insertRules';
 export type { InsertOptions } from './insertRules';

@@ -1,6 +1,7 @@
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { BlockNode, FileNode, ProfileNode } from '../ast';
 import { LineIndex } from '../diagnostics';
+import { placeRules } from './placeRules';
 import type { ProposedRule } from './proposeRules';
 import { splitProfile } from './profileName';
 import { findBlocks } from './ruleSet';
@@ -14,10 +15,11 @@ export interface InsertOptions {
 }
 
 /**
- * Edits that put rules at the end of a profile's block (hat `^h`/`hat h`, or child
- * `profile c` inside its parent for `parent//c`), indented like the block's rules,
- * skipping rules the block already holds. Missing blocks are created: a top-level
- * profile at the end of the file, a hat or child profile at the end of its parent.
+ * Edits that put rules into a profile's block (hat `^h`/`hat h`, or child `profile c`
+ * inside its parent for `parent//c`), each after the block's last rule of its kind and
+ * indented like it, at the block's end when it has none of that kind; rules the block
+ * already holds are skipped. Missing blocks are created: a top-level profile at the end of
+ * the file, a hat or child profile at the end of its parent.
  */
 export function insertRules(text: string, ast: FileNode, profile: string, rules: readonly (string | ProposedRule)[], options: InsertOptions = {}): TextEdit[] {
   const parts = splitProfile(profile);
@@ -32,8 +34,57 @@ export function insertRules(text: string, ast: FileNode, profile: string, rules:
   if (!found) return [appendAtEnd(text, lines, nest(missing, fresh, '', unit, options.hat ?? false, true))];
   if (!found.body.closed) return [];
   const inner = innerIndent(text, found, unit);
-  const newLines = missing.length > 0 ? nest(missing, fresh, inner, unit, options.hat ?? false, false) : fresh.map((r) => inner + r);
-  return [insertBeforeClose(text, lines, found, newLines)];
+  if (missing.length > 0) return [insertBeforeClose(text, lines, found, nest(missing, fresh, inner, unit, options.hat ?? false, false))];
+  const { anchored, rest } = placeRules(text, found.body.items, fresh, found.body.end - 1);
+  const edits = anchored.map((p) => insertLinesAt(lines, p.offset, p.rules.map((r) => p.indent + r)));
+  const local = trailingLocalInclude(text, found);
+  if (rest.length > 0) edits.push(local !== undefined ? insertLinesAt(lines, local, rest.map((r) => inner + r)) : insertBeforeClose(text, lines, found, rest.map((r) => inner + r)));
+  return mergeSamePlace(edits);
+}
+
+/**
+ * Edits that add rules to a fragment (a `local/` override, an abstraction): each after the
+ * last top-level rule of its kind, else at the end of the file; rules it holds are skipped.
+ */
+export function insertIntoFragment(text: string, ast: FileNode, rules: readonly (string | ProposedRule)[]): TextEdit[] {
+  const wanted = rules.map((r) => (typeof r === 'string' ? r : r.text));
+  const present = new Set(ast.items.filter((i) => i.type === 'rule').map((i) => normalise(text.slice(i.start, i.end))));
+  const fresh = [...new Set(wanted)].filter((r) => !present.has(normalise(r)));
+  if (fresh.length === 0) return [];
+  const lines = new LineIndex(text);
+  const { anchored, rest } = placeRules(text, ast.items, fresh, text.length);
+  const edits = anchored.map((p) => insertLinesAt(lines, p.offset, p.rules.map((r) => p.indent + r), text));
+  if (rest.length > 0) edits.push(insertLinesAt(lines, text.length, rest, text));
+  return mergeSamePlace(edits);
+}
+
+/**
+ * Where a profile ends with its site overrides (`include if exists <local/NAME>`, on a line
+ * of its own, as packaged profiles do), the start of that line: they stay last.
+ */
+function trailingLocalInclude(text: string, profile: ProfileNode): number | undefined {
+  const last = profile.body.items[profile.body.items.length - 1];
+  if (last?.type !== 'include' || !/^[<"]?local\//.test(last.path?.text ?? '')) return undefined;
+  const lineStart = text.lastIndexOf('\n', last.start - 1) + 1;
+  return text.slice(lineStart, last.start).trim() === '' ? lineStart : undefined;
+}
+
+/** New lines at the start of a line (or at the end of a text without its last newline). */
+function insertLinesAt(lines: LineIndex, offset: number, newLines: readonly string[], text?: string): TextEdit {
+  const at = lines.positionAt(offset);
+  const lead = text !== undefined && offset === text.length && text !== '' && !text.endsWith('\n') ? '\n' : '';
+  return { range: { start: at, end: at }, newText: lead + newLines.map((l) => `${l}\n`).join('') };
+}
+
+/** Two inserts at one place become one, in order: editors differ on the order of equal positions. */
+function mergeSamePlace(edits: readonly TextEdit[]): TextEdit[] {
+  const out: TextEdit[] = [];
+  for (const e of edits) {
+    const same = out.find((o) => o.range.start.line === e.range.start.line && o.range.start.character === e.range.start.character && o.range.end.line === o.range.start.line && o.range.end.character === o.range.start.character);
+    if (same) out[out.indexOf(same)] = { range: { start: same.range.start, end: e.range.end }, newText: same.newText + e.newText };
+    else out.push(e);
+  }
+  return out;
 }
 
 /** Rules not already in the block, compared with blanks collapsed. */
@@ -54,10 +105,17 @@ function normalise(rule: string): string {
 
 /** Lines of nested blocks for the missing names, the rules in the innermost; a hat is never top-level. */
 function nest(names: readonly string[], rules: readonly string[], indent: string, unit: string, hat: boolean, top: boolean): string[] {
-  const [name, ...rest] = names;
-  if (name === undefined) return rules.map((r) => indent + r);
-  const head = hat && !top && rest.length === 0 ? `^${quoteWord(name)} {` : `profile ${quoteWord(name)} {`;
-  return [indent + head, ...nest(rest, rules, indent + unit, unit, hat, false), `${indent}}`];
+  // Built in loops: a logged name may hold thousands of `//` levels.
+  const heads: string[] = [];
+  const tails: string[] = [];
+  let at = indent;
+  names.forEach((name, k) => {
+    const last = k === names.length - 1;
+    heads.push(at + (hat && (!top || k > 0) && last ? `^${quoteWord(name)} {` : `profile ${quoteWord(name)} {`));
+    tails.push(`${at}}`);
+    at += unit;
+  });
+  return [...heads, ...rules.map((r) => at + r), ...tails.reverse()];
 }
 
 function appendAtEnd(text: string, lines: LineIndex, blockLines: readonly string[]): TextEdit {

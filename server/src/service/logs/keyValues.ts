@@ -77,7 +77,7 @@ function readValue(text: string, key: string, at: number, to: number): { value: 
  * when the result holds a space: a hex name made of digit pairs alone is far rarer than
  * a number (a System V queue key, say) that happens to have an even length.
  */
-export function decodeHex(raw: string): string {
+function decodeHex(raw: string): string {
   if (!HEX.test(raw)) return raw;
   const bytes = new Uint8Array(raw.length / 2);
   for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(raw.slice(2 * i, 2 * i + 2), 16);

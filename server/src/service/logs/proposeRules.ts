@@ -70,9 +70,9 @@ export interface Proposals {
  * by its records. Samples are for showing; accesses are checked against a profile's rules,
  * and since they all render to the one rule, past a few the answer does not change.
  */
-export const MAX_SAMPLES = 3;
-export const MAX_ACCESSES = 20;
-export const MAX_SKIPPED = 100;
+const MAX_SAMPLES = 3;
+const MAX_ACCESSES = 20;
+const MAX_SKIPPED = 100;
 /**
  * The same event read twice (dmesg and audit.log pasted together) counts once while the two
  * copies are at most this many stamped events apart; remembering every event would make

@@ -1,7 +1,7 @@
 import {
   DBUS_PERMS, IO_URING_PERMS, MQUEUE_PERMS, PTRACE_PERMS, SIGNAL_PERMS, UNIX_PERMS, USERNS_PERMS,
 } from '../data/facts';
-import { orderPerms } from '../features/format';
+import { orderPerms } from '../permOrder';
 import type * as A from './access';
 import { generalisePath, literalPath, PathGlob } from './generalise';
 import { cond, literalWord, orderWords, permList, quoteWord } from './ruleText';

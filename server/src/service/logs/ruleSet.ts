@@ -1,5 +1,6 @@
+import { descend, runDeep, type Deep } from '../deep';
 import type { Analyzer } from '../analyze';
-import type { BodyItem, FileNode, ProfileNode, RuleNode, TopItem } from '../ast';
+import type { BodyItem, FileNode, ProfileNode, Qualifiers, RuleNode, TopItem } from '../ast';
 import { ifBlocks } from '../walk';
 import type { Variables } from './glob';
 import { splitProfile } from './profileName';
@@ -9,6 +10,10 @@ export interface ScopedRule {
   readonly rule: RuleNode;
   readonly owner: boolean;
   readonly deny: boolean;
+  /** `audit` on the rule or a block around it. */
+  readonly audit: boolean;
+  /** The file the rule is written in (an include's, for rules that come through one). */
+  readonly file: string;
 }
 
 /** What a profile's policy holds: its rules (includes resolved), variable values, inner blocks. */
@@ -47,11 +52,12 @@ export function ruleSetOf(analyzer: Analyzer, path: string, ast: FileNode, profi
   if (chain[0]!.attachment) for (const v of ['attach_path', 'exec_path']) vars.set(v, [chain[0]!.attachment.value]);
   const rules: ScopedRule[] = [];
   const children: string[] = [];
-  collectRules(analyzer, path, block.body.items, { owner: false, deny: false }, rules, children, new Set([path]));
+  runDeep(collectRules(analyzer, path, block.body.items, { owner: false, deny: false, audit: false }, rules, children, new Set([path])));
   return { profile, rules, vars, children };
 }
 
-function collectVariables(analyzer: Analyzer, from: string, items: readonly (TopItem | BodyItem)[], vars: Map<string, string[]>, seen: Set<string>): void {
+/** The `@{}` variables a file's items set, through its includes, `+=` appending. */
+export function collectVariables(analyzer: Analyzer, from: string, items: readonly (TopItem | BodyItem)[], vars: Map<string, string[]>, seen: Set<string>): void {
   for (const item of items) {
     if (item.type === 'variable' && item.sigil === '@') {
       const values = item.values.map((t) => t.value);
@@ -69,32 +75,33 @@ function collectVariables(analyzer: Analyzer, from: string, items: readonly (Top
   }
 }
 
-interface Scope { readonly owner: boolean; readonly deny: boolean }
+interface Scope { readonly owner: boolean; readonly deny: boolean; readonly audit: boolean }
 
-function collectRules(
+/** A generator run on an explicit stack (deep.ts): blocks nest thousands deep. */
+function* collectRules(
   analyzer: Analyzer, from: string, items: readonly (TopItem | BodyItem)[], scope: Scope,
   out: ScopedRule[], children: string[], seen: Set<string>,
-): void {
+): Deep<void> {
   for (const item of items) {
     switch (item.type) {
       case 'rule':
-        out.push({ rule: item, owner: scope.owner || item.qualifiers.owner !== undefined, deny: scope.deny || item.qualifiers.mode?.value === 'deny' });
+        out.push({ rule: item, file: from, ...qualify(scope, item.qualifiers) });
         break;
       case 'qualifierBlock': {
         const q = item.qualifiers;
-        collectRules(analyzer, from, item.body.items, { owner: scope.owner || q.owner !== undefined, deny: scope.deny || q.mode?.value === 'deny' }, out, children, seen);
+        yield* descend(collectRules(analyzer, from, item.body.items, qualify(scope, q), out, children, seen));
         break;
       }
       case 'if':
         // Conditions depend on values only a full compile knows; either branch may apply.
-        for (const b of ifBlocks(item)) collectRules(analyzer, from, b.items, scope, out, children, seen);
+        for (const b of ifBlocks(item)) yield* descend(collectRules(analyzer, from, b.items, scope, out, children, seen));
         break;
       case 'include':
         for (const target of analyzer.targets(item, from)) {
           if (seen.has(target)) continue;
           seen.add(target);
           const f = analyzer.load(target);
-          if (f) collectRules(analyzer, target, f.ast.items, scope, out, children, seen);
+          if (f) yield* descend(collectRules(analyzer, target, f.ast.items, scope, out, children, seen));
           seen.delete(target);
         }
         break;
@@ -103,4 +110,8 @@ function collectRules(
         break;
     }
   }
+}
+
+function qualify(scope: Scope, q: Qualifiers): Scope {
+  return { owner: scope.owner || q.owner !== undefined, deny: scope.deny || q.mode?.value === 'deny', audit: scope.audit || q.audit !== undefined };
 }
