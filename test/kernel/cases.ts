@@ -42,7 +42,7 @@ export const CASES: readonly Case[] = [
     name: 'signal receive',
     run: '$P waitsig 2 > /tmp/w & w=$!; n=0; while ! grep -q ready /tmp/w && [ $n -lt 200 ]; do sleep 0.05; n=$((n+1)); done; kill -USR1 $w; wait $w',
   },
-  { name: 'ptrace', run: 'sleep 30 & s=$!; $P ptrace $s; r=$?; kill $s; exit $r' },
+  { name: 'ptrace', run: 'sleep 30 & s=$!; $P ptrace $s; r=$?; kill -9 $s; exit $r' },
   { name: 'change_profile via aa-exec', run: '$P exec /usr/bin/aa-exec -p aak-other -- /opt/t/probe label | grep -x "aak-other (enforce)"' },
   { name: 'mount', setup: 'mkdir -p /mnt/m; umount /mnt/m 2>/dev/null', run: '$P mount /mnt/m' },
   { name: 'umount', setup: 'mkdir -p /mnt/u; mountpoint -q /mnt/u || mount -t tmpfs tmpfs /mnt/u', run: '$P umount /mnt/u' },
@@ -66,11 +66,20 @@ export const MARKER_PROFILE = 'profile aak-marker {\n}\n';
 export async function runCases(vm: Vm, cases: readonly Case[]): Promise<CaseResult[]> {
   const parts = ['export P=/opt/t/probe; mkdir -p /srv/f /aak-marker; dmesg -c > /dev/null'];
   cases.forEach((c, i) => {
-    // A case that hangs is killed and shows as failed with its status (137), not as a silent guest.
+    // Which case the guest is on shows on its console, should it stop answering.
+    parts.push(`echo "@@case ${i}: ${c.name}" > /dev/console`);
     parts.push(`timeout -s KILL ${SETUP_SECONDS} sh -c ${shellQuote(c.setup ?? ':')} > /dev/null 2>&1`);
-    parts.push(`out=$(timeout -s KILL ${CASE_SECONDS} sh -c ${shellQuote(c.run)} 2>&1); st=$?`);
+    // A case that hangs is killed and shows as failed with its status (137). The kill is sent
+    // to the case's shell, which is unconfined: in enforce mode AppArmor refuses even SIGKILL
+    // from outside to a confined process, so the shell must not exec the probe in its place
+    // (the closing `exit` keeps it). The case runs in a session of its own, whose leftovers
+    // are killed as it ends: one still holding the output's pipe (a `sleep` that ptrace left
+    // stopped) would keep $( ) and the whole batch waiting for ever. The output stays a pipe,
+    // not a file: after pivot_root a file would be a disconnected path, judged by AppArmor.
+    const script = `echo $$ > /tmp/aak-case.sid\n${c.run}\nexit $?`;
+    parts.push(`out=$(timeout -s KILL ${CASE_SECONDS} setsid sh -c ${shellQuote(script)} 2>&1; s=$?; kill -9 -- "-$(cat /tmp/aak-case.sid)" 2>/dev/null; exit $s); st=$?`);
     parts.push(`echo "@@CASE ${i} $st $(printf '%s' "$out" | base64 -w0)"`);
-    parts.push(`aa-exec -p aak-marker -- /opt/t/probe create /aak-marker/${i} > /dev/null 2>&1`);
+    parts.push(`timeout -s KILL ${SETUP_SECONDS} aa-exec -p aak-marker -- /opt/t/probe create /aak-marker/${i} > /dev/null 2>&1`);
   });
   const last = `name="/aak-marker/${cases.length - 1}"`;
   parts.push(`n=0; while ! dmesg | grep -q '${last}' && [ $n -lt 100 ]; do sleep 0.1; n=$((n+1)); done`);

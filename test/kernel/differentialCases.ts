@@ -103,7 +103,7 @@ function accessesFor(random: Random, count: number, serial: () => number): GenAc
     } else if (kind < 0.94) {
       out.push({ access: 'signal send set=usr1 peer=unconfined', run: 'sleep 30 & s=$!; $X kill $s; r=$?; kill $s; exit $r' });
     } else {
-      out.push({ access: 'ptrace trace peer=unconfined', run: 'sleep 30 & s=$!; $X ptrace $s; r=$?; kill $s; exit $r' });
+      out.push({ access: 'ptrace trace peer=unconfined', run: 'sleep 30 & s=$!; $X ptrace $s; r=$?; kill -9 $s; exit $r' });
     }
   }
   return out;

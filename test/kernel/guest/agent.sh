@@ -8,7 +8,9 @@
 #   R ID            run it; answered "@@BEGIN ID", "@@O DATA"…, "@@E DATA"…, "@@END ID STATUS"
 # Lines of any other shape (a half line left by a client that went away) are ignored.
 # The shell reads a line a byte at a time, slow under emulation: the data lines are read
-# by dd, their length known, and given up after a few seconds if they do not all come.
+# by dd, their length known, and given up after a minute if they do not all come (a
+# client that went away mid-line). Each run is marked on the console, so a guest that
+# stops answering shows there what it was doing.
 dev=/dev/ttyS1
 stty -F "$dev" raw -echo -onlcr || exit 1
 exec <"$dev" >"$dev"
@@ -21,14 +23,16 @@ while read -r kind id data; do
     C | I)
       case $data in '' | *[!0-9]*) continue ;; esac
       f=$d/$id.in; [ "$kind" = C ] && f=$d/$id.cmd
-      timeout 10 dd bs="$data" count=1 iflag=fullblock 2>/dev/null >>"$f"
+      timeout 60 dd bs="$data" count=1 iflag=fullblock 2>/dev/null >>"$f"
       read -r _
       ;;
     R)
       base64 -d <"$d/$id.cmd" >"$d/$id.sh" 2>/dev/null
       if [ -f "$d/$id.in" ]; then base64 -d <"$d/$id.in" >"$d/$id.stdin" 2>/dev/null; else : >"$d/$id.stdin"; fi
+      echo "@@agent: run $id ($(wc -c <"$d/$id.sh") bytes)" >/dev/console
       sh "$d/$id.sh" <"$d/$id.stdin" >"$d/$id.out" 2>"$d/$id.err"
       status=$?
+      echo "@@agent: $id done, status $status" >/dev/console
       echo "@@BEGIN $id"
       base64 <"$d/$id.out" | sed 's/^/@@O /'
       base64 <"$d/$id.err" | sed 's/^/@@E /'
