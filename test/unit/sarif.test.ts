@@ -83,6 +83,23 @@ test('SARIF: with no findings, still a valid log with an empty result list', { s
   assert.deepEqual(validate(r.stdout).runs[0]!.results, []);
 });
 
+test('SARIF: a file named through a symbolic link to the working folder is still relative to it', { skip: noSchema }, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aa-sarif-'));
+  made.push(dir);
+  fs.mkdirSync(path.join(dir, 'real/profiles'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'real/profiles/p'), 'profile p {\n  capability net_admn,\n}\n');
+  fs.symlinkSync(path.join(dir, 'real'), path.join(dir, 'link'));
+  // The process knows its working folder only by its real path; the file is named by the link.
+  const r = lint([path.join(dir, 'link/profiles/p')], path.join(dir, 'link'));
+  assert.equal(r.code, 1, r.stderr);
+  assert.deepEqual(validate(r.stdout).runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation, { uri: 'profiles/p', uriBaseId: '%SRCROOT%' });
+  // Outside the working folder, a file stays an absolute URI.
+  fs.mkdirSync(path.join(dir, 'other'));
+  fs.copyFileSync(path.join(dir, 'real/profiles/p'), path.join(dir, 'other/q'));
+  const out = lint([path.join(dir, 'other/q')], path.join(dir, 'link'));
+  assert.equal(validate(out.stdout).runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri, `file://${path.join(fs.realpathSync(dir), 'other/q')}`);
+});
+
 const noCorpus = !fs.existsSync(CORPUS) ? `no shared corpus at ${CORPUS}` : noSchema;
 
 test('SARIF of the whole shared corpus validates against the SARIF 2.1.0 schema', { skip: noCorpus }, () => {

@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as nodePath from 'path';
 import { pathToFileURL } from 'url';
 import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver-types';
@@ -66,9 +67,25 @@ interface ArtifactLocation { uri: string; uriBaseId?: string }
 function artifact(path: string, cwd: string): ArtifactLocation {
   if (path === '-') return { uri: 'stdin' };
   const abs = nodePath.resolve(cwd, path);
-  const rel = nodePath.relative(cwd, abs);
-  if (!rel.startsWith('..') && !nodePath.isAbsolute(rel)) return { uri: rel.split(nodePath.sep).map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
+  // A file named through a symbolic link (to the checkout, or to a folder in it) is under the
+  // working folder all the same, whose name the process knows only as a real path.
+  const rel = within(cwd, abs) ?? within(realPath(cwd), realPath(abs));
+  if (rel !== undefined) return { uri: rel.split(nodePath.sep).map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
   return { uri: pathToFileURL(abs).href };
+}
+
+/** The path of `file` relative to `dir`, or undefined when it lies outside. */
+function within(dir: string, file: string): string | undefined {
+  const rel = nodePath.relative(dir, file);
+  return rel === '..' || rel.startsWith(`..${nodePath.sep}`) || nodePath.isAbsolute(rel) ? undefined : rel;
+}
+
+function realPath(p: string): string {
+  try {
+    return fs.realpathSync.native(p);
+  } catch {
+    return p;
+  }
 }
 
 function sarifResult(d: Diagnostic, location: ArtifactLocation, cwd: string): object {
