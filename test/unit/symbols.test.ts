@@ -6,6 +6,7 @@ import { LineIndex } from '../../server/src/service/diagnostics';
 import { findDocumentSymbols } from '../../server/src/service/features/findDocumentSymbols';
 import { parse } from '../../server/src/service/parser';
 import { LspSession } from '../support/lspSession';
+import { assertGrowth } from '../support/cost';
 
 const PROFILE = [
   '@{DATA}=/srv/data',
@@ -82,19 +83,11 @@ test('over LSP: textDocument/documentSymbol has the rule groups', async () => {
 
 test('the outline costs in proportion to the rules: many of one kind, many owner blocks', () => {
   const profile = (n: number): string => `profile p {\n${Array.from({ length: n }, (_, i) => (i % 3 === 0 ? `  owner { /o${i} r, }` : '  capability chown,')).join('\n')}\n}\n`;
-  const bestMs = (text: string): number => {
+  const outline = (text: string): (() => void) => {
     const ast = parse(text).ast;
     const lines = new LineIndex(text);
-    let best = Infinity;
-    for (let i = 0; i < 5; i++) {
-      const t = process.hrtime.bigint();
-      findDocumentSymbols(ast, lines, text);
-      best = Math.min(best, Number(process.hrtime.bigint() - t) / 1e6);
-    }
-    return best;
+    return () => { findDocumentSymbols(ast, lines, text); };
   };
   // Four times the rules may cost at most ten times as much (the square would be sixteen); under 15 ms is noise.
-  const small = bestMs(profile(2_000));
-  const large = bestMs(profile(8_000));
-  assert.ok(large < Math.max(15, small * 10), `${small.toFixed(1)} ms for 2,000 rules, ${large.toFixed(1)} ms for 8,000`);
+  assertGrowth('the outline of 2,000 and 8,000 rules', outline(profile(2_000)), outline(profile(8_000)), 10, 15);
 });
