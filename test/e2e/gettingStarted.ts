@@ -11,8 +11,8 @@ import type { Browser, Page } from 'playwright-core';
 import { ROOT, type E2eInstall } from './install';
 import { freePort, startGroup, stopGroup } from './processGroup';
 import { CHROMIUM_ARGS, withDeadline } from './sandbox';
-import { runCommand } from './ui';
-import { SCREENSHOT_DIR } from './workbench';
+import { quickOpen, runCommand, showDenialsOfWholeFile } from './ui';
+import { pollFor, SCREENSHOT_DIR } from './workbench';
 
 const KEY_DELAY_MS = 120;
 
@@ -70,12 +70,13 @@ export async function withNpmStart<T>(install: E2eInstall, session: (page: Page,
 }
 
 async function waitForAddress(output: string[], child: { exitCode: number | null }): Promise<string> {
-  for (const end = Date.now() + 150_000; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
-    const line = output.find((l) => /^\s+http:\/\/127\.0\.0\.1:\d+\/\?folder=/.test(l));
-    if (line) return line.trim();
-    if (child.exitCode !== null) throw new Error(`npm start exited with status ${child.exitCode} before printing an address`);
-  }
-  throw new Error('npm start printed no address within 150 s');
+  const line = await pollFor(() => {
+    const found = output.find((l) => /^\s+http:\/\/127\.0\.0\.1:\d+\/\?folder=/.test(l));
+    if (!found && child.exitCode !== null) throw new Error(`npm start exited with status ${child.exitCode} before printing an address`);
+    return found;
+  }, 150_000);
+  if (!line) throw new Error('npm start printed no address within 150 s');
+  return line.trim();
 }
 
 export async function gettingStarted(page: Page, address: string, folder: string): Promise<StartReport> {
@@ -149,38 +150,30 @@ async function newProfileFromWalkthrough(page: Page, folder: string): Promise<st
   await page.keyboard.press('Enter');
   // The save dialog proposes the folder of the other profiles and the name; Enter accepts.
   await page.locator('.quick-input-widget input').waitFor({ timeout: 60_000 });
-  for (const end = Date.now() + 30_000; Date.now() < end;) {
-    if ((await input.inputValue()).endsWith('usr.bin.hello')) break;
-    await page.waitForTimeout(200);
-  }
+  await pollFor(async () => ((await input.inputValue()).endsWith('usr.bin.hello') ? true : undefined), 30_000);
   await page.keyboard.press('Enter');
   await page.locator('.tab.active[data-resource-name="usr.bin.hello"]').waitFor({ timeout: 20_000 });
   await page.keyboard.press('Escape');
   await page.keyboard.press('Control+S');
   const file = path.join(folder, 'usr.bin.hello');
-  for (const end = Date.now() + 15_000; Date.now() < end;) {
-    if (fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes('profile hello')) return fs.readFileSync(file, 'utf8');
-    await page.waitForTimeout(200);
-  }
-  throw new Error(`${file} was not saved with the new profile`);
+  const saved = await pollFor(() => {
+    const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+    return text.includes('profile hello') ? text : undefined;
+  }, 15_000);
+  if (saved === undefined) throw new Error(`${file} was not saved with the new profile`);
+  return saved;
 }
 
 /** Whether the keyboard's focus is, or within 5 s comes, inside the quick input. */
 async function focusInQuickInput(page: Page): Promise<boolean> {
-  for (const end = Date.now() + 5_000; Date.now() < end;) {
-    if (await page.evaluate(() => document.activeElement?.closest('.quick-input-widget') != null)) return true;
-    await page.waitForTimeout(100);
-  }
-  return false;
+  const inside = () => page.evaluate(() => document.activeElement?.closest('.quick-input-widget') != null);
+  return (await pollFor(async () => ((await inside()) ? true : undefined), 5_000, 100)) ?? false;
 }
 
 async function waitForStatus(page: Page, pattern: RegExp): Promise<string> {
   const items = page.locator('.statusbar-item');
-  for (const end = Date.now() + 30_000; Date.now() < end;) {
-    const found = (await items.allInnerTexts()).map((t) => t.trim()).find((t) => pattern.test(t));
-    if (found) return found;
-    await page.waitForTimeout(250);
-  }
+  const found = await pollFor(async () => (await items.allInnerTexts()).map((t) => t.trim()).find((t) => pattern.test(t)), 30_000, 250);
+  if (found) return found;
   throw new Error(`no status bar item matches ${pattern}: ${(await items.allInnerTexts()).join(' | ')}`);
 }
 
@@ -206,12 +199,8 @@ async function outputOfCheck(page: Page): Promise<string[]> {
   await page.waitForTimeout(1500);
   await runCommand(page, 'AppArmor: Show Output');
   const lines = page.locator('.part.panel .output-view .view-lines .view-line');
-  for (const end = Date.now() + 20_000; Date.now() < end;) {
-    const text = (await lines.allInnerTexts()).map((t) => t.replace(/\u00a0/g, ' '));
-    if (text.some((l) => l.includes('apparmor_parser'))) return text;
-    await page.waitForTimeout(250);
-  }
-  return (await lines.allInnerTexts()).map((t) => t.replace(/\u00a0/g, ' '));
+  const read = async (): Promise<string[]> => (await lines.allInnerTexts()).map((t) => t.replace(/\u00a0/g, ' '));
+  return (await pollFor(async () => { const text = await read(); return text.some((l) => l.includes('apparmor_parser')) ? text : undefined; }, 20_000, 250)) ?? read();
 }
 
 /** The settings editor at the extension's own group, as picked from its table of contents: Extensions › AppArmor. */
@@ -225,13 +214,13 @@ async function openSettings(page: Page): Promise<{ heading: string; labels: stri
   if ((await extensions.getAttribute('aria-expanded')) !== 'true') await extensions.click();
   await toc.filter({ hasText: /^AppArmor/ }).first().click();
   const titles = page.locator('.settings-editor .setting-item-title');
-  for (const end = Date.now() + 20_000; Date.now() < end;) {
-    const shown = (await titles.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
-    if (shown.includes('Abi')) {
-      const heading = (await page.locator('.settings-editor .settings-group-title-label').allInnerTexts()).map((t) => t.trim()).filter((t) => t !== '').join(' | ');
-      return { heading, labels: shown.filter((t) => t !== '') };
-    }
-    await page.waitForTimeout(250);
+  const shown = await pollFor(async () => {
+    const texts = (await titles.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    return texts.includes('Abi') ? texts : undefined;
+  }, 20_000, 250);
+  if (shown) {
+    const heading = (await page.locator('.settings-editor .settings-group-title-label').allInnerTexts()).map((t) => t.trim()).filter((t) => t !== '').join(' | ');
+    return { heading, labels: shown.filter((t) => t !== '') };
   }
   throw new Error(`the AppArmor settings did not show: ${(await titles.allInnerTexts()).join(' | ')}`);
 }
@@ -249,14 +238,8 @@ async function openDenialsPanel(page: Page): Promise<string> {
 
 /** A log opened, its lines read with Show Denials in Selection; the panel's header and rows as shown. */
 async function denialsOfLog(page: Page): Promise<{ header: string; rows: string[] }> {
-  await page.keyboard.press('Control+P');
-  await page.locator('.quick-input-widget input').fill('denials.log');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'denials.log' }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator('.tab.active[data-resource-name="denials.log"]').waitFor();
-  await page.locator('.editor-instance .monaco-editor .view-lines').click();
-  await page.keyboard.press('Control+A');
-  await runCommand(page, 'AppArmor: Show Denials in Selection');
+  await quickOpen(page, 'denials.log');
+  await showDenialsOfWholeFile(page);
   const panel = page.locator('.part.panel');
   const rows = panel.locator('.monaco-list-row');
   await rows.filter({ hasText: 'capability net_bind_service,' }).first().waitFor({ timeout: 30_000 });

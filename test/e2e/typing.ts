@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { extensionProblem, locateE2e, type E2eInstall } from './install';
 import { openByQuickOpen } from './ui';
-import { SCREENSHOT_DIR, type Session, withWorkbench } from './workbench';
+import { pollFor, SCREENSHOT_DIR, type Session, withWorkbench } from './workbench';
 
 const FIXTURE = 'typing.apparmor';
 /** A person's pace: about six keys a second. */
@@ -142,11 +142,9 @@ export function measureLargeProfile(dir: string, name: string, rounds = 5): (pag
 }
 
 async function poll<T>(probe: () => T | undefined, ms = 10_000): Promise<T> {
-  for (const end = Date.now() + ms; ; await new Promise((r) => setTimeout(r, 100))) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('the typed profile was not saved');
-  }
+  const found = await pollFor(probe, ms, 100);
+  if (found === undefined) throw new Error('the typed profile was not saved');
+  return found;
 }
 
 async function main(): Promise<number> {

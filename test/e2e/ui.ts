@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { extensionProblem, locateE2e, type E2eInstall } from './install';
-import { SCREENSHOT_DIR, withWorkbench } from './workbench';
+import { pollFor, SCREENSHOT_DIR, withWorkbench } from './workbench';
 
 const PROFILE = 'usr.bin.webapp';
 
@@ -45,6 +45,11 @@ export async function runUiCheck(install: E2eInstall): Promise<UiReport> {
 export async function openByQuickOpen(page: Page, name: string): Promise<void> {
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   await page.locator('.explorer-folders-view').waitFor({ timeout: 60_000 });
+  await quickOpen(page, name);
+}
+
+/** Quick Open, once the workbench is up: the file of that name becomes the active tab. */
+export async function quickOpen(page: Page, name: string): Promise<void> {
   await page.keyboard.press('Control+P');
   await page.locator('.quick-input-widget input').fill(name);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
@@ -56,12 +61,12 @@ export async function openByQuickOpen(page: Page, name: string): Promise<void> {
 async function waitForTokenColours(page: Page): Promise<string[]> {
   const editor = page.locator('.editor-instance .monaco-editor .view-lines');
   await editor.locator('.view-line').first().waitFor();
-  for (const end = Date.now() + 30_000; Date.now() < end;) {
-    const classes = await editor.evaluate((el) => [...new Set([...el.querySelectorAll('span[class*="mtk"]')].flatMap((s) => [...s.classList].filter((c) => /^mtk\d+$/.test(c))))]);
-    if (classes.length >= 5) return classes.sort();
-    await page.waitForTimeout(200);
-  }
-  throw new Error('the profile shows fewer than 5 token colours');
+  const classes = await pollFor(async () => {
+    const found = await editor.evaluate((el) => [...new Set([...el.querySelectorAll('span[class*="mtk"]')].flatMap((s) => [...s.classList].filter((c) => /^mtk\d+$/.test(c))))]);
+    return found.length >= 5 ? found.sort() : undefined;
+  }, 30_000);
+  if (!classes) throw new Error('the profile shows fewer than 5 token colours');
+  return classes;
 }
 
 async function hoverSquiggle(page: Page): Promise<string> {
@@ -90,9 +95,7 @@ async function hoverSquiggle(page: Page): Promise<string> {
 async function showDenialsOfLog(page: Page, log: string): Promise<string[]> {
   await page.keyboard.press('Escape');
   await openByQuickOpen(page, log);
-  await page.locator('.editor-instance .monaco-editor .view-lines').click();
-  await page.keyboard.press('Control+A');
-  await runCommand(page, 'AppArmor: Show Denials in Selection');
+  await showDenialsOfWholeFile(page);
   // The view has a panel of its own, as wide as the editor area.
   const view = page.locator('.part.panel .pane', { has: page.locator('.pane-header', { hasText: 'AppArmor Denials' }) });
   const rows = view.locator('.monaco-list-row');
@@ -124,14 +127,8 @@ export interface BlockedView {
 async function showBlockedDenials(page: Page): Promise<BlockedView> {
   await page.keyboard.press('Escape');
   // The folder tree is folded by now: Quick Open without waiting for it.
-  await page.keyboard.press('Control+P');
-  await page.locator('.quick-input-widget input').fill('docker-demo.log');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'docker-demo.log' }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator('.tab.active[data-resource-name="docker-demo.log"]').waitFor();
-  await page.locator('.editor-instance .monaco-editor .view-lines').click();
-  await page.keyboard.press('Control+A');
-  await runCommand(page, 'AppArmor: Show Denials in Selection');
+  await quickOpen(page, 'docker-demo.log');
+  await showDenialsOfWholeFile(page);
   const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'AppArmor Denials' }) });
   const rows = view.locator('.monaco-list-row');
   const dash = rows.filter({ hasText: '/bin/dash ix,' }).first();
@@ -165,6 +162,13 @@ export async function widenSideBar(page: Page, width: number): Promise<void> {
   await page.mouse.down();
   await page.mouse.move(width, box.y + box.height / 2, { steps: 5 });
   await page.mouse.up();
+}
+
+/** The active editor's text selected whole, and Show Denials in Selection run on it. */
+export async function showDenialsOfWholeFile(page: Page): Promise<void> {
+  await page.locator('.editor-instance .monaco-editor .view-lines').click();
+  await page.keyboard.press('Control+A');
+  await runCommand(page, 'AppArmor: Show Denials in Selection');
 }
 
 export async function runCommand(page: Page, title: string): Promise<void> {

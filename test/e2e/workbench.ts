@@ -29,6 +29,20 @@ export const USER_SETTINGS = {
 export type Session<T> = (page: Page, workspace: string) => Promise<T>;
 
 /**
+ * What `probe` finds, asked every `everyMs` until it finds something or `ms` have passed
+ * (then undefined): the wait for what a locator cannot wait for by itself, such as a text
+ * that must match, a file on disk or the output of a process.
+ */
+export async function pollFor<T>(probe: () => T | undefined | Promise<T | undefined>, ms: number, everyMs = 200): Promise<T | undefined> {
+  for (const end = Date.now() + ms; ;) {
+    const found = await probe();
+    if (found !== undefined) return found;
+    if (Date.now() >= end) return undefined;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/**
  * Runs `session` in a fresh workbench within three minutes; on failure, the page is
  * photographed as `failureShot` (when given) and code-server's last lines join the error.
  */
