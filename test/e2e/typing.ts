@@ -154,11 +154,8 @@ async function main(): Promise<number> {
     console.log(`typing check skipped: ${problem}`);
     return 0;
   }
-  // --large DIR NAME: the latency on a large profile of an apparmor.d tree, instead of the check.
-  const large = process.argv.indexOf('--large');
-  const report = large > 0
-    ? await withTypingWorkbench(located.install, measureLargeProfile(process.argv[large + 1]!, process.argv[large + 2] ?? 'gnome-shell'))
-    : await withTypingWorkbench(located.install, typeProfile);
+  // The latency on a large profile is measured by bench/completionLatency.ts.
+  const report = await withTypingWorkbench(located.install, typeProfile);
   console.log(JSON.stringify(report, null, 2));
   return 0;
 }
