@@ -253,3 +253,30 @@ test('bytes that are not UTF-8 are read as replacement characters, never a crash
   assert.doesNotMatch(r.stdout, /\x1b/);
   assert.equal(r.stderr, '');
 });
+
+// Sets O_NONBLOCK on standard input and output, as some writers and readers leave a pipe, then runs the rest.
+const NON_BLOCKING = 'import fcntl, os, sys\nfor fd in (0, 1): fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_NONBLOCK)\nos.execv(sys.argv[1], sys.argv[1:])';
+const hasPython = spawnSync('python3', ['-c', '0']).status === 0;
+
+test('non-blocking standard input and output are waited on, not failed: input that comes late, a reader that is slow', { skip: !hasPython && 'python3 is not available' }, async () => {
+  const child = spawn('python3', ['-c', NON_BLOCKING, process.execPath, CLI, '--format', 'json', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (b: Buffer) => { stderr += b.toString('utf8'); });
+  const chunks: Buffer[] = [];
+  const ended = new Promise<number | null>((resolve) => child.on('close', resolve));
+  // Half the profile now and half later: the reader meets EAGAIN on an empty pipe.
+  const text = `${'}'.repeat(BRACES)}\n`;
+  child.stdin.write(text.slice(0, BRACES / 2));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  child.stdin.end(text.slice(BRACES / 2));
+  // Megabytes of JSON, read only after a while: the writer meets EAGAIN on a full pipe.
+  child.stdout.pause();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  child.stdout.on('data', (b: Buffer) => chunks.push(b));
+  child.stdout.resume();
+  assert.equal(await ended, 1, stderr);
+  assert.equal(stderr, '');
+  const out = Buffer.concat(chunks);
+  assert.ok(out.length > 1024 * 1024, `${out.length} bytes`);
+  assert.equal((JSON.parse(out.toString('utf8')) as { files: { diagnostics: unknown[] }[] }).files[0]!.diagnostics.length, BRACES);
+});

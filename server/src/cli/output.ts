@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import { describeError, TooLarge } from '../node/boundedRead';
+import { pause } from '../node/pause';
 
 /** Standard output closed early (`| head`): the run stops with one line and exit status 2. */
 export class OutputClosed extends Error {}
 
 const FLUSH_AT = 64 * 1024;
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 /**
  * Buffered, synchronous writes to a file descriptor: output goes out as it is made, in
@@ -38,7 +38,7 @@ export class Output {
         off += fs.writeSync(this.fd, data, off);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'EAGAIN' || code === 'EWOULDBLOCK') { Atomics.wait(sleeper, 0, 0, 5); continue; }
+        if (code === 'EAGAIN' || code === 'EWOULDBLOCK') { pause(5); continue; }
         if (code === 'EPIPE') throw new OutputClosed('standard output was closed before the output ended');
         throw e;
       }

@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import { StringDecoder } from 'string_decoder';
 import { MAX_POLICY_FILE_BYTES } from '../service/policyTree';
+import { pause } from './pause';
 
 export const MB = 1024 * 1024;
 /** Defaults, well above any real profile or log. */
@@ -85,8 +86,6 @@ export function openRegular(path: string): { fd: number; size: number } {
   }
 }
 
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
-
 /**
  * readSync that waits out EAGAIN on standard input, which its writer may have made
  * non-blocking. A file we opened says EAGAIN only when it would wait (/proc/kmsg): an error.
@@ -97,7 +96,7 @@ function readSome(fd: number, buf: Buffer, length: number): number {
       return fs.readSync(fd, buf, 0, length, null);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (fd === 0 && (code === 'EAGAIN' || code === 'EWOULDBLOCK')) { Atomics.wait(sleeper, 0, 0, 5); continue; }
+      if (fd === 0 && (code === 'EAGAIN' || code === 'EWOULDBLOCK')) { pause(5); continue; }
       throw e;
     }
   }
