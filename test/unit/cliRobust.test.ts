@@ -263,7 +263,9 @@ test('non-blocking standard input and output are waited on, not failed: input th
   let stderr = '';
   child.stderr.on('data', (b: Buffer) => { stderr += b.toString('utf8'); });
   const chunks: Buffer[] = [];
-  const ended = new Promise<number | null>((resolve) => child.on('close', resolve));
+  // A wait that never ends fails the test instead of stalling the suite.
+  const deadline = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const ended = new Promise<number | null>((resolve) => child.on('close', (code) => { clearTimeout(deadline); resolve(code); }));
   // Half the profile now and half later: the reader meets EAGAIN on an empty pipe.
   const text = `${'}'.repeat(BRACES)}\n`;
   child.stdin.write(text.slice(0, BRACES / 2));
